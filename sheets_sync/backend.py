@@ -1,0 +1,30 @@
+"""The one small interface between the sync and where a workbook lives.
+
+The sync reads a :class:`~sheets_sync.cells.WorkbookSnapshot`, computes, and hands
+back the cells that changed. It never knows whether it talks to a local .xlsx or a
+Google spreadsheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from .cells import CellWrite, WorkbookSnapshot
+
+
+class Backend(Protocol):
+    """Reads every sheet, and writes a batch of cells back."""
+
+    def read(self) -> WorkbookSnapshot:
+        """Every sheet as plain values. Raises a :class:`SheetsSyncError` child."""
+        ...
+
+    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
+        """Apply ``writes`` in one batch; returns the number of cells written.
+
+        ``snapshot`` is what :meth:`read` returned: a backend uses its ``version``
+        to refuse writing over a workbook that changed since, raising
+        :class:`~sheets_sync.errors.WorkbookChanged`. With no writes it does nothing.
+        """
+        ...

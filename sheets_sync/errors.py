@@ -1,0 +1,72 @@
+"""The errors a run can end with. Each says what happened and what to do.
+
+The CLI prints ``str(error)`` as one line and exits non-zero; library users catch
+:class:`SheetsSyncError` or one of its children.
+"""
+
+from __future__ import annotations
+
+
+class SheetsSyncError(Exception):
+    """Base class: a run could not do its job. The workbook was left as it was."""
+
+    exit_code = 1
+
+    def __init__(self, what: str, todo: str = "") -> None:
+        self.what = what
+        self.todo = todo
+        super().__init__(f"{what} {todo}".strip())
+
+
+class WorkbookNotFound(SheetsSyncError):
+    """The file or spreadsheet does not exist."""
+
+
+class NotARoadmap(SheetsSyncError):
+    """The workbook opens but was not made by sheets-sync (or lost its key rows)."""
+
+
+class MissingColumns(SheetsSyncError):
+    """A sheet of ours lacks a column the sync needs."""
+
+
+class WorkbookLocked(SheetsSyncError):
+    """Another program holds the workbook; try again later."""
+
+    exit_code = 75  # EX_TEMPFAIL: a scheduler should simply retry
+
+
+class WorkbookCorrupt(SheetsSyncError):
+    """The file is not a readable .xlsx (or refuses to be read safely)."""
+
+
+class WorkbookChanged(SheetsSyncError):
+    """The workbook changed between our read and our write; nothing was written."""
+
+    exit_code = 75
+
+
+class FileExists(SheetsSyncError):
+    """Generate refuses to overwrite an existing file without --force."""
+
+
+class CredentialsError(SheetsSyncError):
+    """Credentials are missing, unreadable or rejected."""
+
+
+class AccessDenied(SheetsSyncError):
+    """The account has no access to the spreadsheet."""
+
+
+class QuotaExceeded(SheetsSyncError):
+    """The API kept answering 'quota exceeded' after our retries."""
+
+    exit_code = 75
+
+
+class ConfigError(SheetsSyncError):
+    """The configuration file is invalid; the message lists every problem."""
+
+
+class IncompleteReview(SheetsSyncError):
+    """The final review lacks a decision for some focus area."""
