@@ -1,0 +1,5 @@
+"""``python -m sheets_sync``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,200 @@
+"""The ``sheets-sync`` command: parses options, calls the library, prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .api import generate_xlsx, layout_description, sync_workbook
+from .calendar import Quarter
+from .errors import SheetsSyncError
+from .layout import load_layout
+from .parsing import ParseError, parse_money
+from .plan import Options
+from .report import render_text
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail_cleanly(func: F) -> F:
+    """A SheetsSyncError becomes one line on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SheetsSyncError as error:
+            click.echo(f"sheets-sync: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Amount(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "AMOUNT"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            return parse_money(value) if isinstance(value, str) else float(value)
+        except (ParseError, ValueError):
+            self.fail(f"{value!r} is not an amount (e.g. 60000 or 60,000)", param, ctx)
+
+
+class _Quarter(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "YYYY-QN"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Quarter:
+        try:
+            return value if isinstance(value, Quarter) else Quarter.parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _as_of_option(func: F) -> F:
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="The date to compute flags and due dates for (default: today).",
+    )(func)
+
+
+def _day(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sheets-sync")
+def main() -> None:
+    """Generate and sync a quarterly marketing roadmap kept in a spreadsheet."""
+
+
+@main.command()
+@click.option("--quarter", type=_Quarter(), required=True, help="The quarter, e.g. 2027-Q1.")
+@click.option(
+    "--business",
+    type=click.Choice(["b2b", "b2c"]),
+    required=True,
+    help="Business model: picks the quarter's checklist.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "ru"]),
+    default="en",
+    show_default=True,
+    help="Language of the workbook's labels, dropdowns and messages.",
+)
+@click.option("--budget", type=_Amount(), required=True, help="The quarter's budget.")
+@click.option(
+    "--annual-budget",
+    type=_Amount(),
+    default=None,
+    help="The annual marketing budget (enables the scope-review flag).",
+)
+@click.option(
+    "--fiscal-year-start",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="Month (1-12) in which the fiscal year starts.",
+)
+@click.option(
+    "--scope-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.25,
+    show_default=True,
+    help="Flag spend above this share of the annual budget for scope review.",
+)
+@click.option("--example", is_flag=True, help="Fill in the example roadmap.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to create.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@_as_of_option
+@_fail_cleanly
+def generate(
+    quarter: Quarter,
+    business: str,
+    lang: str,
+    budget: float,
+    annual_budget: float | None,
+    fiscal_year_start: int,
+    scope_threshold: float,
+    example: bool,
+    out: Path,
+    force: bool,
+    as_of: dt.datetime | None,
+) -> None:
+    """Create this quarter's roadmap workbook (.xlsx)."""
+    quarter = Quarter(quarter.year, quarter.number, fiscal_year_start)
+    options = Options(
+        quarter=quarter,
+        business=business,
+        lang=lang,  # type: ignore[arg-type]
+        quarter_budget=budget,
+        annual_budget=annual_budget,
+        scope_threshold=scope_threshold,
+        example=example,
+    )
+    plan = generate_xlsx(out, options, as_of=_day(as_of), force=force)
+    checklist = next(s for s in plan.sheets if s.key == "checklist")
+    click.echo(
+        f"Created {out}: {quarter} ({quarter.start} – {quarter.end}), {business.upper()}, "
+        f"{len(checklist.grid.rows) - 2} checklist items, language {lang}."
+    )
+
+
+@main.command(name="sync")
+@click.argument("workbook")
+@_as_of_option
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@_fail_cleanly
+def sync_command(workbook: str, as_of: dt.datetime | None, dry_run: bool, as_json: bool) -> None:
+    """Validate a roadmap, roll up budgets and write back flags and due dates."""
+    report = sync_workbook(workbook, as_of=_day(as_of), dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(report, load_layout()))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the layout as JSON.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "ru"]),
+    default="en",
+    show_default=True,
+    help="Language of the labels shown.",
+)
+def layout(as_json: bool, lang: str) -> None:
+    """Show the workbook layout: sheets, column keys, types and allowed values."""
+    description = layout_description(lang)  # type: ignore[arg-type]
+    if as_json:
+        click.echo(json.dumps(description, ensure_ascii=False, indent=2))
+        return
+    for sheet in description["sheets"]:
+        click.echo(f"{sheet['key']} — {sheet['title']}")
+        for column in sheet.get("fields") or sheet["columns"]:
+            role = (
+                "tool"
+                if column["role"] == "computed"
+                else ("required" if column["required"] else "optional")
+            )
+            click.echo(f"  {column['key']:<20}{column['type']:<10}{role:<10}{column['label']}")

@@ -1,0 +1,154 @@
+"""Finding our sheets, columns and rows in a workbook as read.
+
+Sheets and columns are found by the keys in the hidden row 1 ("initiatives.due"),
+so people may rename sheets, reorder columns, and add columns and sheets of
+their own. If the key row was deleted, the header labels (in any language) are
+the fallback. Nothing here depends on positions fixed in advance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cells import CellValue, SheetGrid, WorkbookSnapshot
+from .errors import MissingColumns, NotARoadmap
+from .layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, Layout, Sheet
+from .parsing import is_blank
+
+
+@dataclass
+class Row:
+    """One data row: its sheet row number and its values by column key."""
+
+    number: int
+    values: dict[str, CellValue]
+
+    def is_blank(self, keys: list[str]) -> bool:
+        return all(is_blank(self.values.get(key)) for key in keys)
+
+
+@dataclass
+class Table:
+    """A sheet of ours as found: where each column is, and its rows."""
+
+    spec: Sheet
+    grid: SheetGrid
+    columns: dict[str, int]  # column key -> 1-based column number
+    rows: list[Row] = field(default_factory=list)
+    keyed: bool = True  # False when found by header labels only
+
+    @property
+    def title(self) -> str:
+        return self.grid.title
+
+    def row_by_field(self) -> dict[str, Row]:
+        """On a fields sheet: each field's row, by the key in the hidden key column."""
+        found: dict[str, Row] = {}
+        for row in self.rows:
+            key = row.values.get("key")
+            if isinstance(key, str) and key.strip() and key.strip() not in found:
+                found[key.strip()] = row
+        return found
+
+
+@dataclass
+class Located:
+    """Every sheet of ours in a workbook, by sheet key."""
+
+    tables: dict[str, Table]
+
+    def table(self, key: str) -> Table:
+        return self.tables[key]
+
+
+def _norm(value: CellValue) -> str:
+    return " ".join(str(value).split()).casefold() if isinstance(value, str) else ""
+
+
+Found = tuple[Sheet, dict[str, int], int]  # sheet, columns, first data row
+
+
+def _keyed_columns(grid: SheetGrid, layout: Layout) -> Found | None:
+    """The sheet whose keys fill row 1 of ``grid`` the most, with the columns found."""
+    key_row = grid.rows[KEY_ROW - 1] if grid.rows else []
+    best: Found | None = None
+    for sheet in layout.sheets:
+        wanted = {sheet.key_cell(key): key for key in sheet.column_keys()}
+        columns: dict[str, int] = {}
+        for index, value in enumerate(key_row, start=1):
+            key = wanted.get(value.strip()) if isinstance(value, str) else None
+            if key and key not in columns:
+                columns[key] = index
+        if columns and (best is None or len(columns) > len(best[1])):
+            best = (sheet, columns, FIRST_DATA_ROW)
+    return best
+
+
+def _labelled_columns(grid: SheetGrid, layout: Layout) -> Found | None:
+    """Fallback when the key row is gone: a sheet title and header labels we know."""
+    title = _norm(grid.title)
+    for sheet in layout.sheets:
+        if title not in (_norm(t) for t in sheet.title.all()):
+            continue
+        for header_row in (KEY_ROW, HEADER_ROW):
+            header = grid.rows[header_row - 1] if len(grid.rows) >= header_row else []
+            columns: dict[str, int] = {}
+            for column in sheet.columns:
+                labels = {_norm(t) for t in column.label.all()}
+                for index, value in enumerate(header, start=1):
+                    if _norm(value) in labels and index not in columns.values():
+                        columns[column.key] = index
+                        break
+            if len(columns) >= max(2, len(sheet.columns) // 2):
+                return sheet, columns, header_row + 1
+    return None
+
+
+def _rows(grid: SheetGrid, columns: dict[str, int], first: int) -> list[Row]:
+    rows = []
+    for number in range(first, len(grid.rows) + 1):
+        line = grid.rows[number - 1]
+        values = {
+            key: (line[col - 1] if col <= len(line) else None) for key, col in columns.items()
+        }
+        if not all(is_blank(v) for v in values.values()):
+            rows.append(Row(number, values))
+    return rows
+
+
+def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
+    """Find our sheets in ``snapshot``; raise when it is not a roadmap or lacks columns."""
+    tables: dict[str, Table] = {}
+    for grid in snapshot.sheets:
+        found = _keyed_columns(grid, layout)
+        keyed = found is not None
+        if found is None:
+            found = _labelled_columns(grid, layout)
+        if found is None:
+            continue
+        sheet, columns, first = found
+        if sheet.key in tables:
+            continue  # a copy of one of our sheets: the first one is ours
+        tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first), keyed)
+
+    if "overview" not in tables:
+        raise NotARoadmap(
+            f"{snapshot.source} is not a sheets-sync roadmap: no Overview sheet of ours was found.",
+            "Check the file name, or create a roadmap with `sheets-sync generate`.",
+        )
+    problems = []
+    for sheet in layout.sheets:
+        if sheet.key not in tables:
+            problems.append(f"sheet “{sheet.title.en}” is missing")
+            continue
+        needed = [c for c in sheet.columns if c.required or c.key in ("id", "check", "key")]
+        gone = [c.label.en for c in needed if c.key not in tables[sheet.key].columns]
+        if gone:
+            problems.append(f"“{tables[sheet.key].title}” lacks {', '.join(gone)}")
+    if problems:
+        raise MissingColumns(
+            f"{snapshot.source}: " + "; ".join(problems) + ".",
+            "Undo the deletion (or copy the column, key row included, from a freshly "
+            "generated roadmap); nothing was written.",
+        )
+    return Located(tables)

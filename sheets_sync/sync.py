@@ -1,0 +1,48 @@
+"""One sync: read → locate → compute → diff → write. Knows no backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .backend import Backend
+from .checklist import Checklist, load_checklist
+from .compute import compute
+from .diff import diff
+from .layout import Layout, load_layout
+from .locate import locate
+from .report import SyncReport, build_report
+
+
+def sync(
+    backend: Backend,
+    *,
+    as_of: dt.date,
+    dry_run: bool = False,
+    layout: Layout | None = None,
+    checklist: Checklist | None = None,
+) -> SyncReport:
+    """Bring the tool's cells of one workbook up to date on ``as_of``.
+
+    Writes only tool cells whose value changed, in one batch; ``dry_run`` writes
+    nothing and reports what would change. Raises a ``SheetsSyncError`` child when
+    the workbook cannot be synced at all; invalid rows are not errors, they are
+    reported and flagged on their rows.
+    """
+    layout = layout or load_layout()
+    checklist = checklist or load_checklist()
+    snapshot = backend.read()
+    located = locate(snapshot, layout)
+    outcome = compute(located, layout, checklist, as_of)
+    changes = diff(located, outcome.desired)
+    written = 0 if dry_run else backend.write(snapshot, changes)
+    titles = {key: table.title for key, table in located.tables.items()}
+    return build_report(
+        snapshot.source,
+        outcome,
+        layout,
+        as_of,
+        dry_run=dry_run,
+        changes=changes,
+        written=written,
+        titles=titles,
+    )

@@ -1,0 +1,259 @@
+"""Rows into models, and rows checked against each other. Pure: no I/O, no clock.
+
+Every problem names its sheet, row, row ID and column and carries a message code
+with parameters, so the sync can write it on the row in the workbook's language
+and the JSON report can list it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from .calendar import Quarter
+from .layout import Lang, Layout, Sheet
+from .locate import Located, Row, Table
+from .models import ROW_MODELS, Overview, RowModel
+from .parsing import clean_text, is_blank
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one row (or one overview field)."""
+
+    sheet: str
+    row: int
+    row_id: str | None
+    column: str | None
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    warning: bool = False  # said on the row, but the row still counts
+
+
+@dataclass
+class Parsed:
+    """A sheet's rows: the model of each valid row, and every problem found."""
+
+    table: Table
+    models: dict[int, RowModel] = field(default_factory=dict)  # by row number
+    problems: list[Problem] = field(default_factory=list)
+    blank_rows: list[Row] = field(default_factory=list)  # only tool cells left
+    rows: list[Row] = field(default_factory=list)
+
+    def invalid_rows(self) -> set[int]:
+        return {p.row for p in self.problems if not p.warning}
+
+    def valid(self) -> list[tuple[Row, RowModel]]:
+        bad = self.invalid_rows()
+        return [
+            (row, self.models[row.number])
+            for row in self.rows
+            if row.number in self.models and row.number not in bad
+        ]
+
+
+def row_id(row: Row) -> str | None:
+    return clean_text(row.values.get("id"))
+
+
+def _model_problems(
+    sheet: Sheet, row: Row, rid: str | None, error: ValidationError, lang: Lang
+) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        column = str(item["loc"][0]) if item["loc"] else None
+        code = "required" if item["type"] == "missing" else item["type"]
+        params = dict(item.get("ctx") or {})
+        if code not in _KNOWN:
+            # A type error pydantic raised on its own: say what the column expects.
+            code, params = "required", {}
+        problems.append(Problem(sheet.key, row.number, rid, column, code, params))
+    return problems
+
+
+_KNOWN = {
+    "required",
+    "expected_money",
+    "expected_number",
+    "expected_quantity",
+    "expected_percent",
+    "expected_integer",
+    "expected_date",
+    "expected_email",
+    "expected_choice",
+    "bad_quarter",
+}
+
+
+def parse_table(table: Table, lang: Lang) -> Parsed:
+    """Validate every row of a rows sheet into its model."""
+    model = ROW_MODELS[table.spec.key]
+    inputs = [c.key for c in table.spec.columns if not c.computed]
+    parsed = Parsed(table)
+    for row in table.rows:
+        if row.is_blank(inputs):
+            parsed.blank_rows.append(row)
+            continue
+        parsed.rows.append(row)
+        rid = row_id(row)
+        try:
+            parsed.models[row.number] = model.model_validate(
+                {k: v for k, v in row.values.items() if not is_blank(v)}, context={"lang": lang}
+            )
+        except ValidationError as error:
+            parsed.problems.extend(_model_problems(table.spec, row, rid, error, lang))
+    return parsed
+
+
+@dataclass
+class OverviewParsed:
+    """The overview's fields, its model when valid, and its problems."""
+
+    table: Table
+    fields: dict[str, Row]
+    model: Overview | None
+    quarter: Quarter | None
+    problems: list[Problem]
+
+
+def overview_language(table: Table, layout: Layout) -> Lang:
+    """The workbook's language from the overview, English when unreadable."""
+    row = table.row_by_field().get("language")
+    text = clean_text(row.values.get("value")) if row else None
+    key = layout.parse_choice("language", text) if text else None
+    return key if key in layout.languages else "en"  # type: ignore[return-value,unused-ignore]
+
+
+def parse_overview(table: Table, lang: Lang) -> OverviewParsed:
+    fields = table.row_by_field()
+    values = {key: row.values.get("value") for key, row in fields.items()}
+    problems: list[Problem] = []
+    model: Overview | None = None
+    try:
+        model = Overview.model_validate(
+            {k: v for k, v in values.items() if not is_blank(v)}, context={"lang": lang}
+        )
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            key = str(item["loc"][0])
+            code = "required" if item["type"] == "missing" else item["type"]
+            number = fields[key].number if key in fields else 0
+            params = dict(item.get("ctx") or {})
+            problems.append(Problem("overview", number, key, key, code, params))
+    quarter = None
+    if model is not None:
+        if not 1 <= model.fiscal_year_start <= 12:
+            problems.append(
+                _field_problem(
+                    fields, "fiscal_year_start", "month_range", value=model.fiscal_year_start
+                )
+            )
+        else:
+            quarter = Quarter.parse(model.quarter, model.fiscal_year_start)
+        for key in ("quarter_budget", "annual_budget"):
+            amount = getattr(model, key)
+            if amount is not None and amount < 0:
+                problems.append(_field_problem(fields, key, "negative_amount", value=amount))
+    return OverviewParsed(table, fields, model if not problems else None, quarter, problems)
+
+
+def _field_problem(fields: dict[str, Row], key: str, code: str, **params: Any) -> Problem:
+    number = fields[key].number if key in fields else 0
+    return Problem("overview", number, key, key, code, params)
+
+
+# ---------------------------------------------------------------- cross-checks
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def check_unique(parsed: Parsed, columns: list[str]) -> None:
+    """IDs, and columns marked unique, appear on one row only (later copies flagged)."""
+    for key in ["id", *columns]:
+        seen: Counter[str] = Counter()
+        for row in parsed.rows:
+            value = _norm(clean_text(row.values.get(key)))
+            if not value:
+                continue
+            seen[value] += 1
+            if seen[value] > 1:
+                code = "duplicate_id" if key == "id" else "duplicate_value"
+                parsed.problems.append(
+                    Problem(
+                        parsed.table.spec.key,
+                        row.number,
+                        row_id(row),
+                        key,
+                        code,
+                        {"value": clean_text(row.values.get(key))},
+                    )
+                )
+
+
+def check_refs(parsed: Parsed, column: str, targets: set[str], target_title: str) -> None:
+    """``column`` of every row names something that exists on the target sheet."""
+    for row in parsed.rows:
+        model = parsed.models.get(row.number)
+        value = getattr(model, column, None) if model else None
+        if value and _norm(value) not in targets:
+            parsed.problems.append(
+                Problem(
+                    parsed.table.spec.key,
+                    row.number,
+                    row_id(row),
+                    column,
+                    "unknown_ref",
+                    {"value": value, "sheet": target_title},
+                )
+            )
+
+
+def ref_targets(parsed: Parsed, column: str) -> set[str]:
+    """Normalised values of ``column`` on every row that has one."""
+    return {_norm(clean_text(row.values.get(column))) for row in parsed.rows} - {""}
+
+
+def check_dates(parsed: Parsed, quarter: Quarter, columns: list[str]) -> None:
+    for row in parsed.rows:
+        model = parsed.models.get(row.number)
+        for key in columns:
+            day = getattr(model, key, None) if model else None
+            if isinstance(day, dt.date) and not quarter.contains(day):
+                parsed.problems.append(
+                    Problem(
+                        parsed.table.spec.key,
+                        row.number,
+                        row_id(row),
+                        key,
+                        "outside_quarter",
+                        {"value": day, "start": quarter.start, "end": quarter.end},
+                    )
+                )
+
+
+def add_problem(
+    parsed: Parsed,
+    row: Row,
+    column: str | None,
+    code: str,
+    *,
+    warning: bool = False,
+    **params: Any,
+) -> None:
+    parsed.problems.append(
+        Problem(parsed.table.spec.key, row.number, row_id(row), column, code, params, warning)
+    )
+
+
+def parse_all(located: Located, layout: Layout, lang: Lang) -> dict[str, Parsed]:
+    return {
+        sheet.key: parse_table(located.table(sheet.key), lang)
+        for sheet in layout.sheets
+        if sheet.kind == "rows"
+    }
