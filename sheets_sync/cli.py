@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -18,7 +18,8 @@ from .calendar import Quarter
 from .errors import SheetsSyncError
 from .layout import load_layout
 from .parsing import ParseError, parse_money
-from .plan import Options
+from .i18n import as_lang
+from .plan import Business, Options
 from .report import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -144,8 +145,8 @@ def generate(
     quarter = Quarter(quarter.year, quarter.number, fiscal_year_start)
     options = Options(
         quarter=quarter,
-        business=business,
-        lang=lang,  # type: ignore[arg-type]
+        business=cast(Business, business),
+        lang=as_lang(lang),
         quarter_budget=budget,
         annual_budget=annual_budget,
         scope_threshold=scope_threshold,

@@ -18,7 +18,8 @@ from pydantic_core import PydanticCustomError
 
 from .calendar import Quarter
 from .cells import CellValue
-from .layout import load_layout
+from .i18n import as_lang
+from .layout import Lang, load_layout
 from .parsing import (
     ParseError,
     clean_text,
@@ -33,9 +34,9 @@ from .parsing import (
 T = TypeVar("T")
 
 
-def _lang(info: ValidationInfo) -> str:
+def _lang(info: ValidationInfo) -> Lang:
     context = info.context or {}
-    return str(context.get("lang", "en"))
+    return as_lang(context.get("lang"))
 
 
 def _parsed(parse: Callable[[CellValue, str], T]) -> BeforeValidator:
@@ -60,8 +61,7 @@ def _choice(name: str) -> BeforeValidator:
         if key is None:
             lang = _lang(info)
             allowed = ", ".join(
-                layout.choice_label(name, k, lang)
-                for k in layout.choice_keys(name)  # type: ignore[arg-type]
+                layout.choice_label(name, k, lang) for k in layout.choice_keys(name)
             )
             raise PydanticCustomError(
                 "expected_choice", "{value}", {"value": text, "allowed": allowed}

@@ -1,0 +1,80 @@
+"""Shared fixtures: fresh roadmap workbooks on disk, and a way to read every cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets_sync.api import generate_xlsx
+from sheets_sync.calendar import Quarter
+from sheets_sync.plan import Options
+
+AS_OF = dt.date(2027, 2, 15)
+QUARTER = Quarter(2027, 1)
+
+
+def options(**overrides: Any) -> Options:
+    values: dict[str, Any] = {
+        "quarter": QUARTER,
+        "business": "b2b",
+        "lang": "en",
+        "quarter_budget": 60000.0,
+        "annual_budget": 100000.0,
+        "example": True,
+    }
+    values.update(overrides)
+    return Options(**values)
+
+
+@pytest.fixture(scope="session")
+def example_template(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A generated example roadmap per language, made once per test session."""
+    made: dict[str, Path] = {}
+
+    def get(lang: str = "en") -> Path:
+        if lang not in made:
+            path = tmp_path_factory.mktemp(f"template-{lang}") / f"roadmap-{lang}.xlsx"
+            generate_xlsx(path, options(lang=lang), as_of=AS_OF)
+            made[lang] = path
+        return made[lang]
+
+    return get
+
+
+@pytest.fixture
+def roadmap(example_template: Callable[[str], Path], tmp_path: Path) -> Path:
+    """A private copy of the English example roadmap."""
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("en"), path)
+    return path
+
+
+def all_cells(path: Path) -> dict[tuple[str, int, int], Any]:
+    """Every non-empty cell of every sheet, read independently with openpyxl."""
+    book = load_workbook(path)
+    cells = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and cell.value != "":
+                    cells[(ws.title, cell.row, cell.column)] = cell.value
+    return cells
+
+
+def header_keys(path: Path) -> dict[str, dict[str, int]]:
+    """Row 1 of each sheet: column key -> column number."""
+    book = load_workbook(path)
+    found = {}
+    for ws in book.worksheets:
+        keys = {}
+        for cell in ws[1]:
+            if isinstance(cell.value, str) and "." in cell.value:
+                keys[cell.value.split(".", 1)[1]] = cell.column
+        found[ws.title] = keys
+    return found

@@ -1,0 +1,117 @@
+"""The command line: a thin shell that prints, exits with the right code, and is documented."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sheets_sync.cli import main
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def run(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_generate_then_sync(tmp_path: Path) -> None:
+    out = tmp_path / "q.xlsx"
+    result = run(
+        "generate",
+        "--quarter",
+        "2027-Q3",
+        "--business",
+        "b2c",
+        "--lang",
+        "zh",
+        "--budget",
+        "60,000",
+        "--annual-budget",
+        "100000",
+        "--example",
+        "--out",
+        str(out),
+        "--as-of",
+        "2027-08-01",
+    )
+    assert result.exit_code == 0, result.output
+    assert "2027-Q3" in result.output and out.exists()
+
+    again = run(
+        "generate", "--quarter", "2027-Q3", "--business", "b2c", "--budget", "1", "--out", str(out)
+    )
+    assert again.exit_code == 1
+    assert "already exists" in again.output and "--force" in again.output
+
+    synced = run("sync", str(out), "--as-of", "2027-08-01", "--json")
+    assert synced.exit_code == 0, synced.output
+    report = json.loads(synced.output)
+    assert report["cells_written"] == 0
+    assert report["language"] == "zh"
+    assert {s["title"] for s in report["sheets"].values()} >= {"举措", "重点领域"}
+    assert report["rollup"]["focus_areas"] and report["rollup"]["quarter"]["budget"] == 60000
+
+
+def test_sync_text_summary_and_dry_run(tmp_path: Path) -> None:
+    out = tmp_path / "q.xlsx"
+    run(
+        "generate",
+        "--quarter",
+        "2027-Q1",
+        "--business",
+        "b2b",
+        "--budget",
+        "60000",
+        "--example",
+        "--out",
+        str(out),
+        "--as-of",
+        "2027-01-10",
+    )
+    before = out.read_bytes()
+    result = run("sync", str(out), "--as-of", "2027-03-20", "--dry-run")
+    assert result.exit_code == 0
+    assert re.search(r"Would write \d+ cell", result.output)
+    assert out.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [(None, "does not exist"), (b"garbage", "not a readable .xlsx")],
+)
+def test_sync_fails_with_one_line(tmp_path: Path, content: bytes | None, needle: str) -> None:
+    path = tmp_path / "x.xlsx"
+    if content is not None:
+        path.write_bytes(content)
+    result = run("sync", str(path))
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0]
+
+
+def test_layout_json_lists_keys_types_and_values() -> None:
+    result = run("layout", "--json", "--lang", "ru")
+    data = json.loads(result.output)
+    initiatives = next(s for s in data["sheets"] if s["key"] == "initiatives")
+    status = next(c for c in initiatives["columns"] if c["key"] == "status")
+    assert status["allowed"] == ["Не начато", "В работе", "Готово", "Заблокировано"]
+    assert status["role"] == "input" and status["required"]
+    assert status["key_cell"] == "initiatives.status"
+
+
+def _commands(group: click.Group) -> list[str]:
+    return sorted(group.commands)
+
+
+def test_every_command_has_help_and_a_place_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for name in _commands(main):
+        command = main.commands[name]
+        assert command.help, name
+        assert f"sheets-sync {name}" in readme, f"README does not show `sheets-sync {name}`"
+        assert run(name, "--help").exit_code == 0
