@@ -16,9 +16,9 @@ from . import __version__
 from .api import generate_xlsx, layout_description, sync_workbook
 from .calendar import Quarter
 from .errors import SheetsSyncError
+from .i18n import as_lang
 from .layout import load_layout
 from .parsing import ParseError, parse_money
-from .i18n import as_lang
 from .plan import Business, Options
 from .report import render_text
 

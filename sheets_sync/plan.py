@@ -113,14 +113,17 @@ def _t(text: Any, lang: Lang) -> str:
     return "" if text is None else str(text)
 
 
-def _example_rows(options: Options, layout: Layout) -> dict[str, list[dict[str, CellValue]]]:
+Content = dict[str, list[dict[str, CellValue]]]
+
+
+def example_content(options: Options, layout: Layout) -> Content:
     """The seeds' example roadmap, placed in ``options.quarter``, in ``options.lang``."""
     data = load_toml("example.toml")
     lang, quarter = options.lang, options.quarter
     label = layout.choice_label
     areas = {a["id"]: _t(a["name"], lang) for a in data["focus_areas"]}
     owners = {o["id"]: o["name"] for o in data["owners"]}
-    rows: dict[str, list[dict[str, CellValue]]] = {
+    rows: Content = {
         "focus_areas": [
             {
                 "id": a["id"],
@@ -201,7 +204,7 @@ def _example_rows(options: Options, layout: Layout) -> dict[str, list[dict[str, 
     return rows
 
 
-def _checklist_rows(
+def checklist_content(
     options: Options, layout: Layout, checklist: Checklist
 ) -> list[dict[str, CellValue]]:
     return [
@@ -245,18 +248,26 @@ def build_plan(
     options: Options,
     as_of: dt.date,
     *,
+    content: Content | None = None,
     layout: Layout | None = None,
     checklist: Checklist | None = None,
 ) -> WorkbookPlan:
-    """The whole new workbook, computed as a sync on ``as_of`` would leave it."""
+    """The whole new workbook, computed as a sync on ``as_of`` would leave it.
+
+    ``content`` gives rows per sheet key (values by column key, choice values as
+    labels in ``options.lang``); without it, ``options.example`` decides between
+    the example roadmap and an empty one. The checklist rows come from the
+    quarter's checklist unless ``content`` has its own.
+    """
     layout = layout or load_layout()
     checklist = checklist or load_checklist()
     lang = options.lang
     titles = {s.key: s.title.get(lang) for s in layout.sheets}
-    records = _example_rows(options, layout) if options.example else {}
-    records["checklist"] = _checklist_rows(options, layout, checklist)
-    if not options.example:
-        records["owners"] = []
+    if content is None:
+        content = example_content(options, layout) if options.example else {}
+    records = dict(content)
+    if "checklist" not in records:
+        records["checklist"] = checklist_content(options, layout, checklist)
     overview_values = _overview_values(options, layout)
     records["overview"] = [
         {"key": f.key, "label": f.label.get(lang), "value": overview_values.get(f.key)}

@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_fiscal_year_starting_in_april() -> None:
 def test_fiscal_quarters_tile_the_year() -> None:
     for start_month in range(1, 13):
         quarters = year_quarters(2027, start_month)
-        for a, b in zip(quarters, quarters[1:], strict=False):
+        for a, b in itertools.pairwise(quarters):
             assert a.end + dt.timedelta(days=1) == b.start
         assert 365 <= (quarters[-1].end - quarters[0].start).days + 1 <= 366
 
