@@ -36,7 +36,6 @@ class ChecklistItem(BaseModel):
     due_week: int = Field(ge=1, le=13)
     title: Labels
     description: Labels
-    note: str | None = None
 
     def fits(self, business: str) -> bool:
         return self.applies in ("both", business)

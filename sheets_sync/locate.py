@@ -127,8 +127,9 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
         if found is None:
             continue
         sheet, columns, first = found
-        if sheet.key in tables:
-            continue  # a copy of one of our sheets: the first one is ours
+        known = tables.get(sheet.key)
+        if known is not None and len(known.columns) >= len(columns):
+            continue  # a copy of one of our sheets, or a user sheet that looks like one
         tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first), keyed)
 
     if "overview" not in tables:

@@ -37,7 +37,7 @@ def test_dropdowns_formulas_names_and_chart(example_template: Callable[[str], Pa
     book = load_workbook(example_template("en"))
     initiatives = book["Initiatives"]
     lists = {
-        dv.sqref.ranges[0].coord.split(":")[0][:1]: dv.formula1
+        str(dv.sqref).split(":")[0][:1]: dv.formula1
         for dv in initiatives.data_validations.dataValidation
         if dv.type == "list"
     }

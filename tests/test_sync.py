@@ -69,7 +69,7 @@ def test_messages_are_in_the_workbooks_language(example_template, tmp_path: Path
 
 
 def test_cross_checks(roadmap: Path) -> None:
-    _set(roadmap, "Initiatives", 3, "id", "IN-002")  # a copied row's ID
+    _set(roadmap, "Initiatives", 3, "id", _get(roadmap, "Initiatives", 4, "id"))  # a copied ID
     _set(roadmap, "Initiatives", 6, "due", dt.datetime(2027, 5, 1))
     _set(roadmap, "SMART goals", 3, "target", _get(roadmap, "SMART goals", 3, "baseline"))
     report = sync_workbook(roadmap, as_of=AS_OF)
