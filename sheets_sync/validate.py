@@ -184,16 +184,7 @@ def check_unique(parsed: Parsed, columns: list[str]) -> None:
             seen[value] += 1
             if seen[value] > 1:
                 code = "duplicate_id" if key == "id" else "duplicate_value"
-                parsed.problems.append(
-                    Problem(
-                        parsed.table.spec.key,
-                        row.number,
-                        row_id(row),
-                        key,
-                        code,
-                        {"value": clean_text(row.values.get(key))},
-                    )
-                )
+                add_problem(parsed, row, key, code, value=clean_text(row.values.get(key)))
 
 
 def check_refs(parsed: Parsed, column: str, targets: set[str], target_title: str) -> None:
@@ -202,16 +193,7 @@ def check_refs(parsed: Parsed, column: str, targets: set[str], target_title: str
         model = parsed.models.get(row.number)
         value = getattr(model, column, None) if model else None
         if value and _norm(value) not in targets:
-            parsed.problems.append(
-                Problem(
-                    parsed.table.spec.key,
-                    row.number,
-                    row_id(row),
-                    column,
-                    "unknown_ref",
-                    {"value": value, "sheet": target_title},
-                )
-            )
+            add_problem(parsed, row, column, "unknown_ref", value=value, sheet=target_title)
 
 
 def ref_targets(parsed: Parsed, column: str) -> set[str]:
@@ -225,15 +207,14 @@ def check_dates(parsed: Parsed, quarter: Quarter, columns: list[str]) -> None:
         for key in columns:
             day = getattr(model, key, None) if model else None
             if isinstance(day, dt.date) and not quarter.contains(day):
-                parsed.problems.append(
-                    Problem(
-                        parsed.table.spec.key,
-                        row.number,
-                        row_id(row),
-                        key,
-                        "outside_quarter",
-                        {"value": day, "start": quarter.start, "end": quarter.end},
-                    )
+                add_problem(
+                    parsed,
+                    row,
+                    key,
+                    "outside_quarter",
+                    value=day,
+                    start=quarter.start,
+                    end=quarter.end,
                 )
 
 

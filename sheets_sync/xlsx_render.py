@@ -80,7 +80,7 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
         if column.computed and sheet.kind == "rows":
             header.comment = Comment(plan.tool_note, "sheets-sync", width=260, height=60)
-            _warn_only(ws, letter, plan.tool_note)
+            _warn_only(ws, f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}", plan.tool_note)
         if isinstance(column.dropdown, list):
             _dropdown(ws, letter, '"' + ",".join(column.dropdown) + '"')
         elif isinstance(column.dropdown, str):
@@ -91,8 +91,8 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3 if sheet.kind == "rows" else 1)
 
 
-def _warn_only(ws: Worksheet, letter: str, note: str) -> None:
-    """Typing in a tool column shows a warning that can be dismissed: protection, not a lock."""
+def _warn_only(ws: Worksheet, ref: str, note: str) -> None:
+    """Typing in a tool cell shows a warning that can be dismissed: protection, not a lock."""
     validation = DataValidation(
         type="custom",
         formula1="FALSE",
@@ -105,7 +105,7 @@ def _warn_only(ws: Worksheet, letter: str, note: str) -> None:
         promptTitle="sheets-sync",
     )
     ws.add_data_validation(validation)
-    validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}")
+    validation.add(ref)
 
 
 def _dropdown(ws: Worksheet, letter: str, source: str) -> None:
@@ -120,20 +120,7 @@ def _fields_validation(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> N
     """On the overview, computed values get the same warning as tool columns."""
     for row, col in sorted(sheet.tool_cells):
         if row >= FIRST_DATA_ROW and sheet.columns[col - 1].key == "value":
-            _warn_only_cell(ws, f"{column_letter(col)}{row}", plan.tool_note)
-
-
-def _warn_only_cell(ws: Worksheet, ref: str, note: str) -> None:
-    validation = DataValidation(
-        type="custom",
-        formula1="FALSE",
-        errorStyle="warning",
-        showErrorMessage=True,
-        error=note,
-        errorTitle="sheets-sync",
-    )
-    ws.add_data_validation(validation)
-    validation.add(ref)
+            _warn_only(ws, f"{column_letter(col)}{row}", plan.tool_note)
 
 
 def _render_chart(book: Workbook, plan: WorkbookPlan) -> None:
