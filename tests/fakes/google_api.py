@@ -163,7 +163,9 @@ class FakeGoogle:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     def stop(self) -> None:
         if self._server is not None:
@@ -548,7 +550,14 @@ class FakeGoogle:
         if "metadataLocation" in lookup or "locationMatchingStrategy" in lookup:
             raise ApiError(501, "location lookups are not implemented by the fake", "UNIMPLEMENTED")
         found = []
-        for meta_id, meta in book.metadata.items():
+        candidates = (
+            [(int(lookup["metadataId"]), book.metadata.get(int(lookup["metadataId"])))]
+            if "metadataId" in lookup
+            else list(book.metadata.items())
+        )
+        for meta_id, meta in candidates:
+            if meta is None:
+                continue
             if "metadataId" in lookup and int(lookup["metadataId"]) != meta_id:
                 continue
             if "metadataKey" in lookup and lookup["metadataKey"] != meta.key:

@@ -165,3 +165,32 @@ def flags_by_id(book: Book) -> dict[Any, Any]:
         if ident is not None:
             out[ident] = book.value("Initiatives", index + 1, FLAG_COL)
     return out
+
+
+def flag_for(ident: Any, budget: Any) -> str:
+    """The flag a row deserves: it names the row, so a misplaced flag shows."""
+    over = isinstance(budget, int | float) and budget > 5000
+    return f"{ident}: {'over budget' if over else 'ok'}"
+
+
+def mini_sync(backend: GoogleSheetsBackend, between: Callable[[], None] | None = None) -> Any:
+    """What the core's sync does, reduced: read, compute flags, write what changed.
+
+    ``between`` runs after the read and before the write: people editing meanwhile.
+    """
+    from sheets_sync.cells import CellWrite
+
+    snapshot = backend.read()
+    grid = snapshot.sheet("Initiatives")
+    assert grid is not None
+    writes = []
+    for row in range(3, len(grid.rows) + 1):
+        ident = grid.cell(row, 1)
+        if ident is None:
+            continue
+        wanted = flag_for(ident, grid.cell(row, 4))
+        if grid.cell(row, FLAG_COL) != wanted:
+            writes.append(CellWrite("Initiatives", row, FLAG_COL, wanted))
+    if between is not None:
+        between()
+    return backend.apply(snapshot, writes)
