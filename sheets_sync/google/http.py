@@ -226,7 +226,7 @@ def map_api_error(err: APIError, endpoint: str, account: str) -> SheetsSyncError
         )
     if err.code == 404:
         return WorkbookNotFound(
-            f"{target.capitalize()} was not found.",
+            f"{target[:1].upper()}{target[1:]} was not found.",
             f"Check the ID or URL, and that it is shared with {account}.",
         )
     if err.code == 401:
