@@ -105,7 +105,7 @@ def test_no_credentials_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path))  # no gcloud login here
     monkeypatch.setenv("NO_GCE_CHECK", "True")  # and no metadata server
-    with pytest.raises(CredentialsError, match="^No Google credentials found. Pass a service"):
+    with pytest.raises(CredentialsError, match=r"^No Google credentials found\. Pass a service"):
         load_credentials(env={})
 
 
