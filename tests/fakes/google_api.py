@@ -108,6 +108,7 @@ class FakeGoogle:
     faults: list[Fault] = field(default_factory=list)
     before_apply: Callable[[Logged], None] | None = None
     port: int = 0
+    crashes: list[Exception] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: Any = field(default_factory=lambda: itertools.count(1001))
     _server: ThreadingHTTPServer | None = None
@@ -196,6 +197,9 @@ class FakeGoogle:
             status, payload = err.status, err.body()
         except BadRequest as err:
             status, payload = 400, ApiError(400, str(err), "INVALID_ARGUMENT").body()
+        except Exception as err:  # a bug in the fake: fail the test, not just the request
+            self.crashes.append(err)
+            status, payload = 599, {"error": {"code": 599, "message": repr(err)}}
         entry.status = status
         data = json.dumps(payload).encode()
         handler.send_response(status)

@@ -147,6 +147,7 @@ def google_env(tmp_path: Path) -> Iterator[GoogleEnv]:
     fake.start()
     try:
         yield GoogleEnv(fake, key_file, FakeClock())
+        assert not fake.crashes, fake.crashes
     finally:
         fake.stop()
         for name, value in saved.items():

@@ -188,7 +188,8 @@ def user_entered(value: Any) -> Cell:
     if value.startswith("="):
         return {"formulaValue": value}
     if NUMBER.match(value.replace(",", "")):
-        return {"numberValue": float(value.replace(",", "")) if "." in value else int(value)}
+        plain = value.replace(",", "")
+        return {"numberValue": float(plain) if "." in plain else int(plain)}
     if value.upper() in ("TRUE", "FALSE"):
         return {"boolValue": value.upper() == "TRUE"}
     return {"stringValue": value}
