@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from fakes.google_env import FLAG_COL, GoogleEnv, flag_for, flags_by_id, google_env, mini_sync
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sheets_sync.cells import CellWrite, Formula
 from sheets_sync.google.backend import (
@@ -319,3 +321,43 @@ def test_backend_fits_the_backend_protocol(env: GoogleEnv) -> None:
 
     backend: Backend = env.backend(env.roadmap(1))
     assert isinstance(backend, GoogleSheetsBackend)
+
+
+EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just("insert"), st.integers(3, 12), st.integers(1, 3)),
+        st.tuples(st.just("delete"), st.integers(3, 10), st.integers(1, 2)),
+        st.tuples(st.just("sort"), st.integers(1, 4), st.booleans()),
+        st.tuples(st.just("move"), st.integers(3, 10), st.integers(3, 12)),
+    ),
+    max_size=5,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=EDITS)
+def test_property_no_flag_ever_lands_on_another_row(env: GoogleEnv, edits: list[tuple]) -> None:  # type: ignore[type-arg]
+    book = env.roadmap(8, extra_sheet=False)
+
+    def edit() -> None:
+        for kind, a, b in edits:
+            rows = len(book.sheet_by_title("Initiatives").rows)
+            if kind == "insert":
+                book.insert_rows("Initiatives", min(a, rows + 1), b)
+            elif kind == "delete" and a <= rows:
+                book.delete_rows("Initiatives", a, min(b, rows - a + 1))
+            elif kind == "sort":
+                book.sort_rows("Initiatives", 3, a, descending=b)
+            elif kind == "move" and max(a, b) <= rows:
+                book.move_row("Initiatives", a, b)
+
+    mini_sync(env.backend(book, ["Initiatives"]), between=edit)
+
+    for row in range(3, len(book.sheet_by_title("Initiatives").rows) + 1):
+        ident = book.value("Initiatives", row, 1)
+        flag = book.value("Initiatives", row, FLAG_COL)
+        assert flag == (
+            None if ident is None else flag_for(ident, book.value("Initiatives", row, 4))
+        )
