@@ -1,0 +1,1 @@
+"""Test doubles that answer as real services do."""
