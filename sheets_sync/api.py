@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import gspread
 
 from .backend import Backend
 from .errors import FileExists, SheetsSyncError
@@ -15,9 +18,32 @@ from .report import SyncReport
 from .sync import sync
 from .xlsx_render import render_xlsx
 
+GOOGLE_PREFIXES = ("gsheet:", "https://docs.google.com/spreadsheets/")
 
-def open_backend(target: str | Path) -> Backend:
-    """The backend for a local path (``roadmap.xlsx``)."""
+
+def is_google(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(GOOGLE_PREFIXES)
+
+
+def google_client(credentials: str | Path | None = None) -> gspread.Client:
+    """A retrying gspread client from a key file, the environment, or ADC."""
+    from .google import load_credentials, make_client
+
+    auth = load_credentials(credentials)
+    return make_client(auth.credentials, account=auth.account)
+
+
+def open_backend(
+    target: str | Path,
+    *,
+    credentials: str | Path | None = None,
+    client: gspread.Client | None = None,
+) -> Backend:
+    """The backend for a local path (``roadmap.xlsx``) or ``gsheet:ID`` / a sheet's URL."""
+    if is_google(target):
+        from .google import GoogleSheetsBackend
+
+        return GoogleSheetsBackend(str(target), client or google_client(credentials))
     path = Path(target)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise SheetsSyncError(
@@ -47,11 +73,38 @@ def generate_xlsx(
     return plan
 
 
+def generate_google(
+    options: Options,
+    *,
+    as_of: dt.date,
+    client: gspread.Client,
+    title: str | None = None,
+    spreadsheet: str | None = None,
+    folder_id: str | None = None,
+    share: Sequence[str] = (),
+) -> tuple[str, WorkbookPlan]:
+    """Create the roadmap as a Google spreadsheet (or add it to ``spreadsheet``)."""
+    from .google.render import render_google
+
+    plan = build_plan(options, as_of)
+    name = title or f"Marketing roadmap {options.quarter.name} ({options.business.upper()})"
+    new_id = render_google(
+        plan, client, title=name, spreadsheet=spreadsheet, folder_id=folder_id, share=share
+    )
+    return new_id, plan
+
+
 def sync_workbook(
-    target: str | Path | Backend, *, as_of: dt.date, dry_run: bool = False
+    target: str | Path | Backend,
+    *,
+    as_of: dt.date,
+    dry_run: bool = False,
+    credentials: str | Path | None = None,
 ) -> SyncReport:
-    """Sync one workbook: a path, or a backend you built yourself."""
-    backend = open_backend(target) if isinstance(target, str | Path) else target
+    """Sync one workbook: a path, ``gsheet:ID``, or a backend you built yourself."""
+    backend = (
+        open_backend(target, credentials=credentials) if isinstance(target, str | Path) else target
+    )
     return sync(backend, as_of=as_of, dry_run=dry_run)
 
 

@@ -13,7 +13,13 @@ from typing import Any, TypeVar, cast
 import click
 
 from . import __version__
-from .api import generate_xlsx, layout_description, sync_workbook
+from .api import (
+    generate_google,
+    generate_xlsx,
+    google_client,
+    layout_description,
+    sync_workbook,
+)
 from .calendar import Quarter
 from .errors import SheetsSyncError
 from .i18n import as_lang
@@ -82,6 +88,15 @@ def main() -> None:
     """Generate and sync a quarterly marketing roadmap kept in a spreadsheet."""
 
 
+_credentials_option = click.option(
+    "--credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Google service-account key file (default: SHEETS_SYNC_CREDENTIALS, "
+    "GOOGLE_APPLICATION_CREDENTIALS, or Application Default Credentials).",
+)
+
+
 @main.command()
 @click.option("--quarter", type=_Quarter(), required=True, help="The quarter, e.g. 2027-Q1.")
 @click.option(
@@ -122,10 +137,24 @@ def main() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
+    default=None,
     help="The .xlsx file to create.",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--google", is_flag=True, help="Create a Google spreadsheet instead of a file.")
+@click.option(
+    "--spreadsheet",
+    default=None,
+    help="Add the roadmap's sheets to this existing Google spreadsheet (ID or URL).",
+)
+@click.option(
+    "--share",
+    multiple=True,
+    metavar="EMAIL",
+    help="Share the new spreadsheet with EMAIL as editor (repeatable).",
+)
+@click.option("--folder", default=None, help="Create the spreadsheet in this Drive folder ID.")
+@_credentials_option
 @_as_of_option
 @_fail_cleanly
 def generate(
@@ -137,11 +166,16 @@ def generate(
     fiscal_year_start: int,
     scope_threshold: float,
     example: bool,
-    out: Path,
+    out: Path | None,
     force: bool,
+    google: bool,
+    spreadsheet: str | None,
+    share: tuple[str, ...],
+    folder: str | None,
+    credentials: Path | None,
     as_of: dt.datetime | None,
 ) -> None:
-    """Create this quarter's roadmap workbook (.xlsx)."""
+    """Create this quarter's roadmap workbook (.xlsx, or a Google spreadsheet)."""
     quarter = Quarter(quarter.year, quarter.number, fiscal_year_start)
     options = Options(
         quarter=quarter,
@@ -152,11 +186,28 @@ def generate(
         scope_threshold=scope_threshold,
         example=example,
     )
-    plan = generate_xlsx(out, options, as_of=_day(as_of), force=force)
+    google = google or spreadsheet is not None
+    if google == (out is not None):
+        raise click.UsageError("give either --out FILE.xlsx or --google / --spreadsheet ID")
+    if google:
+        sheet_id, plan = generate_google(
+            options,
+            as_of=_day(as_of),
+            spreadsheet=spreadsheet,
+            client=google_client(credentials),
+            folder_id=folder,
+            share=share,
+        )
+        where = f"https://docs.google.com/spreadsheets/d/{sheet_id}"
+    else:
+        assert out is not None
+        plan = generate_xlsx(out, options, as_of=_day(as_of), force=force)
+        where = str(out)
     checklist = next(s for s in plan.sheets if s.key == "checklist")
     click.echo(
-        f"Created {out}: {quarter} ({quarter.start} – {quarter.end}), {business.upper()}, "
-        f"{len(checklist.grid.rows) - 2} checklist items, language {lang}."
+        f"Created {where}: {quarter} ({quarter.start} – {quarter.end}), "
+        f"{business.upper()}, {len(checklist.grid.rows) - 2} checklist items, "
+        f"language {lang}."
     )
 
 
@@ -165,10 +216,14 @@ def generate(
 @_as_of_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@_credentials_option
 @_fail_cleanly
-def sync_command(workbook: str, as_of: dt.datetime | None, dry_run: bool, as_json: bool) -> None:
-    """Validate a roadmap, roll up budgets and write back flags and due dates."""
-    report = sync_workbook(workbook, as_of=_day(as_of), dry_run=dry_run)
+def sync_command(
+    workbook: str, as_of: dt.datetime | None, dry_run: bool, as_json: bool, credentials: Path | None
+) -> None:
+    """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
+    write back flags and due dates."""
+    report = sync_workbook(workbook, as_of=_day(as_of), dry_run=dry_run, credentials=credentials)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -124,7 +124,15 @@ class Layout(BaseModel):
     version: int
     languages: tuple[Lang, ...]
     choices: dict[str, dict[str, Labels]]
+    flag_colours: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     sheets: tuple[Sheet, ...] = Field(min_length=1)
+
+    def colour_of(self, choice_key: str) -> str | None:
+        """The background colour for a flag value, by its choice key."""
+        for colour, keys in self.flag_colours.items():
+            if choice_key in keys:
+                return colour
+        return None
 
     def sheet(self, key: str) -> Sheet:
         for sheet in self.sheets:

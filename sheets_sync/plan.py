@@ -63,6 +63,7 @@ class SheetPlan:
     grid: SheetGrid
     tool_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) the tool owns
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> type
+    flag_colours: list[tuple[int, str, str]] = field(default_factory=list)  # col, label, colour
 
 
 @dataclass
@@ -301,6 +302,14 @@ def build_plan(
             for c in sheet.columns
         ]
         plan = SheetPlan(sheet.key, sheet.kind, grid.title, columns, grid)
+        for col, column in enumerate(sheet.columns, start=1):
+            if column.computed and column.choices:
+                for key in layout.choice_keys(column.choices):
+                    colour = layout.colour_of(key)
+                    if colour:
+                        plan.flag_colours.append(
+                            (col, layout.choice_label(column.choices, key, lang), colour)
+                        )
         if sheet.kind == "rows":
             for col, column in enumerate(sheet.columns, start=1):
                 for row in range(KEY_ROW, len(grid.rows) + 1):

@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -85,10 +86,24 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
             _dropdown(ws, letter, '"' + ",".join(column.dropdown) + '"')
         elif isinstance(column.dropdown, str):
             _dropdown(ws, letter, column.dropdown)
+    for col, label, colour in sheet.flag_colours:
+        letter = column_letter(col)
+        ws.conditional_formatting.add(
+            f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}",
+            CellIsRule(
+                operator="equal",
+                formula=[_quoted(label)],
+                fill=PatternFill("solid", bgColor=colour.removeprefix("#")),
+            ),
+        )
     if sheet.kind == "fields":
         _fields_validation(ws, sheet, plan)
     ws.row_dimensions[KEY_ROW].hidden = True
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3 if sheet.kind == "rows" else 1)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _warn_only(ws: Worksheet, ref: str, note: str) -> None:

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.google_env import EMAIL, GoogleEnv, google_env, key_info, mini_sync, rsa_key
 
 from sheets_sync.errors import CredentialsError
 from sheets_sync.google.auth import SCOPES, load_credentials
 from sheets_sync.google.backend import GoogleSheetsBackend
+
+from .fakes.google_env import EMAIL, GoogleEnv, google_env, key_info, mini_sync, rsa_key
 
 
 @pytest.fixture

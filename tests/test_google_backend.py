@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.google_env import FLAG_COL, GoogleEnv, flag_for, flags_by_id, google_env, mini_sync
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +20,8 @@ from sheets_sync.google.backend import (
     encode,
     spreadsheet_id,
 )
+
+from .fakes.google_env import FLAG_COL, GoogleEnv, flag_for, flags_by_id, google_env, mini_sync
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import discovery
-from fakes.google_env import EMAIL, GoogleEnv, google_env, mini_sync
 
 from sheets_sync.cells import Formula
 from sheets_sync.errors import FileExists
@@ -25,6 +23,9 @@ from sheets_sync.google.create import (
     sheet_properties,
 )
 from sheets_sync.google.http import GoogleRequestRejected
+
+from .fakes import discovery
+from .fakes.google_env import EMAIL, GoogleEnv, google_env, mini_sync
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from pathlib import Path
 import gspread
 import pytest
 import requests
-from fakes.google_api import Fault
-from fakes.google_env import EMAIL, GoogleEnv, google_env
 from google.auth.transport.requests import AuthorizedSession, Request
 
 from sheets_sync.google.auth import load_credentials
 from sheets_sync.google.http import GoogleRequestRejected
+
+from .fakes.google_api import Fault
+from .fakes.google_env import EMAIL, GoogleEnv, google_env
 
 
 @pytest.fixture

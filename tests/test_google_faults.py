@@ -6,8 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.google_api import Fault
-from fakes.google_env import (
+
+from sheets_sync.errors import AccessDenied, QuotaExceeded, WorkbookNotFound
+from sheets_sync.google.backend import WriteReport
+from sheets_sync.google.http import GoogleUnavailable, RetryPolicy
+
+from .fakes.google_api import Fault
+from .fakes.google_env import (
     EMAIL,
     FLAG_COL,
     GoogleEnv,
@@ -16,10 +21,6 @@ from fakes.google_env import (
     google_env,
     mini_sync,
 )
-
-from sheets_sync.errors import AccessDenied, QuotaExceeded, WorkbookNotFound
-from sheets_sync.google.backend import WriteReport
-from sheets_sync.google.http import GoogleUnavailable, RetryPolicy
 
 READ = "spreadsheets.get"
 WRITE = "spreadsheets.values.batchUpdateByDataFilter"

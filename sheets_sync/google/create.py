@@ -53,6 +53,17 @@ class FlagColour:
 
 
 @dataclass(frozen=True)
+class CellFormat:
+    """A number format and/or background over ``col``, rows ``first_row..last_row``."""
+
+    col: int
+    first_row: int
+    last_row: int
+    number_format: tuple[str, str] | None = None  # (type, pattern), e.g. ("DATE", "yyyy-mm-dd")
+    background: str | None = None  # "#rrggbb"
+
+
+@dataclass(frozen=True)
 class NamedRange:
     name: str
     first_row: int
@@ -78,6 +89,7 @@ class SheetSpec:
     protected_note: str = "Filled in by sheets-sync: your edits are overwritten by the next sync."
     flag_colours: list[FlagColour] = field(default_factory=list)
     named_ranges: list[NamedRange] = field(default_factory=list)
+    formats: list[CellFormat] = field(default_factory=list)
 
 
 def grid_range(
@@ -242,6 +254,26 @@ def flag_colour(sheet_id: int, rule: FlagColour, index: int = 0) -> dict[str, An
     }
 
 
+def cell_format(sheet_id: int, rule: CellFormat) -> dict[str, Any]:
+    """One repeatCell that sets only the parts of the format the rule names."""
+    fmt: dict[str, Any] = {}
+    fields = []
+    if rule.number_format is not None:
+        kind, pattern = rule.number_format
+        fmt["numberFormat"] = {"type": kind, "pattern": pattern}
+        fields.append("userEnteredFormat.numberFormat")
+    if rule.background is not None:
+        fmt["backgroundColorStyle"] = {"rgbColor": _rgb(rule.background)}
+        fields.append("userEnteredFormat.backgroundColorStyle")
+    return {
+        "repeatCell": {
+            "range": grid_range(sheet_id, rule.first_row, rule.last_row, rule.col, rule.col),
+            "cell": {"userEnteredFormat": fmt},
+            "fields": ",".join(fields),
+        }
+    }
+
+
 def named_range(sheet_id: int, rule: NamedRange) -> dict[str, Any]:
     return {
         "addNamedRange": {
@@ -263,6 +295,7 @@ def layout_requests(spec: SheetSpec) -> list[dict[str, Any]]:
         requests.append(cell_values(spec))
     requests += hide_rows(sid, spec.hidden_rows)
     requests += column_widths(sid, spec.column_widths)
+    requests += [cell_format(sid, rule) for rule in spec.formats]
     requests += [data_validation(sid, rule) for rule in spec.validations]
     requests += [
         protect_columns(sid, first, last, spec.frozen_rows + 1, spec.protected_note)

@@ -531,6 +531,12 @@ class FakeGoogle:
             sheet = book.sheet_by_id(rng.get("sheetId", 0))
             sheet.extras.setdefault(kind, []).append(spec)
             return {}
+        if kind == "repeatCell":
+            if not spec.get("fields"):
+                raise BadRequest("Invalid requests[0].repeatCell: fields is required")
+            sheet = book.sheet_by_id(spec.get("range", {}).get("sheetId", 0))
+            sheet.extras.setdefault(kind, []).append(spec)
+            return {}
         if kind in ("setDataValidation", "addConditionalFormatRule", "addProtectedRange"):
             ranges = spec.get("rule", {}).get("ranges") or [
                 spec.get("range") or spec.get("protectedRange", {}).get("range", {})

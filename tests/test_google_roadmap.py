@@ -1,0 +1,55 @@
+"""The whole roadmap in Google Sheets: generate and sync through the real gspread and
+google-auth code, against the local fake of the Sheets API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sheets_sync.api import generate_google
+from sheets_sync.google import GoogleSheetsBackend
+from sheets_sync.sync import sync
+
+from .conftest import AS_OF, options
+from .fakes.google_env import google_env
+
+
+def _column(book, title: str, key: str) -> int:  # type: ignore[no-untyped-def]
+    sheet = book.sheet_by_title(title)
+    for col in range(1, 40):
+        if book.value(title, 1, col) == key:
+            return col
+    raise AssertionError(f"{key} not in {sheet.title}")
+
+
+def test_generate_and_sync_a_google_roadmap(tmp_path: Path) -> None:
+    with google_env(tmp_path) as env:
+        client = env.client()
+        sheet_id, plan = generate_google(
+            options(lang="ru"), as_of=AS_OF, client=client, share=["lead@example.com"]
+        )
+        book = env.fake.books[sheet_id]
+        assert [s.title for s in book.sheets] == [s.title for s in plan.sheets]
+        assert {"QuarterBudget", "AnnualBudget"} <= set(book.named_ranges)
+        creates = [c.name for c in env.fake.api_calls()]
+        assert creates == ["spreadsheets.create", "spreadsheets.batchUpdate", "permissions.create"]
+
+        backend = GoogleSheetsBackend(sheet_id, client)
+        env.fake.log.clear()
+        first = sync(backend, as_of=AS_OF)
+        assert first.rows_invalid == 0, first.problems
+        assert first.cells_written == 0, first.changes[:5]
+        assert [c.name for c in env.fake.api_calls()] == ["spreadsheets.get"]
+
+        later = AS_OF + dt.timedelta(days=40)
+        title = plan.sheets[2].title  # Initiatives
+        planned = _column(book, title, "initiatives.planned")
+        check = _column(book, title, "initiatives.check")
+        book.set_cell(title, 4, planned, "много денег")
+        env.fake.log.clear()
+        report = sync(backend, as_of=later)
+        assert report.cells_written > 0
+        assert len(env.fake.api_calls()) == 2  # one read, one write
+        assert book.value(title, 4, check).startswith("План, бюджет: «много денег» — не сумма")
+        assert book.value(title, 4, planned) == "много денег"  # the person's cell is theirs
+        assert sync(backend, as_of=later).cells_written == 0
