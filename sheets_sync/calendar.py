@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 WEEKS_PER_QUARTER = 13
 _NAME = re.compile(r"^\s*(?:FY)?(\d{4})\s*[-/ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
@@ -45,12 +46,12 @@ class Quarter:
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         month0 = self.fiscal_year_start - 1 + 3 * (self.number - 1)
         return dt.date(self.year + month0 // 12, month0 % 12 + 1, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         return self.next().start - dt.timedelta(days=1)
 

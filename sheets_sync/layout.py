@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from .templates import load_toml
 
@@ -126,6 +126,8 @@ class Layout(BaseModel):
     choices: dict[str, dict[str, Labels]]
     flag_colours: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     sheets: tuple[Sheet, ...] = Field(min_length=1)
+    # every spelling of every value of a choice list -> its key, built on first use
+    _choice_index: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
 
     def colour_of(self, choice_key: str) -> str | None:
         """The background colour for a flag value, by its choice key."""
@@ -148,11 +150,13 @@ class Layout(BaseModel):
 
     def parse_choice(self, name: str, text: str) -> str | None:
         """The choice key whose label (in any language) or key matches ``text``."""
-        wanted = " ".join(text.split()).casefold()
-        for key, labels in self.choices[name].items():
-            if wanted == key.casefold() or wanted in (x.casefold() for x in labels.all()):
-                return key
-        return None
+        index = self._choice_index.get(name)
+        if index is None:
+            index = self._choice_index[name] = {}
+            for key, labels in self.choices[name].items():
+                for spelling in (key, *labels.all()):
+                    index.setdefault(" ".join(spelling.split()).casefold(), key)
+        return index.get(" ".join(text.split()).casefold())
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Layout:

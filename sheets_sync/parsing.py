@@ -38,12 +38,14 @@ class ParseError(ValueError):
 
 
 def is_blank(value: CellValue) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (type(value) is str and not value.strip())
 
 
 def clean_text(value: CellValue) -> str | None:
     """Text with outer blanks removed; numbers as typed (7, not 7.0); blank → None."""
-    if is_blank(value):
+    if type(value) is str:
+        return value.strip() or None
+    if value is None:
         return None
     if isinstance(value, Formula):
         return value.text
