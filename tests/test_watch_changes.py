@@ -66,14 +66,18 @@ def _watch(
     edits: dict[int, bytes] | None = None,
     drive_versions: list[str] | None = None,
 ) -> tuple[FakeSync, Watcher]:
-    """Watch one local and one Google workbook every 6 hours (Moscow time) for ``hours``."""
+    """Watch a Google and a local workbook every 6 hours (Moscow time) for ``hours``.
+
+    The Google one runs first, so its version lookup is where a person's edit of
+    the local file is simulated.
+    """
     make_xlsx(tmp_path / "roadmap.xlsx", b"v1")
     config = load_config(
         write_config(
             tmp_path,
             [
-                {"name": "local", "path": "roadmap.xlsx"},
                 {"name": "cloud", "spreadsheet": SHEET_ID},
+                {"name": "local", "path": "roadmap.xlsx"},
             ],
             schedule='every = "6 hours"\ntimezone = "Europe/Moscow"',
         )
@@ -130,7 +134,6 @@ def test_unchanged_workbooks_are_skipped_until_the_date_changes(tmp_path: Path) 
 
 
 def test_a_changed_file_is_synced(tmp_path: Path) -> None:
-    # The cloud workbook is fingerprinted first, so its lookup makes the edit.
     fake, _ = _watch(tmp_path, hours=12, edits={6: b"v2 edited by a marketer"})
     assert _hours(fake, "local") == [0, 6]
 

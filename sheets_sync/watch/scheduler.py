@@ -85,9 +85,10 @@ class Plan:
         return next_regular_run(self._jobs[name], after, self.tz)
 
     def due(self, now: dt.datetime) -> list[str]:
-        """Names of the workbooks due at ``now``, most overdue first."""
-        ready = [(when, name) for name, when in self._due.items() if when <= now]
-        return [name for _, name in sorted(ready)]
+        """Names of the workbooks due at ``now``, most overdue first, then in config order."""
+        order = {name: index for index, name in enumerate(self._jobs)}
+        ready = [(when, order[name], name) for name, when in self._due.items() if when <= now]
+        return [name for _, _, name in sorted(ready)]
 
     def next_due(self) -> dt.datetime | None:
         return min(self._due.values(), default=None)

@@ -118,7 +118,7 @@ class Watcher:
             if self.stop.is_set():
                 break
             self.plan.run(name)
-        if self.reports:
+        if len(self.reports) > 1:
             self._summary("pass")
 
     # --- internals ---------------------------------------------------------------------
