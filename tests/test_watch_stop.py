@@ -6,12 +6,20 @@ import datetime as dt
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from watch_support import START, Behaviour, FakeSync, StoppingClock, make_xlsx, write_config
 
-from sheets_sync.watch import RunOutcome, Watcher, WorkbookConfig, load_config, run_watch
+from sheets_sync.watch import (
+    RunOutcome,
+    SystemClock,
+    Watcher,
+    WorkbookConfig,
+    load_config,
+    run_watch,
+)
 
 STEPS = [f"row {i}\n" for i in range(1, 6)]
 
@@ -70,3 +78,13 @@ def test_stop_signal_during_once_skips_the_remaining_workbooks(tmp_path: Path) -
     assert code == 0
     assert (tmp_path / "first.out").read_text(encoding="utf-8") == "".join(STEPS)
     assert [name for name, _, _ in fake.calls] == ["first"]
+
+
+def test_the_real_clock_wakes_up_at_once_when_stopped() -> None:
+    stop = threading.Event()
+    stop.set()
+    clock = SystemClock(wake=stop)
+    before = time.monotonic()
+    clock.sleep(3600)
+    assert time.monotonic() - before < 1
+    assert clock.now().tzinfo is not None

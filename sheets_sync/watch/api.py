@@ -112,7 +112,7 @@ def _table(
     else:
         head = "watcher: not running"
     schedule = config.schedule.describe()
-    return "\n".join([f"config: {config.source} ({schedule})", head, "", *lines])
+    return "\n".join([f"config: {config.source}", f"schedule: {schedule}", head, "", *lines])
 
 
 def _when(moment: dt.datetime | None, tz: dt.tzinfo) -> str:

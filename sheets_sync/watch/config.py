@@ -159,10 +159,10 @@ class ScheduleConfig(BaseModel):
         return parse_duration(self.retry_max)
 
     def describe(self) -> str:
-        zone = f" {self.timezone}" if self.timezone else ""
+        zone = f" ({self.timezone})" if self.timezone else ""
         if self.daily_at:
             return f"daily at {self.daily_at}{zone}"
-        return f"every {self.every or '15 minutes'}"
+        return f"every {self.every or '15 minutes'}{zone}"
 
 
 class WorkbookOptions(BaseModel):
