@@ -69,7 +69,7 @@ def test_intervals(every: str, minutes: int) -> None:
 def test_jobs_are_schedule_jobs_tagged_by_workbook() -> None:
     plan = _plan(every="15 minutes")
     assert isinstance(plan.scheduler, schedule.Scheduler)
-    assert [sorted(job.tags) for job in plan.scheduler.get_jobs()] == [["a"], ["b"]]
+    assert [job.tags for job in plan.scheduler.get_jobs()] == [{"a"}, {"b"}]
     assert {(job.interval, job.unit) for job in plan.scheduler.get_jobs()} == {(15, "minutes")}
 
 
