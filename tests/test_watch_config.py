@@ -110,6 +110,14 @@ def test_cadence_conflicts(tmp_path: Path) -> None:
     ]
 
 
+def test_an_interval_longer_than_a_day_is_refused(tmp_path: Path) -> None:
+    text = '[schedule]\nevery = "2 days"\n[[workbooks]]\npath = "a.xlsx"\n'
+    assert _problems(tmp_path, text).problems == [
+        "schedule.every (line 2): must be at most 1 day (due dates move with the calendar),"
+        " got '2 days'"
+    ]
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.toml")

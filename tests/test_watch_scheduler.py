@@ -59,7 +59,7 @@ def test_a_time_in_the_repeated_autumn_hour_runs_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("every", "minutes"), [("15 minutes", 15), ("1 hour", 60), ("90 minutes", 90), ("2 days", 2880)]
+    ("every", "minutes"), [("15 minutes", 15), ("1 hour", 60), ("90 minutes", 90), ("1 day", 1440)]
 )
 def test_intervals(every: str, minutes: int) -> None:
     start = _at("2025-05-01T05:00:00+00:00")

@@ -39,7 +39,7 @@ def run_watch(
     logged as one message and turned into their ``exit_code``; a failing
     workbook never gets this far.
     """
-    configure_logging(log_format, log_stream)
+    handler = configure_logging(log_format, log_stream)
     stop = stop if stop is not None else threading.Event()
     try:
         config = load_config(config_path)
@@ -55,6 +55,8 @@ def run_watch(
     except SheetsSyncError as exc:
         log.error("%s", exc, extra={"fields": {"event": "error", "error": type(exc).__name__}})
         return exc.exit_code
+    finally:
+        log.removeHandler(handler)  # logging set up for this run only, not left behind
 
 
 def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = False) -> str:
@@ -107,8 +109,9 @@ def _table(
         for row in (_COLUMNS, *rows)
     ]
     if pid is not None:
+        who = f"pid {pid}" if pid > 0 else "pid unknown"
         beat = f", last heartbeat {_when(heartbeat, tz)}" if heartbeat else ""
-        head = f"watcher: running (pid {pid}){beat}"
+        head = f"watcher: running ({who}){beat}"
     else:
         head = "watcher: not running"
     schedule = config.schedule.describe()

@@ -59,7 +59,13 @@ class ConfigProblems(ConfigError):
         super().__init__(f"invalid config {source} ({count}):\n{body}")
 
 
-def parse_duration(text: str, *, minimum: dt.timedelta = dt.timedelta(0)) -> dt.timedelta:
+def parse_duration(
+    text: str,
+    *,
+    minimum: dt.timedelta = dt.timedelta(0),
+    maximum: dt.timedelta | None = None,
+    why: str = "",
+) -> dt.timedelta:
     """``"15 minutes"`` -> timedelta; units: seconds, minutes, hours, days."""
     match = _DURATION.match(text)
     if not match:
@@ -68,6 +74,8 @@ def parse_duration(text: str, *, minimum: dt.timedelta = dt.timedelta(0)) -> dt.
     value = dt.timedelta(**{unit + "s": amount})
     if value < minimum:
         raise ValueError(f"must be at least {_human(minimum)}, got {text!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"must be at most {_human(maximum)}{why}, got {text!r}")
     return value
 
 
@@ -95,7 +103,12 @@ class ScheduleConfig(BaseModel):
     @classmethod
     def _check_every(cls, value: str | None) -> str | None:
         if value is not None:
-            parse_duration(value, minimum=dt.timedelta(minutes=1))
+            parse_duration(
+                value,
+                minimum=dt.timedelta(minutes=1),
+                maximum=dt.timedelta(days=1),
+                why=" (due dates move with the calendar)",
+            )
         return value
 
     @field_validator("retry_initial", "retry_max")
