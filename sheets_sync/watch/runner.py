@@ -113,8 +113,10 @@ class WorkbookRunner:
         if not isinstance(outcome, RunOutcome):
             raise TypeError(f"sync function returned {type(outcome).__name__}, not RunOutcome")
         # Our own write changes the fingerprint; take it again, or the next run
-        # would see "changed" and sync for nothing. A sync that wrote nothing left
-        # the workbook as it was when fingerprinted (no race with an editor).
+        # would see "changed" and sync for nothing. A sync that wrote nothing keeps
+        # the fingerprint taken before it, so an edit made during it is seen next
+        # run. (An edit landing between our write and the second fingerprint is
+        # only seen by the next daily full sync: the window is milliseconds.)
         after = before if outcome.cells_written == 0 else self._fingerprint_after(workbook, before)
         end = self.clock.now()
         status = prev.model_copy(
