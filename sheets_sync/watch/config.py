@@ -1,0 +1,557 @@
+"""The watcher's configuration: a TOML file, checked by pydantic, overridable from the environment.
+
+Precedence, highest first: environment variables (``SHEETS_SYNC_CREDENTIALS``,
+``SHEETS_SYNC_STATE_DIR``, ``SHEETS_SYNC_SCHEDULE__EVERY``, ...), then the file.
+An invalid file yields one :class:`ConfigProblems` listing every problem with
+where it is, so an operator fixes them all in one go instead of one per restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sheets_sync.errors import ConfigError
+
+ENV_PREFIX = "SHEETS_SYNC_"
+CONFIG_ENV = "SHEETS_SYNC_CONFIG"
+DEFAULT_CONFIG = Path("config/sheets_sync.toml")
+
+Language = Literal["en", "zh", "ru"]
+Business = Literal["b2b", "b2c"]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+_DAILY_AT = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+_SHEET_URL = re.compile(
+    r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]{20,})(?:[/?#].*)?$"
+)
+
+
+class ConfigProblems(ConfigError):
+    """A :class:`ConfigError` that also keeps the problems as a list, one per line."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        body = "\n".join(f"  {line}" for line in problems)
+        super().__init__(f"invalid config {source} ({count}):\n{body}")
+
+
+def parse_duration(
+    text: str,
+    *,
+    minimum: dt.timedelta = dt.timedelta(0),
+    maximum: dt.timedelta | None = None,
+    why: str = "",
+) -> dt.timedelta:
+    """``"15 minutes"`` -> timedelta; units: seconds, minutes, hours, days."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"expected a duration such as '15 minutes' or '1 hour', got {text!r}")
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    value = dt.timedelta(**{unit + "s": amount})
+    if value < minimum:
+        raise ValueError(f"must be at least {_human(minimum)}, got {text!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"must be at most {_human(maximum)}{why}, got {text!r}")
+    return value
+
+
+def _human(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds and seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}" + ("s" if n != 1 else "")
+    return f"{seconds} seconds"
+
+
+class ScheduleConfig(BaseModel):
+    """When workbooks are synced, and how failures back off."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    every: str | None = None
+    daily_at: str | None = None
+    timezone: str | None = None
+    retry_initial: str = "1 minute"
+    retry_max: str = "1 hour"
+
+    @field_validator("every")
+    @classmethod
+    def _check_every(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(
+                value,
+                minimum=dt.timedelta(minutes=1),
+                maximum=dt.timedelta(days=1),
+                why=" (due dates move with the calendar)",
+            )
+        return value
+
+    @field_validator("retry_initial", "retry_max")
+    @classmethod
+    def _check_retry(cls, value: str) -> str:
+        parse_duration(value, minimum=dt.timedelta(seconds=1))
+        return value
+
+    @field_validator("daily_at")
+    @classmethod
+    def _check_daily_at(cls, value: str | None) -> str | None:
+        if value is not None and not _DAILY_AT.match(value):
+            raise ValueError(f"expected a time of day as HH:MM (24-hour), got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r}; use an IANA name such as 'Europe/Moscow'"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_cadence(self) -> ScheduleConfig:
+        if self.every is not None and self.daily_at is not None:
+            raise ValueError("give either every or daily_at, not both")
+        if self.retry_max_delta < self.retry_initial_delta:
+            raise ValueError("retry_max must not be shorter than retry_initial")
+        return self
+
+    @property
+    def interval(self) -> dt.timedelta | None:
+        """The interval of an ``every`` schedule; 15 minutes when nothing is set."""
+        if self.daily_at is not None:
+            return None
+        return parse_duration(self.every or "15 minutes")
+
+    @property
+    def at_time(self) -> dt.time | None:
+        return dt.time.fromisoformat(self.daily_at) if self.daily_at else None
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        """The schedule's zone: it decides "08:00" and which calendar day it is."""
+        if self.timezone:
+            return ZoneInfo(self.timezone)
+        local = dt.datetime.now().astimezone().tzinfo
+        return local if local is not None else dt.UTC
+
+    @property
+    def retry_initial_delta(self) -> dt.timedelta:
+        return parse_duration(self.retry_initial)
+
+    @property
+    def retry_max_delta(self) -> dt.timedelta:
+        return parse_duration(self.retry_max)
+
+    def describe(self) -> str:
+        zone = f" ({self.timezone})" if self.timezone else ""
+        if self.daily_at:
+            return f"daily at {self.daily_at}{zone}"
+        return f"every {self.every or '15 minutes'}{zone}"
+
+
+class WorkbookOptions(BaseModel):
+    """Options a workbook may set, or inherit from ``[defaults]``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: Language | None = None
+    business: Business | None = None
+    scope_threshold: float | None = Field(default=None, gt=0, lt=1)
+    due_soon_days: int | None = Field(default=None, ge=0, le=90)
+    enabled: bool | None = None
+
+
+class WorkbookEntry(WorkbookOptions):
+    """One ``[[workbooks]]`` table as written in the file."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    path: Path | None = None
+    spreadsheet: str | None = None
+    credentials: Path | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _check_path(cls, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() != ".xlsx":
+            raise ValueError(f"must be an .xlsx file, got {str(value)!r}")
+        return value
+
+    @field_validator("spreadsheet")
+    @classmethod
+    def _check_spreadsheet(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        url = _SHEET_URL.match(value)
+        if url:
+            return url.group(1)
+        if not _SHEET_ID.match(value):
+            raise ValueError(
+                f"expected a Google spreadsheet ID or its docs.google.com URL, got {value!r}"
+            )
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_target(cls, data: Any, handler: ModelWrapValidatorHandler[WorkbookEntry]) -> Any:
+        # A wrap validator, so this is reported alongside the entry's field errors
+        # (an "after" validator would stay silent until those are fixed).
+        problem = _target_problem(data)
+        try:
+            entry = handler(data)
+        except ValidationError as exc:
+            if problem is None:
+                raise
+            errors: list[InitErrorDetails] = [_target_error(problem, data)]
+            errors += [_reraise(error) for error in exc.errors()]
+            raise ValidationError.from_exception_data(exc.title, errors) from None
+        if problem is not None:
+            raise ValueError(problem)
+        return entry
+
+
+def _target_problem(data: Any) -> str | None:
+    if not isinstance(data, Mapping):
+        return None
+    has_path, has_sheet = data.get("path") is not None, data.get("spreadsheet") is not None
+    if has_path and has_sheet:
+        return "give either path or spreadsheet, not both"
+    if not has_path and not has_sheet:
+        return "give path (a local .xlsx) or spreadsheet (a Google spreadsheet ID)"
+    return None
+
+
+def _target_error(problem: str, data: Any) -> InitErrorDetails:
+    return {"type": PydanticCustomError("value_error", problem), "loc": (), "input": data}
+
+
+def _reraise(error: ErrorDetails) -> InitErrorDetails:
+    details: InitErrorDetails = {
+        "type": error["type"],
+        "loc": error["loc"],
+        "input": error["input"],
+    }
+    if "ctx" in error:
+        details["ctx"] = error["ctx"]
+    return details
+
+
+class WorkbookConfig(BaseModel):
+    """One workbook with every option resolved: what a sync function receives.
+
+    ``path`` and ``credentials`` are absolute. ``credentials`` is ``None`` for
+    Application Default Credentials. ``language``/``business`` are ``None`` when
+    the workbook itself should say.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    path: Path | None = None
+    spreadsheet: str | None = None
+    language: Language | None = None
+    business: Business | None = None
+    scope_threshold: float = 0.25
+    due_soon_days: int = 7
+    enabled: bool = True
+    credentials: Path | None = None
+
+    @property
+    def target(self) -> str:
+        """A local path, or ``gspread:ID`` for a Google spreadsheet."""
+        return str(self.path) if self.path is not None else f"gspread:{self.spreadsheet}"
+
+    @property
+    def is_local(self) -> bool:
+        return self.path is not None
+
+
+class _FileSettings(BaseSettings):
+    """The file's top level; environment variables override what the file says."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    credentials: Path | None = None
+    state_dir: Path | None = None
+    schedule: ScheduleConfig = ScheduleConfig()
+    defaults: WorkbookOptions = WorkbookOptions()
+    workbooks: list[WorkbookEntry] = Field(min_length=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file arrives as init values; the environment must win over it.
+        return (env_settings, init_settings)
+
+
+class WatchConfig(BaseModel):
+    """A loaded, validated configuration with paths made absolute."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: Path
+    state_dir: Path
+    schedule: ScheduleConfig
+    workbooks: list[WorkbookConfig]
+
+    def enabled_workbooks(self) -> list[WorkbookConfig]:
+        return [wb for wb in self.workbooks if wb.enabled]
+
+
+def resolve_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--config PATH``, else ``$SHEETS_SYNC_CONFIG``, else ``./config/sheets_sync.toml``."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_CONFIG
+
+
+def default_state_dir(config_path: Path) -> Path:
+    """One state directory per config file, so two configs never share a lock or status."""
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    digest = hashlib.sha256(str(config_path.resolve()).encode()).hexdigest()[:8]
+    return base / "sheets-sync" / f"{config_path.stem}-{digest}"
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> WatchConfig:
+    """Read, validate and resolve a config file; raise :class:`ConfigProblems` if invalid."""
+    source = resolve_config_path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file {source} does not exist.",
+            f"Pass --config PATH or set {CONFIG_ENV}; config/sheets_sync.toml is an example.",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {source}: {exc}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already ends with "(at line L, column C)".
+        raise ConfigProblems(str(source), [f"not valid TOML: {exc}"]) from None
+    problems = _duplicate_names(data.get("workbooks"), text)
+    try:
+        raw = _FileSettings(**data)
+    except ValidationError as exc:
+        problems += _problems(exc.errors(), text)
+    if problems:
+        # Env overrides (no line) first, then in file order: read top to bottom.
+        problems.sort(key=lambda problem: problem[0])
+        raise ConfigProblems(str(source), [line for _, line in problems])
+    return _resolve(raw, source)
+
+
+def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
+    base = source.resolve().parent
+
+    def absolute(p: Path | None) -> Path | None:
+        return None if p is None else (base / p.expanduser()).resolve()
+
+    defaults = raw.defaults
+    workbooks = []
+    for entry in raw.workbooks:
+        options: dict[str, Any] = {}
+        for key in ("language", "business", "scope_threshold", "due_soon_days", "enabled"):
+            value = getattr(entry, key)
+            if value is None:
+                value = getattr(defaults, key)
+            if value is not None:
+                options[key] = value
+        workbooks.append(
+            WorkbookConfig(
+                name=_entry_name(entry),
+                path=absolute(entry.path),
+                spreadsheet=entry.spreadsheet,
+                credentials=absolute(entry.credentials or raw.credentials),
+                **options,
+            )
+        )
+    state_dir = absolute(raw.state_dir) or default_state_dir(source)
+    return WatchConfig(
+        source=source.resolve(), state_dir=state_dir, schedule=raw.schedule, workbooks=workbooks
+    )
+
+
+def _entry_name(entry: WorkbookEntry) -> str:
+    """The name, else the file's stem, else the spreadsheet ID."""
+    if entry.name:
+        return entry.name
+    if entry.path is not None:
+        return entry.path.stem
+    return str(entry.spreadsheet)
+
+
+def _raw_name(entry: Mapping[str, Any]) -> str | None:
+    name, path, sheet = entry.get("name"), entry.get("path"), entry.get("spreadsheet")
+    if isinstance(name, str) and name:
+        return name
+    if isinstance(path, str):
+        return Path(path).stem
+    if isinstance(sheet, str):
+        url = _SHEET_URL.match(sheet.strip())
+        return url.group(1) if url else sheet.strip()
+    return None
+
+
+def _duplicate_names(entries: Any, text: str) -> list[tuple[int, str]]:
+    """Checked on the raw tables so duplicates are reported with every other problem."""
+    if not isinstance(entries, list):
+        return []
+    seen: dict[str, int] = {}
+    problems = []
+    for index, entry in enumerate(entries):
+        name = _raw_name(entry) if isinstance(entry, Mapping) else None
+        if name is None:
+            continue
+        if name in seen:
+            loc = ("workbooks", index, "name")
+            problems.append(
+                (
+                    _line_of(loc, text),
+                    f"{_where(loc, text)}: duplicate workbook name {name!r}"
+                    f" (also workbooks[{seen[name]}]); each workbook needs its own name",
+                )
+            )
+        else:
+            seen[name] = index
+    return problems
+
+
+# --- error reporting -----------------------------------------------------------------------
+
+_FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
+    "": tuple(_FileSettings.model_fields),
+    "schedule": tuple(ScheduleConfig.model_fields),
+    "defaults": tuple(WorkbookOptions.model_fields),
+    "workbooks": tuple(WorkbookEntry.model_fields),
+}
+
+
+def _problems(errors: list[ErrorDetails], text: str) -> list[tuple[int, str]]:
+    """One ``(line, "where: what")`` per error; line 0 when it has none."""
+    return [
+        (_line_of(error["loc"], text), f"{_where(error['loc'], text)}: {_message(error)}")
+        for error in errors
+    ]
+
+
+def _line_of(loc: tuple[int | str, ...], text: str) -> int:
+    return 0 if _env_name(loc) else _locate(loc, text) or 0
+
+
+def _message(error: ErrorDetails) -> str:
+    kind, loc, value = error["type"], error["loc"], error.get("input")
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        table = "workbooks" if "workbooks" in loc else str(loc[0]) if len(loc) > 1 else ""
+        close = difflib.get_close_matches(key, _FIELDS_BY_TABLE.get(table, ()), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown key{hint}"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind != "value_error" and isinstance(value, str | int | float | bool):
+        message += f" (got {value!r})"
+    return message
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _where(loc: tuple[int | str, ...], text: str) -> str:
+    """``workbooks[2].path (line 31)``, or ``... (from SHEETS_SYNC_X)`` for an override."""
+    env = _env_name(loc)
+    if env:
+        return f"{_dotted(loc)} (from {env})"
+    line = _locate(loc, text)
+    return f"{_dotted(loc)} (line {line})" if line else _dotted(loc)
+
+
+def _env_name(loc: tuple[int | str, ...]) -> str | None:
+    if not loc or not isinstance(loc[0], str):
+        return None
+    names = [ENV_PREFIX + str(loc[0]).upper()]
+    if len(loc) > 1 and isinstance(loc[1], str):
+        names.insert(0, f"{ENV_PREFIX}{str(loc[0]).upper()}__{loc[1].upper()}")
+    return next((name for name in names if name in os.environ), None)
+
+
+_HEADER = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_.-]+)\s*\]")
+
+
+def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
+    """Best-effort line number of ``loc`` in the TOML text (tables written the usual way).
+
+    tomllib keeps no positions, so this scans for ``[table]`` / ``[[workbooks]]``
+    headers and ``key =`` lines. Inline tables just get no line number.
+    """
+    lines = text.splitlines()
+    table, index, key = "", None, None
+    parts = list(loc)
+    if parts and parts[0] in ("schedule", "defaults", "workbooks"):
+        table = str(parts.pop(0))
+        if table == "workbooks" and parts and isinstance(parts[0], int):
+            index = parts.pop(0)
+    if parts and isinstance(parts[0], str):
+        key = parts[0]
+    current, seen_array = "", -1
+    start: int | None = 1 if table == "" else None
+    for number, line in enumerate(lines, 1):
+        header = _HEADER.match(line)
+        if header:
+            current = header.group(2)
+            if header.group(1) and current == "workbooks":
+                seen_array += 1
+            in_target = current == table and (index is None or seen_array == index)
+            if start is not None and not in_target:
+                break
+            if in_target:
+                start = number
+            continue
+        if start is not None and key and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return start if table else None

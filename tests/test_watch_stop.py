@@ -1,0 +1,90 @@
+"""SIGTERM or SIGINT during a sync: the write in flight finishes, then the watcher exits 0."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from watch_support import START, Behaviour, FakeSync, StoppingClock, make_xlsx, write_config
+
+from sheets_sync.watch import (
+    RunOutcome,
+    SystemClock,
+    Watcher,
+    WorkbookConfig,
+    load_config,
+    run_watch,
+)
+
+STEPS = [f"row {i}\n" for i in range(1, 6)]
+
+
+def _writes_in_steps(signum: int) -> Behaviour:
+    def behaviour(workbook: WorkbookConfig, as_of: dt.date) -> RunOutcome:
+        assert workbook.path is not None
+        out = workbook.path.with_suffix(".out")
+        with out.open("w", encoding="utf-8") as handle:
+            for number, line in enumerate(STEPS, 1):
+                handle.write(line)
+                handle.flush()
+                if number == 2:
+                    os.kill(os.getpid(), signum)  # the operator stops the service mid-write
+        return RunOutcome(rows_read=len(STEPS), invalid_rows=0, cells_written=len(STEPS))
+
+    return behaviour
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_lets_the_sync_in_flight_finish(tmp_path: Path, signum: int) -> None:
+    make_xlsx(tmp_path / "first.xlsx")
+    make_xlsx(tmp_path / "second.xlsx")
+    config = load_config(
+        write_config(
+            tmp_path,
+            [{"name": "first", "path": "first.xlsx"}, {"name": "second", "path": "second.xlsx"}],
+        )
+    )
+    stop = threading.Event()
+    clock = StoppingClock(START, stop, until=START + dt.timedelta(days=1))
+    fake = FakeSync(clock, behaviours={"first": _writes_in_steps(signum)})
+    handler_before = signal.getsignal(signum)
+
+    code = Watcher(config, sync_fn=fake, clock=clock, stop=stop).run_forever()
+
+    assert code == 0
+    assert (tmp_path / "first.out").read_text(encoding="utf-8") == "".join(STEPS)
+    assert [name for name, _, _ in fake.calls] == ["first"]  # nothing started after the signal
+    assert clock.slept == []  # it stopped at once instead of waiting for the next run
+    assert signal.getsignal(signum) is handler_before
+
+
+def test_stop_signal_during_once_skips_the_remaining_workbooks(tmp_path: Path) -> None:
+    make_xlsx(tmp_path / "first.xlsx")
+    make_xlsx(tmp_path / "second.xlsx")
+    config_path = write_config(
+        tmp_path,
+        [{"name": "first", "path": "first.xlsx"}, {"name": "second", "path": "second.xlsx"}],
+    )
+    clock = StoppingClock(START, threading.Event(), until=START)
+    fake = FakeSync(clock, behaviours={"first": _writes_in_steps(signal.SIGTERM)})
+
+    code = run_watch(config_path, sync_fn=fake, once=True, clock=clock)
+
+    assert code == 0
+    assert (tmp_path / "first.out").read_text(encoding="utf-8") == "".join(STEPS)
+    assert [name for name, _, _ in fake.calls] == ["first"]
+
+
+def test_the_real_clock_wakes_up_at_once_when_stopped() -> None:
+    stop = threading.Event()
+    stop.set()
+    clock = SystemClock(wake=stop)
+    before = time.monotonic()
+    clock.sleep(3600)
+    assert time.monotonic() - before < 1
+    assert clock.now().tzinfo is not None
