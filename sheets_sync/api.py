@@ -10,6 +10,7 @@ from typing import Any
 import gspread
 
 from .backend import Backend
+from .compute import Overrides
 from .errors import FileExists, SheetsSyncError
 from .layout import Lang, load_layout
 from .openpyxl_backend import OpenpyxlBackend
@@ -100,12 +101,13 @@ def sync_workbook(
     as_of: dt.date,
     dry_run: bool = False,
     credentials: str | Path | None = None,
+    overrides: Overrides | None = None,
 ) -> SyncReport:
     """Sync one workbook: a path, ``gsheet:ID``, or a backend you built yourself."""
     backend = (
         open_backend(target, credentials=credentials) if isinstance(target, str | Path) else target
     )
-    return sync(backend, as_of=as_of, dry_run=dry_run)
+    return sync(backend, as_of=as_of, dry_run=dry_run, overrides=overrides)
 
 
 def layout_description(lang: Lang = "en") -> dict[str, Any]:

@@ -27,6 +27,8 @@ from .layout import load_layout
 from .parsing import ParseError, parse_money
 from .plan import Business, Options
 from .report import render_text
+from .watch.adapter import drive_version, sync_configured
+from .watch.commands import status_command, watch_command
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -254,3 +256,7 @@ def layout(as_json: bool, lang: str) -> None:
                 else ("required" if column["required"] else "optional")
             )
             click.echo(f"  {column['key']:<20}{column['type']:<10}{role:<10}{column['label']}")
+
+
+main.add_command(watch_command(sync_configured, drive_version=drive_version))
+main.add_command(status_command)

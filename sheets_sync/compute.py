@@ -180,10 +180,25 @@ def _cross_check(
             add_problem(checklist, row, "due_week", "week_range", value=model.due_week)
 
 
-def compute(located: Located, layout: Layout, checklist: Checklist, as_of: dt.date) -> Outcome:
+@dataclass(frozen=True)
+class Overrides:
+    """Settings an operator imposes on a workbook, over what its Overview says."""
+
+    scope_threshold: float | None = None
+    due_soon_days: int | None = None
+    language: Lang | None = None  # only where the Overview names none
+
+
+def compute(
+    located: Located,
+    layout: Layout,
+    checklist: Checklist,
+    as_of: dt.date,
+    overrides: Overrides | None = None,
+) -> Outcome:
     """Everything a sync decides, without touching the workbook."""
     overview_table = located.table("overview")
-    lang = overview_language(overview_table, layout)
+    lang = overview_language(overview_table, layout, overrides.language if overrides else None)
     overview = parse_overview(overview_table, lang)
     quarter = overview.quarter
     ids = {key: assign_ids(located.table(key)) for key in located.tables if key != "overview"}
@@ -192,8 +207,11 @@ def compute(located: Located, layout: Layout, checklist: Checklist, as_of: dt.da
     _cross_check(parsed, layout, quarter, titles)
 
     settings = overview.model
-    threshold = settings.scope_threshold if settings else 0.25
-    due_soon = settings.due_soon_days if settings else 7
+    overrides = overrides or Overrides()
+    threshold = overrides.scope_threshold or (settings.scope_threshold if settings else 0.25)
+    due_soon = overrides.due_soon_days
+    if due_soon is None:
+        due_soon = settings.due_soon_days if settings else 7
     annual = settings.annual_budget if settings else None
 
     cells = _Cells(layout, lang)

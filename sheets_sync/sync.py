@@ -6,7 +6,7 @@ import datetime as dt
 
 from .backend import Backend
 from .checklist import Checklist, load_checklist
-from .compute import compute
+from .compute import Overrides, compute
 from .diff import diff
 from .layout import Layout, load_layout
 from .locate import locate
@@ -20,6 +20,7 @@ def sync(
     dry_run: bool = False,
     layout: Layout | None = None,
     checklist: Checklist | None = None,
+    overrides: Overrides | None = None,
 ) -> SyncReport:
     """Bring the tool's cells of one workbook up to date on ``as_of``.
 
@@ -32,7 +33,7 @@ def sync(
     checklist = checklist or load_checklist()
     snapshot = backend.read()
     located = locate(snapshot, layout)
-    outcome = compute(located, layout, checklist, as_of)
+    outcome = compute(located, layout, checklist, as_of, overrides)
     changes = diff(located, outcome.desired)
     written = 0 if dry_run else backend.write(snapshot, changes)
     titles = {key: table.title for key, table in located.tables.items()}

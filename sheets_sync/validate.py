@@ -120,12 +120,14 @@ class OverviewParsed:
     problems: list[Problem]
 
 
-def overview_language(table: Table, layout: Layout) -> Lang:
-    """The workbook's language from the overview, English when unreadable."""
+def overview_language(table: Table, layout: Layout, fallback: Lang | None = None) -> Lang:
+    """The workbook's language from the overview; ``fallback`` or English when unreadable."""
     row = table.row_by_field().get("language")
     text = clean_text(row.values.get("value")) if row else None
     key = layout.parse_choice("language", text) if text else None
-    return key if key in layout.languages else "en"  # type: ignore[return-value,unused-ignore]
+    if key in layout.languages:
+        return key
+    return fallback or "en"
 
 
 def parse_overview(table: Table, lang: Lang) -> OverviewParsed:

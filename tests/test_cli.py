@@ -115,3 +115,35 @@ def test_every_command_has_help_and_a_place_in_the_readme() -> None:
         assert command.help, name
         assert f"sheets-sync {name}" in readme, f"README does not show `sheets-sync {name}`"
         assert run(name, "--help").exit_code == 0
+
+
+def test_watch_once_syncs_the_configured_workbooks(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    run(
+        "generate",
+        "--quarter",
+        "2027-Q1",
+        "--business",
+        "b2b",
+        "--budget",
+        "60000",
+        "--example",
+        "--out",
+        str(good),
+        "--as-of",
+        "2026-12-01",
+    )
+    config = tmp_path / "watch.toml"
+    config.write_text(
+        f'state_dir = "{tmp_path / "state"}"\n[schedule]\nevery = "15 minutes"\n'
+        f'timezone = "UTC"\n[[workbooks]]\nname = "good"\npath = "{good}"\n'
+        f'[[workbooks]]\nname = "gone"\npath = "{tmp_path / "gone.xlsx"}"\n',
+        encoding="utf-8",
+    )
+    result = run("watch", "--config", str(config), "--once")
+    assert result.exit_code == 1  # one workbook is missing
+    status = json.loads(run("status", "--config", str(config), "--json").output)
+    by_name = status["workbooks"]
+    assert by_name["good"]["result"] == "ok"
+    assert by_name["gone"]["result"] == "failed"
+    assert "does not exist" in by_name["gone"]["error"]

@@ -7,11 +7,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
 from sheets_sync.errors import WorkbookLocked
 from sheets_sync.watch import Backoff, Result, RunOutcome, Watcher, WorkbookConfig, load_config
 from sheets_sync.watch.backoff import no_jitter, spread
+
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
 
 def test_delay_doubles_up_to_the_cap() -> None:

@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
 from sheets_sync.errors import WorkbookNotFound
 from sheets_sync.watch import (
@@ -22,6 +21,8 @@ from sheets_sync.watch import (
     local_fingerprint,
 )
 from sheets_sync.watch.backoff import no_jitter
+
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

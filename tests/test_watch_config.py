@@ -135,7 +135,7 @@ def test_the_shipped_example_is_valid() -> None:
     emea, china, russia, _ = config.workbooks
     assert emea.path == EXAMPLE.parent.resolve() / "roadmaps" / "emea-2025-Q3.xlsx"
     assert (emea.language, emea.business, emea.scope_threshold) == ("en", "b2b", 0.25)
-    assert china.target == "gspread:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    assert china.target == "gsheet:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
     assert (china.language, china.business) == ("zh", "b2c")
     assert (russia.language, russia.scope_threshold, russia.due_soon_days) == ("ru", 0.3, 7)
     assert china.credentials == EXAMPLE.parent.resolve() / "secrets" / "service-account.json"

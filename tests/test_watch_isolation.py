@@ -6,11 +6,11 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
-
 from sheets_sync.errors import CredentialsError, WorkbookLocked
 from sheets_sync.watch import Result, Watcher, load_config, read_status
 from sheets_sync.watch.backoff import no_jitter
+
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

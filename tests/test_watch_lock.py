@@ -10,10 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
 from sheets_sync.watch import AlreadyRunning, InstanceLock, load_config, run_watch
 from sheets_sync.watch.lock import holder
+
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
 
 def _config(tmp_path: Path) -> Path:

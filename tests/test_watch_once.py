@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 
 from sheets_sync.errors import CredentialsError, QuotaExceeded, WorkbookLocked
 from sheets_sync.watch import Result, read_status, run_watch
 from sheets_sync.watch.commands import status_command, watch_command
+
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

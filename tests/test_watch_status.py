@@ -7,12 +7,12 @@ import json
 import threading
 from pathlib import Path
 
-from watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
-
 from sheets_sync.errors import CredentialsError
 from sheets_sync.watch import InstanceLock, load_config, read_status, render_status, run_watch
 from sheets_sync.watch.backoff import no_jitter
 from sheets_sync.watch.status import StatusFile, write_status
+
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from watch_support import START, Behaviour, FakeSync, StoppingClock, make_xlsx, write_config
 
 from sheets_sync.watch import (
     RunOutcome,
@@ -20,6 +19,8 @@ from sheets_sync.watch import (
     load_config,
     run_watch,
 )
+
+from .watch_support import START, Behaviour, FakeSync, StoppingClock, make_xlsx, write_config
 
 STEPS = [f"row {i}\n" for i in range(1, 6)]
 

@@ -280,15 +280,15 @@ class WorkbookConfig(BaseModel):
     spreadsheet: str | None = None
     language: Language | None = None
     business: Business | None = None
-    scope_threshold: float = 0.25
-    due_soon_days: int = 7
+    scope_threshold: float | None = None  # None: the workbook's own Overview setting
+    due_soon_days: int | None = None
     enabled: bool = True
     credentials: Path | None = None
 
     @property
     def target(self) -> str:
-        """A local path, or ``gspread:ID`` for a Google spreadsheet."""
-        return str(self.path) if self.path is not None else f"gspread:{self.spreadsheet}"
+        """A local path, or ``gsheet:ID`` for a Google spreadsheet."""
+        return str(self.path) if self.path is not None else f"gsheet:{self.spreadsheet}"
 
     @property
     def is_local(self) -> bool:

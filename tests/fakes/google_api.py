@@ -352,6 +352,8 @@ class FakeGoogle:
             return self._values_update_by_filter(book, body)
         if name == "spreadsheets.developerMetadata.search":
             return self._metadata_search(book, body)
+        if name == "files.get":
+            return {"id": book.spreadsheet_id, "version": book.content_version()}
         if name == "permissions.create":
             book.readers.add(body.get("emailAddress", ""))
             return {"id": secrets.token_hex(8), "kind": "drive#permission"}

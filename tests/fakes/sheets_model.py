@@ -7,6 +7,7 @@ deleting and sorting rows carries it along, as in Google.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,11 @@ class Book:
     named_ranges: dict[str, dict[str, Any]] = field(default_factory=dict)
     readers: set[str] = field(default_factory=set)
     locale: str = "en_US"
+
+    def content_version(self) -> str:
+        """Changes whenever any cell, row tag or sheet does, as Drive's ``version`` does."""
+        state = [(s.sheet_id, s.title, [(r.cells, r.meta) for r in s.rows]) for s in self.sheets]
+        return str(int(hashlib.sha256(repr(state).encode()).hexdigest()[:12], 16))
 
     def sheet_by_title(self, title: str) -> Sheet:
         for sheet in self.sheets:
