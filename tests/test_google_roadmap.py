@@ -53,3 +53,20 @@ def test_generate_and_sync_a_google_roadmap(tmp_path: Path) -> None:
         assert book.value(title, 4, check).startswith("План, бюджет: «много денег» — не сумма")
         assert book.value(title, 4, planned) == "много денег"  # the person's cell is theirs
         assert sync(backend, as_of=later).cells_written == 0
+
+
+def test_drive_version_tells_an_unchanged_spreadsheet(tmp_path: Path) -> None:
+    from sheets_sync.google.drive import file_version
+
+    with google_env(tmp_path) as env:
+        client = env.client()
+        sheet_id, _ = generate_google(options(), as_of=AS_OF, client=client)
+        backend = GoogleSheetsBackend(sheet_id, client)
+        before = file_version(client, sheet_id)
+        assert sync(backend, as_of=AS_OF).cells_written == 0
+        assert (
+            file_version(client, f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit")
+            == before
+        )
+        assert sync(backend, as_of=AS_OF + dt.timedelta(days=45)).cells_written > 0
+        assert file_version(client, sheet_id) != before
