@@ -104,9 +104,12 @@ def _decisions(
 
 
 def _value(amount: float, unit: str, lang: Lang) -> str:
-    if unit == "percent":
-        return format_amount(amount * 100, lang) + "%"
-    return format_amount(amount, lang)
+    """A goal's value as people write it: 0.9%, 2,150 (no trailing zeros)."""
+    text = format_amount(amount * 100 if unit == "percent" else amount, lang)
+    point = "," if lang == "ru" else "."
+    if point in text:
+        text = text.rstrip("0").rstrip(point)
+    return text + ("%" if unit == "percent" else "")
 
 
 def _goal_summary(goals: list[Goal], lang: Lang) -> str | None:
