@@ -52,7 +52,7 @@ def sync_workbook(
 
 def next_quarter(
     source: str | Path | Backend,
-    out: str | Path | Renderer,
+    out: str | Path | Renderer | None,
     *,
     budget: BudgetChoice,
     as_of: dt.date,
@@ -63,10 +63,13 @@ def next_quarter(
     """Next quarter's workbook from ``source``'s final review, written by ``out``.
 
     ``source`` is a path or any backend (it is only read); ``out`` is a path for
-    a new .xlsx or any renderer. Nothing is written when the review is
-    incomplete (:class:`~sheets_sync.errors.IncompleteReview`), a row that would
-    carry over is invalid, or ``dry_run`` is set.
+    a new .xlsx or any renderer (``None`` only with ``dry_run``). Nothing is
+    written when the review is incomplete
+    (:class:`~sheets_sync.errors.IncompleteReview`), a row that would carry over
+    is invalid, or ``dry_run`` is set.
     """
+    if out is None and not dry_run:
+        raise SheetsSyncError("no output was given.", "Give --out NEW.xlsx, or use --dry-run.")
     same_file = (
         isinstance(source, str | Path)
         and isinstance(out, str | Path)
@@ -79,11 +82,11 @@ def next_quarter(
         )
     backend = open_backend(source) if isinstance(source, str | Path) else source
     output = XlsxOutput(out, force=force) if isinstance(out, str | Path) else out
-    if not dry_run:
+    if output is not None and not dry_run:
         output.prepare()
     roadmap = read_roadmap(backend.read(), as_of=as_of)
     carried = carry_over(roadmap, budget, default_decision=default_decision)
-    if not dry_run:
+    if output is not None and not dry_run:
         plan = build_plan(carried.options, as_of, content=carried.content)
         carried.report.out = output.render(plan)
     return carried.report

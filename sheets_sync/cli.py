@@ -239,7 +239,7 @@ def next_quarter_command(
         raise click.UsageError("give --out NEW.xlsx (or --dry-run to only see the plan)")
     report = next_quarter(
         source,
-        out or Path("unused.xlsx"),
+        out,
         budget=BudgetChoice(budget, annual_budget, weights),
         as_of=_day(as_of),
         default_decision=default_decision,

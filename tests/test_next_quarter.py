@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,11 @@ from sheets_sync.budget import BudgetChoice, split_annual
 from sheets_sync.calendar import Quarter
 from sheets_sync.carry import shift_date
 from sheets_sync.carry_report import CarryReport
+from sheets_sync.cells import CellWrite, WorkbookSnapshot
 from sheets_sync.cli import main
 from sheets_sync.errors import IncompleteReview, InvalidRows, SheetsSyncError
-from sheets_sync.plan import Options
+from sheets_sync.openpyxl_backend import OpenpyxlBackend
+from sheets_sync.plan import Options, WorkbookPlan
 
 ANNUAL = 240000.0
 WEIGHTS = (30.0, 25.0, 25.0, 20.0)
@@ -491,3 +493,53 @@ def test_dates_keep_their_place_in_the_quarter() -> None:
     assert shift_date(q1.end, q1, q2) == q2.end  # the end stays the end
     q4 = Quarter(2027, 4)
     assert shift_date(dt.date(2027, 12, 30), q4, q4.next()) == dt.date(2028, 3, 31)  # clamped
+
+
+class MemoryBackend:
+    """A source that is not a file: what a Google spreadsheet backend looks like to us."""
+
+    def __init__(self, snapshot: WorkbookSnapshot) -> None:
+        self.snapshot = snapshot
+
+    def read(self) -> WorkbookSnapshot:
+        return self.snapshot
+
+    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
+        raise AssertionError("next-quarter never writes to its source")
+
+
+class MemoryRenderer:
+    def __init__(self) -> None:
+        self.plans: list[WorkbookPlan] = []
+
+    def prepare(self) -> None:
+        pass
+
+    def render(self, plan: WorkbookPlan) -> str:
+        self.plans.append(plan)
+        return "https://sheets.example/new"
+
+
+def test_any_backend_in_any_renderer_out(decided_q1: Path) -> None:
+    snapshot = OpenpyxlBackend(decided_q1).read()
+    snapshot.source = "https://sheets.example/q1"
+    renderer = MemoryRenderer()
+    report = next_quarter(
+        MemoryBackend(snapshot), renderer, budget=BudgetChoice(60000), as_of=dt.date(2027, 3, 20)
+    )
+    assert report.out == "https://sheets.example/new"
+    (plan,) = renderer.plans
+    overview = next(s for s in plan.sheets if s.key == "overview").grid.rows
+    assert ["source", "Carried over from", "2027-Q1 · https://sheets.example/q1"] in [
+        row[:3] for row in overview
+    ]
+    focus = next(s for s in plan.sheets if s.key == "focus_areas").grid.rows
+    assert [row[1] for row in focus[2:]] == ["Website appeal", "Conversion rate optimisation"]
+    dry = next_quarter(
+        MemoryBackend(snapshot),
+        None,
+        budget=BudgetChoice(60000),
+        as_of=dt.date(2027, 3, 20),
+        dry_run=True,
+    )
+    assert dry.out is None and len(renderer.plans) == 1
