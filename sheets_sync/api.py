@@ -1,4 +1,4 @@
-"""The library API the CLI is a thin shell over: generate, sync, layout."""
+"""The library API the CLI is a thin shell over: generate, sync, next quarter, plan a year."""
 
 from __future__ import annotations
 
@@ -9,15 +9,20 @@ from typing import Any
 
 import gspread
 
-from .backend import Backend
+from .backend import Backend, Renderer
+from .budget import BudgetChoice, split_annual
+from .calendar import year_quarters
+from .carry import carry_over
+from .carry_report import CarryReport
 from .compute import Overrides
-from .errors import FileExists, SheetsSyncError
+from .errors import SheetsSyncError
 from .layout import Lang, load_layout
 from .openpyxl_backend import OpenpyxlBackend
-from .plan import Options, WorkbookPlan, build_plan
+from .plan import Business, Options, WorkbookPlan, build_plan
 from .report import SyncReport
+from .roadmap import read_roadmap
 from .sync import sync
-from .xlsx_render import render_xlsx
+from .xlsx_render import XlsxOutput
 
 GOOGLE_PREFIXES = ("gsheet:", "https://docs.google.com/spreadsheets/")
 
@@ -57,20 +62,10 @@ def generate_xlsx(
     out: str | Path, options: Options, *, as_of: dt.date, force: bool = False
 ) -> WorkbookPlan:
     """Write a new roadmap workbook to ``out``; refuses to overwrite unless ``force``."""
-    path = Path(out)
-    if path.suffix.lower() != ".xlsx":
-        raise SheetsSyncError(f"{path} does not end in .xlsx.", "Name the output FILE.xlsx.")
-    if path.exists() and not force:
-        raise FileExists(
-            f"{path} already exists; nothing was written.",
-            "Choose another --out, or add --force to replace it.",
-        )
-    if not path.parent.is_dir():
-        raise SheetsSyncError(
-            f"the folder {path.parent} does not exist.", "Create it first or choose another --out."
-        )
+    output = XlsxOutput(out, force=force)
+    output.prepare()
     plan = build_plan(options, as_of)
-    render_xlsx(plan, path)
+    output.render(plan)
     return plan
 
 
@@ -108,6 +103,116 @@ def sync_workbook(
         open_backend(target, credentials=credentials) if isinstance(target, str | Path) else target
     )
     return sync(backend, as_of=as_of, dry_run=dry_run, overrides=overrides)
+
+
+def next_quarter(
+    source: str | Path | Backend,
+    out: str | Path | Renderer | None,
+    *,
+    budget: BudgetChoice,
+    as_of: dt.date,
+    default_decision: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> CarryReport:
+    """Next quarter's workbook from ``source``'s final review, written by ``out``.
+
+    ``source`` is a path or any backend (it is only read); ``out`` is a path for
+    a new .xlsx or any renderer (``None`` only with ``dry_run``). Nothing is
+    written when the review is incomplete
+    (:class:`~sheets_sync.errors.IncompleteReview`), a row that would carry over
+    is invalid, or ``dry_run`` is set.
+    """
+    if out is None and not dry_run:
+        raise SheetsSyncError("no output was given.", "Give --out NEW.xlsx, or use --dry-run.")
+    same_file = (
+        isinstance(source, str | Path)
+        and isinstance(out, str | Path)
+        and Path(out).resolve() == Path(source).resolve()
+    )
+    if same_file:
+        raise SheetsSyncError(
+            f"--out {out} is the source workbook itself.",
+            "Write next quarter to a new file; the source keeps this quarter's history.",
+        )
+    backend = open_backend(source) if isinstance(source, str | Path) else source
+    output = XlsxOutput(out, force=force) if isinstance(out, str | Path) else out
+    if output is not None and not dry_run:
+        output.prepare()
+    roadmap = read_roadmap(backend.read(), as_of=as_of)
+    carried = carry_over(roadmap, budget, default_decision=default_decision)
+    if output is not None and not dry_run:
+        plan = build_plan(carried.options, as_of, content=carried.content)
+        carried.report.out = output.render(plan)
+    return carried.report
+
+
+def year_options(
+    year: int,
+    *,
+    annual_budget: float,
+    business: Business,
+    weights: tuple[float, ...] | None = None,
+    lang: Lang = "en",
+    fiscal_year_start: int = 1,
+    scope_threshold: float = 0.25,
+) -> list[Options]:
+    """The four quarters of fiscal ``year``, the annual budget split by ``weights``."""
+    budgets = split_annual(annual_budget, weights)
+    return [
+        Options(
+            quarter=quarter,
+            business=business,
+            lang=lang,
+            quarter_budget=amount,
+            annual_budget=annual_budget,
+            scope_threshold=scope_threshold,
+        )
+        for quarter, amount in zip(year_quarters(year, fiscal_year_start), budgets, strict=True)
+    ]
+
+
+def year_file(out_dir: str | Path, options: Options) -> Path:
+    """Where ``plan-year`` puts a quarter: ``roadmap-2027-Q1.xlsx``."""
+    return Path(out_dir) / f"roadmap-{options.quarter.name}.xlsx"
+
+
+def plan_year(
+    year: int,
+    out_dir: str | Path,
+    *,
+    annual_budget: float,
+    business: Business,
+    as_of: dt.date,
+    weights: tuple[float, ...] | None = None,
+    lang: Lang = "en",
+    fiscal_year_start: int = 1,
+    scope_threshold: float = 0.25,
+    force: bool = False,
+) -> list[tuple[Path, Options]]:
+    """Write the four quarterly workbooks of ``year``; all or none.
+
+    Every target is checked before the first is written, so an existing file
+    stops the run with nothing written.
+    """
+    planned = [
+        (year_file(out_dir, options), options)
+        for options in year_options(
+            year,
+            annual_budget=annual_budget,
+            business=business,
+            weights=weights,
+            lang=lang,
+            fiscal_year_start=fiscal_year_start,
+            scope_threshold=scope_threshold,
+        )
+    ]
+    outputs = [XlsxOutput(path, force=force) for path, _ in planned]
+    for output in outputs:
+        output.prepare()
+    for output, (_, options) in zip(outputs, planned, strict=True):
+        output.render(build_plan(options, as_of))
+    return planned
 
 
 def layout_description(lang: Lang = "en") -> dict[str, Any]:

@@ -8,9 +8,12 @@ Google spreadsheet.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .cells import CellWrite, WorkbookSnapshot
+
+if TYPE_CHECKING:
+    from .plan import WorkbookPlan
 
 
 class Backend(Protocol):
@@ -27,4 +30,16 @@ class Backend(Protocol):
         to refuse writing over a workbook that changed since, raising
         :class:`~sheets_sync.errors.WorkbookChanged`. With no writes it does nothing.
         """
+        ...
+
+
+class Renderer(Protocol):
+    """Creates a new workbook from a plan: a local .xlsx, or a new spreadsheet."""
+
+    def prepare(self) -> None:
+        """Refuse before any work is done (the target exists, its folder is missing)."""
+        ...
+
+    def render(self, plan: WorkbookPlan) -> str:
+        """Create the workbook; returns where it is (a path or a URL)."""
         ...

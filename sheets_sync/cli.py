@@ -18,9 +18,14 @@ from .api import (
     generate_xlsx,
     google_client,
     layout_description,
+    next_quarter,
+    plan_year,
     sync_workbook,
 )
+from .budget import BudgetChoice, parse_weights
 from .calendar import Quarter
+from .carry import DECISIONS
+from .carry_report import render_carry_text
 from .errors import SheetsSyncError
 from .i18n import as_lang
 from .layout import load_layout
@@ -69,6 +74,23 @@ class _Quarter(click.ParamType):  # type: ignore[type-arg,unused-ignore]
             return value if isinstance(value, Quarter) else Quarter.parse(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+class _Weights(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "W1,W2,W3,W4"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[float, ...]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_weights(str(value))
+        except SheetsSyncError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+_WEIGHTS_HELP = "Split of the annual budget over Q1-Q4, e.g. 30,25,25,20 (default: equal)."
 
 
 def _as_of_option(func: F) -> F:
@@ -230,6 +252,138 @@ def sync_command(
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(report, load_layout()))
+
+
+@main.command(name="next-quarter")
+@click.argument("source")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The new quarter's .xlsx file to create.",
+)
+@click.option("--budget", type=_Amount(), default=None, help="The new quarter's budget.")
+@click.option(
+    "--annual-budget",
+    type=_Amount(),
+    default=None,
+    help="The annual budget to split (default: the source's, within the same fiscal year).",
+)
+@click.option("--weights", type=_Weights(), default=None, help=_WEIGHTS_HELP)
+@click.option(
+    "--default-decision",
+    type=click.Choice(DECISIONS),
+    default=None,
+    help="Decision for focus areas the final review left undecided.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--dry-run", is_flag=True, help="Show what would carry over; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@_as_of_option
+@_fail_cleanly
+def next_quarter_command(
+    source: str,
+    out: Path | None,
+    budget: float | None,
+    annual_budget: float | None,
+    weights: tuple[float, ...] | None,
+    default_decision: str | None,
+    force: bool,
+    dry_run: bool,
+    as_json: bool,
+    as_of: dt.datetime | None,
+) -> None:
+    """Create next quarter's roadmap from this quarter's final review."""
+    if out is None and not dry_run:
+        raise click.UsageError("give --out NEW.xlsx (or --dry-run to only see the plan)")
+    report = next_quarter(
+        source,
+        out,
+        budget=BudgetChoice(budget, annual_budget, weights),
+        as_of=_day(as_of),
+        default_decision=default_decision,
+        force=force,
+        dry_run=dry_run,
+    )
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_carry_text(report))
+
+
+@main.command(name="plan-year")
+@click.argument("year", type=click.IntRange(1900, 9999))
+@click.option("--annual-budget", type=_Amount(), required=True, help="The year's budget.")
+@click.option("--weights", type=_Weights(), default=None, help=_WEIGHTS_HELP)
+@click.option(
+    "--business",
+    type=click.Choice(["b2b", "b2c"]),
+    required=True,
+    help="Business model: picks each quarter's checklist.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "ru"]),
+    default="en",
+    show_default=True,
+    help="Language of the workbooks.",
+)
+@click.option(
+    "--fiscal-year-start",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="Month (1-12) in which the fiscal year starts.",
+)
+@click.option(
+    "--scope-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.25,
+    show_default=True,
+    help="Flag spend above this share of the annual budget for scope review.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for roadmap-YEAR-QN.xlsx.",
+)
+@click.option("--force", is_flag=True, help="Replace existing files.")
+@_as_of_option
+@_fail_cleanly
+def plan_year_command(
+    year: int,
+    annual_budget: float,
+    weights: tuple[float, ...] | None,
+    business: str,
+    lang: str,
+    fiscal_year_start: int,
+    scope_threshold: float,
+    out_dir: Path,
+    force: bool,
+    as_of: dt.datetime | None,
+) -> None:
+    """Create the four quarterly roadmaps of a fiscal year, the annual budget split."""
+    written = plan_year(
+        year,
+        out_dir,
+        annual_budget=annual_budget,
+        business=cast(Business, business),
+        as_of=_day(as_of),
+        weights=weights,
+        lang=as_lang(lang),
+        fiscal_year_start=fiscal_year_start,
+        scope_threshold=scope_threshold,
+        force=force,
+    )
+    for path, options in written:
+        quarter = options.quarter
+        click.echo(
+            f"Created {path}: {quarter} ({quarter.start} – {quarter.end}), "
+            f"budget {options.quarter_budget:,.2f}"
+        )
+    click.echo(f"Annual budget {annual_budget:,.2f} split over {len(written)} quarters.")
 
 
 @main.command()

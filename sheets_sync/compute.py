@@ -8,6 +8,7 @@ the report. Which of those values differ from the workbook is :mod:`.diff`'s job
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -60,6 +61,8 @@ class Outcome:
     sheets: dict[str, SheetCount]
     ids_assigned: int = 0
     messages: dict[tuple[str, int], str] = field(default_factory=dict)
+    parsed: dict[str, Parsed] = field(default_factory=dict)  # each sheet's rows and models
+    overview: OverviewParsed | None = None
 
 
 def assign_ids(table: Table) -> dict[int, str]:
@@ -173,6 +176,12 @@ def _cross_check(
         model = goals.models.get(row.number)
         if isinstance(model, Goal) and model.target == model.baseline:
             add_problem(goals, row, "target", "target_not_measurable")
+        elif (
+            isinstance(model, Goal)
+            and model.previous_target is not None
+            and math.isclose(model.target, model.previous_target)
+        ):
+            add_problem(goals, row, "target", "reset_target", warning=True)
     checklist = parsed["checklist"]
     for row in checklist.rows:
         model = checklist.models.get(row.number)
@@ -374,6 +383,8 @@ def compute(
         total if settings else None,
         counts,
         sum(len(v) for v in ids.values()),
+        parsed=parsed,
+        overview=overview,
     )
 
 

@@ -70,3 +70,7 @@ class ConfigError(SheetsSyncError):
 
 class IncompleteReview(SheetsSyncError):
     """The final review lacks a decision for some focus area."""
+
+
+class InvalidRows(SheetsSyncError):
+    """Rows that would be carried over are invalid; carrying them would lose them."""

@@ -93,6 +93,7 @@ class Sheet(BaseModel):
     title: Labels
     header: Labels | None = None
     id_prefix: str | None = None
+    optional: bool = False  # a workbook made before the sheet existed may lack it
     columns: tuple[Column, ...]
     fields: tuple[Column, ...] = ()
 

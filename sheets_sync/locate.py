@@ -139,6 +139,10 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
         )
     problems = []
     for sheet in layout.sheets:
+        if sheet.key not in tables and sheet.optional:
+            # Older workbooks lack sheets added since: read them as empty.
+            tables[sheet.key] = Table(sheet, SheetGrid(sheet.title.en, []), {}, [], keyed=False)
+            continue
         if sheet.key not in tables:
             problems.append(f"sheet “{sheet.title.en}” is missing")
             continue

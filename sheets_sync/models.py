@@ -102,6 +102,8 @@ class FocusArea(RowModel):
     kpi: Text
     persona: Text | None = None
     budget_cap: Money | None = None
+    carried_over: Annotated[str, _choice("carried")] | None = None
+    review_notes: Text | None = None
 
 
 class Initiative(RowModel):
@@ -124,6 +126,7 @@ class Goal(RowModel):
     unit: Annotated[str, _choice("unit")]
     baseline: Quantity
     target: Quantity
+    previous_target: Quantity | None = None  # set when carried over: the target to re-set
     current: Quantity | None = None
     deadline: Day
     data_source: Text | None = None
@@ -163,6 +166,19 @@ class ChecklistRow(RowModel):
     done: Annotated[str, _choice("yes_no")] | None = None
 
 
+class HistoryEntry(RowModel):
+    """A final decision on a focus area in an earlier quarter."""
+
+    quarter: Annotated[str, BeforeValidator(_quarter)]
+    focus_area: Text
+    decision: Annotated[str, _choice("decision")]
+    reason: Text | None = None
+    notes: Text | None = None
+    goals: Text | None = None
+    planned: Money | None = None
+    spent: Money | None = None
+
+
 class Overview(BaseModel):
     """The overview sheet's input fields."""
 
@@ -186,4 +202,5 @@ ROW_MODELS: dict[str, type[RowModel]] = {
     "owners": Owner,
     "review": Review,
     "checklist": ChecklistRow,
+    "history": HistoryEntry,
 }

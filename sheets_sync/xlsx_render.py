@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import Formula
+from .errors import FileExists, SheetsSyncError
 from .formulas import column_letter, sheet_ref
 from .layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW
 from .plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
@@ -29,6 +30,34 @@ TOOL_HEADER_FILL = PatternFill("solid", fgColor="C9C9C9")
 INPUT_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DATE_FORMATS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
 NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "integer": "0", "id": "@"}
+
+
+class XlsxOutput:
+    """A new local .xlsx as a :class:`~sheets_sync.backend.Renderer`."""
+
+    def __init__(self, path: str | Path, *, force: bool = False) -> None:
+        self.path = Path(path)
+        self.force = force
+
+    def prepare(self) -> None:
+        path = self.path
+        if path.suffix.lower() != ".xlsx":
+            raise SheetsSyncError(f"{path} does not end in .xlsx.", "Name the output FILE.xlsx.")
+        if path.exists() and not self.force:
+            raise FileExists(
+                f"{path} already exists; nothing was written.",
+                "Choose another --out, or add --force to replace it.",
+            )
+        if not path.parent.is_dir():
+            raise SheetsSyncError(
+                f"the folder {path.parent} does not exist.",
+                "Create it first or choose another --out.",
+            )
+
+    def render(self, plan: WorkbookPlan) -> str:
+        self.prepare()
+        render_xlsx(plan, self.path)
+        return str(self.path)
 
 
 def render_xlsx(plan: WorkbookPlan, path: Path) -> None:

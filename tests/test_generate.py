@@ -48,8 +48,16 @@ def test_dropdowns_formulas_names_and_chart(example_template: Callable[[str], Pa
     assert warn and all(dv.errorStyle == "warning" for dv in warn)
 
     focus = book["Focus areas"]
-    assert focus["G3"].value == "=SUMIFS('Initiatives'!$H:$H,'Initiatives'!$B:$B,$B3)"
-    assert focus["H3"].value == "=SUMIFS('Initiatives'!$I:$I,'Initiatives'!$B:$B,$B3)"
+    f_cols = {c.value.split(".")[1]: c.column_letter for c in focus[1]}
+    i_cols = {c.value.split(".")[1]: c.column_letter for c in initiatives[1]}
+    planned, actual, area = i_cols["planned"], i_cols["actual"], i_cols["focus_area"]
+    name = f_cols["name"]
+    assert focus[f"{f_cols['planned']}3"].value == (
+        f"=SUMIFS('Initiatives'!${planned}:${planned},'Initiatives'!${area}:${area},${name}3)"
+    )
+    assert focus[f"{f_cols['actual']}3"].value == (
+        f"=SUMIFS('Initiatives'!${actual}:${actual},'Initiatives'!${area}:${area},${name}3)"
+    )
     assert set(book.defined_names) >= {"QuarterBudget", "AnnualBudget"}
     assert len(book["Overview"]._charts) == 1
 
