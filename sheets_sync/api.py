@@ -80,14 +80,15 @@ def generate_google(
     share: Sequence[str] = (),
 ) -> tuple[str, WorkbookPlan]:
     """Create the roadmap as a Google spreadsheet (or add it to ``spreadsheet``)."""
-    from .google.render import render_google
+    from .google.render import GoogleOutput
 
-    plan = build_plan(options, as_of)
-    name = title or f"Marketing roadmap {options.quarter.name} ({options.business.upper()})"
-    new_id = render_google(
-        plan, client, title=name, spreadsheet=spreadsheet, folder_id=folder_id, share=share
+    output = GoogleOutput(
+        client, title=title, spreadsheet=spreadsheet, folder_id=folder_id, share=share
     )
-    return new_id, plan
+    plan = build_plan(options, as_of)
+    output.render(plan)
+    assert output.created is not None
+    return output.created, plan
 
 
 def sync_workbook(

@@ -17,11 +17,14 @@ from .api import (
     generate_google,
     generate_xlsx,
     google_client,
+    is_google,
     layout_description,
     next_quarter,
+    open_backend,
     plan_year,
     sync_workbook,
 )
+from .backend import Renderer
 from .budget import BudgetChoice, parse_weights
 from .calendar import Quarter
 from .carry import DECISIONS
@@ -277,8 +280,17 @@ def sync_command(
     help="Decision for focus areas the final review left undecided.",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--google", is_flag=True, help="Create the new quarter as a Google spreadsheet.")
+@click.option(
+    "--share",
+    multiple=True,
+    metavar="EMAIL",
+    help="With --google: share the new spreadsheet with EMAIL (repeatable).",
+)
+@click.option("--folder", default=None, help="With --google: the Drive folder ID to create it in.")
 @click.option("--dry-run", is_flag=True, help="Show what would carry over; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@_credentials_option
 @_as_of_option
 @_fail_cleanly
 def next_quarter_command(
@@ -289,16 +301,33 @@ def next_quarter_command(
     weights: tuple[float, ...] | None,
     default_decision: str | None,
     force: bool,
+    google: bool,
+    share: tuple[str, ...],
+    folder: str | None,
     dry_run: bool,
     as_json: bool,
+    credentials: Path | None,
     as_of: dt.datetime | None,
 ) -> None:
-    """Create next quarter's roadmap from this quarter's final review."""
-    if out is None and not dry_run:
-        raise click.UsageError("give --out NEW.xlsx (or --dry-run to only see the plan)")
+    """Create next quarter's roadmap (.xlsx or Google) from this quarter's final review.
+
+    SOURCE is this quarter's FILE.xlsx, gsheet:ID or the spreadsheet's URL."""
+    if google and out is not None:
+        raise click.UsageError("give either --out NEW.xlsx or --google, not both")
+    if out is None and not google and not dry_run:
+        raise click.UsageError(
+            "give --out NEW.xlsx or --google (or --dry-run to only see the plan)"
+        )
+    target: Path | Renderer | None = out
+    client = google_client(credentials) if google or is_google(source) else None
+    if google:
+        from .google.render import GoogleOutput
+
+        assert client is not None
+        target = GoogleOutput(client, folder_id=folder, share=share)
     report = next_quarter(
-        source,
-        out,
+        open_backend(source, client=client) if client else source,
+        target,
         budget=BudgetChoice(budget, annual_budget, weights),
         as_of=_day(as_of),
         default_decision=default_decision,

@@ -87,6 +87,7 @@ class WorkbookPlan:
     names: dict[str, tuple[str, int, int]]  # defined name -> (sheet title, row, col)
     chart: ChartPlan | None
     tool_note: str
+    title: str = "Marketing roadmap"  # a name for a new spreadsheet
 
 
 def _dropdown(
@@ -344,4 +345,11 @@ def build_plan(
         first_row=FIRST_DATA_ROW - 1,
         last_row=FIRST_DATA_ROW + max(n_areas, CHART_ROWS) - 1,
     )
-    return WorkbookPlan(lang, sheets, names, chart, message("tool_column_note", lang))
+    return WorkbookPlan(
+        lang,
+        sheets,
+        names,
+        chart,
+        message("tool_column_note", lang),
+        title=f"Marketing roadmap {options.quarter.name} ({options.business.upper()})",
+    )

@@ -70,3 +70,39 @@ def test_drive_version_tells_an_unchanged_spreadsheet(tmp_path: Path) -> None:
         )
         assert sync(backend, as_of=AS_OF + dt.timedelta(days=45)).cells_written > 0
         assert file_version(client, sheet_id) != before
+
+
+def test_next_quarter_from_a_google_roadmap_into_a_new_one(tmp_path: Path) -> None:
+    from sheets_sync.api import next_quarter
+    from sheets_sync.budget import BudgetChoice
+    from sheets_sync.google.render import GoogleOutput
+
+    with google_env(tmp_path) as env:
+        client = env.client()
+        sheet_id, plan = generate_google(options(), as_of=AS_OF, client=client)
+        book = env.fake.books[sheet_id]
+        review = next(s.title for s in plan.sheets if s.key == "review")
+        decision = _column(book, review, "review.final_decision")
+        area = _column(book, review, "review.focus_area")
+        decided = {}
+        for row, choice in zip(
+            range(3, 7), ["Continue", "Scrap", "Adjust", "Complete"], strict=True
+        ):
+            book.set_cell(review, row, decision, choice)
+            decided[book.value(review, row, area)] = choice
+        output = GoogleOutput(client)
+        report = next_quarter(
+            GoogleSheetsBackend(sheet_id, client),
+            output,
+            budget=BudgetChoice(quarter_budget=50000.0),
+            as_of=dt.date(2027, 3, 20),
+        )
+        assert output.created is not None and output.created != sheet_id
+        new = env.fake.books[output.created]
+        focus = next(s.title for s in plan.sheets if s.key == "focus_areas")
+        name = _column(new, focus, "focus_areas.name")
+        kept = {new.value(focus, r, name) for r in range(3, 10)} - {None}
+        assert kept == {a for a, c in decided.items() if c in ("Continue", "Adjust")}
+        assert report.out == f"https://docs.google.com/spreadsheets/d/{output.created}"
+        again = sync(GoogleSheetsBackend(output.created, client), as_of=dt.date(2027, 3, 20))
+        assert again.cells_written == 0 and again.quarter == "2027-Q2"

@@ -129,3 +129,34 @@ def render_google(
         add_to_spreadsheet(client, spreadsheet, specs)
         return spreadsheet_id(spreadsheet)
     return create_spreadsheet(client, title, specs, folder_id=folder_id, share=share, locale=locale)
+
+
+class GoogleOutput:
+    """A new Google spreadsheet (or our sheets added to one) as a ``Renderer``."""
+
+    def __init__(
+        self,
+        client: gspread.Client,
+        *,
+        title: str | None = None,
+        spreadsheet: str | None = None,
+        folder_id: str | None = None,
+        share: Sequence[str] = (),
+    ) -> None:
+        self.client, self.title, self.spreadsheet = client, title, spreadsheet
+        self.folder_id, self.share = folder_id, tuple(share)
+        self.created: str | None = None
+
+    def prepare(self) -> None:
+        """Nothing to check before the work: the spreadsheet is new."""
+
+    def render(self, plan: WorkbookPlan) -> str:
+        self.created = render_google(
+            plan,
+            self.client,
+            title=self.title or plan.title,
+            spreadsheet=self.spreadsheet,
+            folder_id=self.folder_id,
+            share=self.share,
+        )
+        return f"https://docs.google.com/spreadsheets/d/{self.created}"
