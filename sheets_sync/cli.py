@@ -124,21 +124,39 @@ _credentials_option = click.option(
 )
 
 
-@main.command()
-@click.option("--quarter", type=_Quarter(), required=True, help="The quarter, e.g. 2027-Q1.")
-@click.option(
+_business_option = click.option(
     "--business",
     type=click.Choice(["b2b", "b2c"]),
     required=True,
     help="Business model: picks the quarter's checklist.",
 )
-@click.option(
+_lang_option = click.option(
     "--lang",
     type=click.Choice(["en", "zh", "ru"]),
     default="en",
     show_default=True,
     help="Language of the workbook's labels, dropdowns and messages.",
 )
+_fiscal_year_option = click.option(
+    "--fiscal-year-start",
+    type=click.IntRange(1, 12),
+    default=1,
+    show_default=True,
+    help="Month (1-12) in which the fiscal year starts.",
+)
+_scope_option = click.option(
+    "--scope-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.25,
+    show_default=True,
+    help="Flag spend above this share of the annual budget for scope review.",
+)
+
+
+@main.command()
+@click.option("--quarter", type=_Quarter(), required=True, help="The quarter, e.g. 2027-Q1.")
+@_business_option
+@_lang_option
 @click.option("--budget", type=_Amount(), required=True, help="The quarter's budget.")
 @click.option(
     "--annual-budget",
@@ -146,20 +164,8 @@ _credentials_option = click.option(
     default=None,
     help="The annual marketing budget (enables the scope-review flag).",
 )
-@click.option(
-    "--fiscal-year-start",
-    type=click.IntRange(1, 12),
-    default=1,
-    show_default=True,
-    help="Month (1-12) in which the fiscal year starts.",
-)
-@click.option(
-    "--scope-threshold",
-    type=click.FloatRange(0, 1),
-    default=0.25,
-    show_default=True,
-    help="Flag spend above this share of the annual budget for scope review.",
-)
+@_fiscal_year_option
+@_scope_option
 @click.option("--example", is_flag=True, help="Fill in the example roadmap.")
 @click.option(
     "--out",
@@ -344,33 +350,10 @@ def next_quarter_command(
 @click.argument("year", type=click.IntRange(1900, 9999))
 @click.option("--annual-budget", type=_Amount(), required=True, help="The year's budget.")
 @click.option("--weights", type=_Weights(), default=None, help=_WEIGHTS_HELP)
-@click.option(
-    "--business",
-    type=click.Choice(["b2b", "b2c"]),
-    required=True,
-    help="Business model: picks each quarter's checklist.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh", "ru"]),
-    default="en",
-    show_default=True,
-    help="Language of the workbooks.",
-)
-@click.option(
-    "--fiscal-year-start",
-    type=click.IntRange(1, 12),
-    default=1,
-    show_default=True,
-    help="Month (1-12) in which the fiscal year starts.",
-)
-@click.option(
-    "--scope-threshold",
-    type=click.FloatRange(0, 1),
-    default=0.25,
-    show_default=True,
-    help="Flag spend above this share of the annual budget for scope review.",
-)
+@_business_option
+@_lang_option
+@_fiscal_year_option
+@_scope_option
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
