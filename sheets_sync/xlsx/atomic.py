@@ -73,23 +73,29 @@ def replace_atomically(
 def rotate_backups(path: Path, count: int) -> None:
     """Shift ``.bak1`` → ``.bak2`` …, then make ``.bak1`` the current file.
 
-    A hard link costs nothing and keeps the old bytes once the workbook is replaced;
-    where links are not supported the file is copied.
+    Every step links (or copies) to a staging name and renames over the slot, so a
+    kill at any point leaves every existing slot holding a complete workbook. Hard
+    links cost nothing and keep the old bytes once the workbook is replaced.
     """
     if count <= 0:
         return
+    staging = path.with_name(f".{path.name}.{os.getpid()}.bak{TEMP_SUFFIX}")
     for n in range(count - 1, 0, -1):
         older = backup_name(path, n)
         if older.exists():
-            os.replace(older, backup_name(path, n + 1))
-    staging = path.with_name(f".{path.name}.{os.getpid()}.bak{TEMP_SUFFIX}")
-    with contextlib.suppress(FileNotFoundError):
-        staging.unlink()
-    try:
-        os.link(path, staging)
-    except OSError:
-        shutil.copy2(path, staging)
+            _clone(older, staging)
+            os.replace(staging, backup_name(path, n + 1))
+    _clone(path, staging)
     os.replace(staging, backup_name(path, 1))
+
+
+def _clone(source: Path, target: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def remove_stale_temps(path: Path) -> None:
