@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
@@ -139,7 +140,9 @@ def test_patch_changes_only_target_cells(rich: Path, tmp_path: Path) -> None:
     for number, xml in rows_a.items():
         if number not in CHANGED_ROWS:
             assert rows_b[number] == xml, f"row {number} changed"
-    assert rows_b[9].count(b'<c r="B9" s="') == 1 and b"<v>" not in rows_b[9].split(b'r="B9"')[1][:20]
+    assert (
+        rows_b[9].count(b'<c r="B9" s="') == 1 and b"<v>" not in rows_b[9].split(b'r="B9"')[1][:20]
+    )
     assert b'r="E8"' not in rows_b[8]  # an unstyled cleared cell is gone
     assert b'<c r="F7"><f>B7*2</f></c>' in rows_b[7]  # formula without a cached value
 
@@ -204,7 +207,9 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
     sheet = "xl/worksheets/sheet1.xml"
 
     def to_shared(data: bytes) -> bytes:
-        data = data.replace(b"<f>B2/SUM($B$2:$B$6)</f>", b'<f t="shared" ref="D2:D6" si="0">B2/SUM($B$2:$B$6)</f>')
+        data = data.replace(
+            b"<f>B2/SUM($B$2:$B$6)</f>", b'<f t="shared" ref="D2:D6" si="0">B2/SUM($B$2:$B$6)</f>'
+        )
         for r in range(3, 7):
             data = data.replace(b"<f>B%d/SUM($B$2:$B$6)</f>" % r, b'<f t="shared" si="0"/>')
         return data
@@ -226,13 +231,13 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
 
 
 def test_full_calc_on_load_is_added_where_the_schema_wants_it() -> None:
-    wb = b'<workbook><sheets/><definedNames/><extLst/></workbook>'
+    wb = b"<workbook><sheets/><definedNames/><extLst/></workbook>"
     assert set_full_calc_on_load(wb) == (
         b'<workbook><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>'
     )
-    assert set_full_calc_on_load(b'<workbook><calcPr calcId="1" fullCalcOnLoad="0"/></workbook>') == (
-        b'<workbook><calcPr calcId="1" fullCalcOnLoad="1"/></workbook>'
-    )
+    assert set_full_calc_on_load(
+        b'<workbook><calcPr calcId="1" fullCalcOnLoad="0"/></workbook>'
+    ) == (b'<workbook><calcPr calcId="1" fullCalcOnLoad="1"/></workbook>')
 
 
 def test_rows_and_cells_without_r_are_numbered(tmp_path: Path) -> None:
@@ -275,7 +280,7 @@ values = st.one_of(
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)).map(
         lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000)
     ),
-    st.sampled_from(["=A1+1", "=SUM(A1:B3)", '=IF(A1>0,"yes","no")', "=A1&\"<x>\""]).map(Formula),
+    st.sampled_from(["=A1+1", "=SUM(A1:B3)", '=IF(A1>0,"yes","no")', '=A1&"<x>"']).map(Formula),
 )
 writes_strategy = st.lists(
     st.builds(
@@ -294,7 +299,9 @@ def base_workbook(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(writes=writes_strategy)
 def test_random_writes_read_back(base_workbook: bytes, writes: list[CellWrite]) -> None:
     source = Path("base.xlsx")
@@ -340,3 +347,56 @@ def test_column_letters() -> None:
     assert [col_letters(n) for n in (1, 26, 27, 52, 703, 16384)] == [
         "A", "Z", "AA", "AZ", "AAA", "XFD",
     ]  # fmt: skip
+
+
+# --- LibreOffice recalculates what depends on written cells ---------------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_libreoffice_recalculates_dependants(tmp_path: Path) -> None:
+    from libreoffice import recalculated_sheets, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    path = tmp_path / "roadmap.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("Roadmap")
+    ws.write_row(0, 0, ["Initiative", "Budget", "Due", "Double", "Decision"])
+    for r in range(1, 6):
+        ws.write_row(r, 0, [f"Initiative {r}", 10 * r])
+        ws.write_datetime(r, 2, dt.datetime(2025, 7, r), date)
+        ws.write_formula(r, 3, f"=B{r + 1}*2", None, 20 * r)
+        ws.write_string(r, 4, "carry on")
+    summary = wb.add_worksheet("Summary")
+    summary.write_formula(0, 0, "=SUM(Roadmap!B2:B10)", None, 150)
+    summary.write_formula(1, 0, '=COUNTIF(Roadmap!E2:E10,"adjust")', None, 0)
+    summary.write_formula(2, 0, "=MAX(Roadmap!C2:C10)-DATE(2025,1,1)", None, 185)
+    wb.close()
+
+    backend = XlsxBackend(path)
+    written = backend.write(
+        backend.read(),
+        [
+            CellWrite("Roadmap", 2, 2, 100),
+            CellWrite("Roadmap", 3, 2, 200.5),
+            CellWrite("Roadmap", 4, 2, None),
+            CellWrite("Roadmap", 3, 3, D(2025, 9, 30)),
+            CellWrite("Roadmap", 2, 5, "adjust"),
+            CellWrite("Roadmap", 5, 5, "adjust"),
+            CellWrite("Roadmap", 2, 6, Formula("=B2+B3")),
+            CellWrite("Roadmap", 10, 1, "New"),
+            CellWrite("Roadmap", 10, 2, 1000),
+            CellWrite("Roadmap", 10, 4, Formula("=B10*2")),
+        ],
+    )
+    assert written == 10
+    sheets = recalculated_sheets(path)
+    roadmap, totals = sheets["Roadmap"], sheets["Summary"]
+    assert [row[3] for row in roadmap[1:6]] == ["200", "401", "0", "80", "100"]
+    assert roadmap[1][5] == "300.5"
+    assert roadmap[9][:4] == ["New", "1000", "", "2000"]
+    assert float(totals[0][0]) == 100 + 200.5 + 40 + 50 + 1000
+    assert float(totals[1][0]) == 2
+    assert float(totals[2][0]) == (D(2025, 9, 30) - D(2025, 1, 1)).days

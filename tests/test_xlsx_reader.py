@@ -30,7 +30,9 @@ def build(path: Path, options: dict[str, object] | None = None) -> Path:
     ws.write_number(3, 5, 1)  # a lone cell far right: earlier cells None
     ws.write_blank(4, 0, None, bold)  # styled but empty: not a value
     dates = wb.add_worksheet("Dates")
-    for col, fmt in enumerate([14, 15, 16, 17, 22, "dd.mm.yyyy", 'yyyy"年"m"月"d"日"', "[$-F800]dddd"]):
+    for col, fmt in enumerate(
+        [14, 15, 16, 17, 22, "dd.mm.yyyy", 'yyyy"年"m"月"d"日"', "[$-F800]dddd"]
+    ):
         dates.write_number(0, col, 45000, wb.add_format({"num_format": fmt}))
     dates.write_number(1, 0, 45000.5, wb.add_format({"num_format": 22}))
     dates.write_number(1, 1, 0.25, wb.add_format({"num_format": 20}))  # h:mm
@@ -102,7 +104,9 @@ def test_sheet_order_follows_workbook_xml(workbook: Path) -> None:
         if name != "xl/workbook.xml":
             return data
         sheets = re.findall(rb"<sheet [^>]*/>", data)
-        return data.replace(sheets[0], b"@@").replace(sheets[1], sheets[0]).replace(b"@@", sheets[1])
+        return (
+            data.replace(sheets[0], b"@@").replace(sheets[1], sheets[0]).replace(b"@@", sheets[1])
+        )
 
     rewrite_zip(workbook, swap)
     assert [g.title for g in read_xlsx(workbook).sheets] == ["Dates", "Values", "Last"]

@@ -99,7 +99,9 @@ BILLION_LAUGHS = (
 )
 
 
-@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+@pytest.mark.parametrize(
+    "part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", "xl/workbook.xml"]
+)
 def test_entity_declarations_are_refused(book: Path, part: str) -> None:
     def poison(name: str, data: bytes) -> bytes:
         if name != part:

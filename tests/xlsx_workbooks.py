@@ -67,7 +67,7 @@ def rich_workbook(path: Path, rows: int = 30) -> Path:
         ws.write_formula(r, 3, f"=B{r + 1}/SUM($B$2:$B${rows})", None, round(1 / rows, 6))
         ws.write_string(r, 4, "Анна" if r % 2 else "张伟")
         ws.write_string(r, 6, "adjust")
-    ws.add_sparkline(1, 5, {"range": f"Roadmap!B2:D2"})
+    ws.add_sparkline(1, 5, {"range": "Roadmap!B2:D2"})
     ws.write_rich_string(rows + 1, 0, "plain ", bold, "bold", " tail")
     ws.write_comment(1, 0, "Check the scope with finance")
     ws.write_formula(rows + 1, 1, f"=SUM(B2:B{rows})", money, 12345.5)
@@ -77,7 +77,9 @@ def rich_workbook(path: Path, rows: int = 30) -> Path:
     ws.insert_textbox(2, 8, "Budget is reviewed monthly", {"width": 200, "height": 60})
     ws.insert_image(8, 8, "dot.png", {"image_data": io.BytesIO(tiny_png())})
     chart = wb.add_chart({"type": "column"})
-    chart.add_series({"values": f"=Roadmap!$B$2:$B${rows}", "categories": f"=Roadmap!$A$2:$A${rows}"})
+    chart.add_series(
+        {"values": f"=Roadmap!$B$2:$B${rows}", "categories": f"=Roadmap!$A$2:$A${rows}"}
+    )
     ws.insert_chart(12, 8, chart)
     ws.add_table(rows + 5, 0, rows + 8, 2, {"columns": [{"header": h} for h in ("K", "V", "W")]})
     ws.freeze_panes(1, 1)

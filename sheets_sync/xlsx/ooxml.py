@@ -29,7 +29,7 @@ def col_letters(col: int) -> str:
 
 
 def col_number(letters: str | bytes) -> int:
-    """"A" → 1, "AB" → 28 (case-insensitive)."""
+    """ "A" → 1, "AB" → 28 (case-insensitive)."""
     if isinstance(letters, bytes):
         letters = letters.decode("ascii")
     n = 0
@@ -39,7 +39,7 @@ def col_number(letters: str | bytes) -> int:
 
 
 def split_ref(ref: str | bytes) -> tuple[int, int]:
-    """"B7" → (7, 2): row, column."""
+    """ "B7" → (7, 2): row, column."""
     if isinstance(ref, bytes):
         ref = ref.decode("ascii")
     m = _REF.match(ref.replace("$", ""))

@@ -93,8 +93,10 @@ def read_relationships(path: Path, package: zipfile.ZipFile, source: str) -> lis
         target = rel.get("Target", "")
         external = rel.get("TargetMode") == "External"
         if not external:
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(base, target)
+            target = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(base, target))
             )
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         out.append(Relationship(rel.get("Id", ""), kind, target, external))

@@ -304,7 +304,7 @@ def read_cells(
                     if not cols or m.group(2):
                         continue
                     end = segment.find(pats.row_end, m.end())
-                    for cell in cells_of_row(segment[: end], pats, m.end()):
+                    for cell in cells_of_row(segment[:end], pats, m.end()):
                         if cell.col in cols:
                             out[(title, row, cell.col)] = decode_cell(
                                 cell, shared_string, mapping.date_styles, mapping.date1904

@@ -64,8 +64,13 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
                 rb"<" + p + rb"c\b([^>]*?)>\s*<" + p + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + p + rb"f>)"
             ),
             formula_cell_r=re.compile(
-                rb'<' + p + rb'c r="([A-Z]{1,3})([0-9]+)"[^>]*?>\s*<' + p
-                + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + p + rb"f>)"
+                rb"<"
+                + p
+                + rb'c r="([A-Z]{1,3})([0-9]+)"[^>]*?>\s*<'
+                + p
+                + rb"f\b([^>]*?)(?:/>|>([^<]*)</"
+                + p
+                + rb"f>)"
             ),
             sheet_data=re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>"),
             sheet_data_end=b"</" + prefix + b"sheetData>",
