@@ -22,7 +22,7 @@ from xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
 
 from sheets_sync.cells import CellValue, CellWrite, Formula, SheetGrid
 from sheets_sync.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
-from sheets_sync.xlsx.ooxml import col_letters
+from sheets_sync.xlsx.ooxml import col_letters, from_serial
 from sheets_sync.xlsx.patch import set_full_calc_on_load
 
 D = dt.date
@@ -46,8 +46,16 @@ WRITES = [
 CHANGED_ROWS = {2, 3, 4, 5, 6, 7, 8, 9}
 
 
-def expected_after(before: list[SheetGrid], writes: list[CellWrite]) -> dict[str, dict]:
-    """Grids as {(row, col): value} with the writes applied."""
+def expected_after(
+    before: list[SheetGrid],
+    writes: list[CellWrite],
+    date_cells: frozenset[tuple[int, int]] = frozenset(),
+) -> dict[str, dict]:
+    """Grids as {(row, col): value} with the writes applied.
+
+    A number written into a cell formatted as a date reads back as that date: the
+    patcher keeps every cell's style.
+    """
     grids: dict[str, dict[tuple[int, int], CellValue]] = {}
     for grid in before:
         cells = grids.setdefault(grid.title, {})
@@ -59,6 +67,8 @@ def expected_after(before: list[SheetGrid], writes: list[CellWrite]) -> dict[str
         value = w.value
         if isinstance(value, dt.datetime) and value.time() == dt.time():
             value = value.date()
+        if (w.row, w.col) in date_cells and type(value) in (int, float):
+            value = from_serial(float(value))  # type: ignore[arg-type]
         if value is None or value == "":
             grids[w.sheet].pop((w.row, w.col), None)
         else:
@@ -293,23 +303,38 @@ writes_strategy = st.lists(
 )
 
 
+class Base(tuple):  # type: ignore[type-arg]
+    """The property test's workbook: (bytes, date-formatted cells), with a short repr."""
+
+    def __repr__(self) -> str:
+        return "<base workbook>"
+
+
 @pytest.fixture(scope="module")
-def base_workbook(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def base_workbook(tmp_path_factory: pytest.TempPathFactory) -> Base:
     path = rich_workbook(tmp_path_factory.mktemp("prop") / "base.xlsx", rows=30)
-    return path.read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = openpyxl.load_workbook(path)["Roadmap"]
+    date_cells = frozenset(
+        (cell.row, cell.column) for row in sheet.iter_rows() for cell in row if cell.is_date
+    )
+    return Base((path.read_bytes(), date_cells))
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(writes=writes_strategy)
-def test_random_writes_read_back(base_workbook: bytes, writes: list[CellWrite]) -> None:
-    source = Path("base.xlsx")
-    before = read_from_bytes(base_workbook)
+def test_random_writes_read_back(
+    base_workbook: tuple[bytes, frozenset], writes: list[CellWrite]
+) -> None:
+    data, date_cells = base_workbook
+    before = read_from_bytes(data)
     out = io.BytesIO()
-    patch_xlsx(source, base_workbook, out, writes)
+    patch_xlsx(Path("base.xlsx"), data, out, writes)
     after = read_from_bytes(out.getvalue())
-    expected = expected_after(before, writes)
+    expected = expected_after(before, writes, date_cells)
     got = as_cells(after)
     for key in expected:
         want, have = expected[key], got[key]

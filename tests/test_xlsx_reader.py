@@ -71,8 +71,8 @@ def test_dates(workbook: Path) -> None:
     assert rows[0] == [day] * 8
     assert rows[1] == [
         dt.datetime(2023, 3, 15, 12, 0),
-        dt.datetime(1899, 12, 30, 6, 0),  # a time of day sits on the epoch
-        dt.datetime(1899, 12, 31, 12, 0),  # so does a duration
+        dt.datetime(1899, 12, 31, 6, 0),  # a time of day is on Excel's day 0
+        dt.datetime(1900, 1, 1, 12, 0),  # a duration counts from there too
         45000,
         45000,
     ]
@@ -166,7 +166,8 @@ def test_date_format_codes(code: str, is_date: bool) -> None:
 )
 def test_serial_round_trip(value: dt.date) -> None:
     assert from_serial(to_serial(value)) == value
-    assert from_serial(to_serial(value, True), True) == value
+    if value.year >= 1904:
+        assert from_serial(to_serial(value, True), True) == value
 
 
 def test_serials_match_excel() -> None:

@@ -138,33 +138,22 @@ def to_serial(value: dt.date, date1904: bool = False) -> float | int:
     return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
 
 
-def from_serial(serial: float, date1904: bool = False) -> dt.date | dt.datetime:
-    """An Excel serial → date when it is a whole day, else datetime (to the millisecond)."""
+def from_serial(serial: float, date1904: bool = False) -> dt.date | dt.datetime | int | float:
+    """An Excel serial → date when it is a whole day, else datetime (to the millisecond).
+
+    Serials Excel cannot show as dates (negative, or past 9999-12-31) stay numbers.
+    """
+    if not 0 <= serial < 2_958_466:
+        return int(serial) if float(serial).is_integer() else serial
     epoch = EPOCH_1904 if date1904 else EPOCH_1900
     days = math.floor(serial)
     ms = round((serial - days) * 86_400_000)
     if not date1904 and serial < 60:
         days += 1  # before the fictitious 1900-02-29
-    stamp = epoch + dt.timedelta(days=days, milliseconds=ms)
-    return stamp.date() if stamp.time() == dt.time() else stamp
-
-
-def normalize_temporal(
-    value: dt.date | dt.datetime | dt.time | dt.timedelta, date1904: bool = False
-) -> dt.date | dt.datetime:
-    """Bring what a reader library returns for date-formatted cells to date/datetime.
-
-    Times of day and durations are serials below one day or beyond; they become
-    datetimes on the epoch so they survive a write back unchanged.
-    """
-    epoch = EPOCH_1904 if date1904 else EPOCH_1900
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, dt.time):
-        return dt.datetime.combine(epoch.date(), value)
-    stamp = epoch + value
+    try:
+        stamp = epoch + dt.timedelta(days=days, milliseconds=ms)
+    except OverflowError:
+        return serial
     return stamp.date() if stamp.time() == dt.time() else stamp
 
 

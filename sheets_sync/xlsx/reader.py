@@ -1,49 +1,50 @@
-"""Read every sheet of an .xlsx into plain values, fast.
+"""Read every sheet of an .xlsx into plain values, fast and in little memory.
 
-Why python-calamine plus a formula overlay (measured on a 50,000 x 20 sheet, 1M
-cells, 2 cores; ``benchmarks/bench_writeback.py`` rebuilds the workbooks):
+Measured on a 50,000 x 20 sheet (1M cells; text, numbers, dates, 20% formulas) on
+2 cores, whole read into our value types:
 
-=============================================  ==========
-python-calamine ``to_python``                   0.8 s
-hand-written regex scan of the sheet XML        1.9 s (scan only, no decoding)
-pyexpat with empty handlers                     1.4 s (no decoding)
-openpyxl ``read_only`` ``iter_rows``            7.8 s
-=============================================  ==========
+==================================================  =========  ========
+approach                                            time       peak RSS
+==================================================  =========  ========
+this module: streaming regex over the sheet XML     1.3 s      ~100 MB
+python-calamine ``to_python`` + formula overlay     1.45 s     ~140 MB
+pyexpat callbacks (empty handlers, no decoding)     1.4 s      --
+openpyxl ``read_only`` ``iter_rows``                7.8 s      --
+==================================================  =========  ========
 
-Calamine (Rust) is the only option that leaves room for the patch and the
-verification inside a sync's budget, but it returns a formula's cached result and
-never the formula. So the reader overlays formulas: one streaming regex pass over
-each sheet's XML finds ``<c ...><f>`` cells (the ``<f>`` is always a cell's first
-child), which costs ~0.1 s per million cells and nothing when a sheet has no
-formulas. Shared formulas are expanded by translating the master's references.
-Calamine already follows styles.xml for date formats (built-in ids 14-22, 27-36,
-45-47, 50-58 and custom codes); its times and durations are brought to datetimes.
+Calamine (Rust) parses fastest but returns a formula's cached result and never the
+formula, so it needed a second pass over the XML for formulas, and it holds a full
+copy of the sheet in Rust while Python objects are built: 13 MB extra per 200k
+cells, which broke the memory budget for a sync. The sheet XML that Excel,
+LibreOffice, openpyxl and XlsxWriter write is regular enough that one compiled
+regex (``findall`` per 256 KB piece, cut on ``</row>``) splits almost every cell
+into reference, style, type, formula and value in C; Python only converts. Cells of
+any other shape (inline and rich strings, shared formulas, extra attributes, other
+attribute orders, rows or cells without ``r``) take a general path with the same
+rules, also used by :func:`read_cells`.
 
-It reads cells, never ``<dimension>``, so a styled empty cell at row 1,048,576 costs
-nothing. Everything parsed here has passed :mod:`.safety` first.
+It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
+empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
+:mod:`.safety` first.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, cast
-
-import python_calamine
 
 from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
-from .ooxml import col_number, normalize_temporal, split_ref
+from .ooxml import col_number, from_serial, ooxml_unescape_text, split_ref, xml_unescape
 from .package import PackageMap, element_prefix, map_package
 from .safety import check_exists, open_package
 from .sheetxml import (
     R_ATTR,
+    RawCell,
     SheetPatterns,
     attrs_of,
     cells_of_row,
@@ -55,11 +56,10 @@ from .sheetxml import (
     segments,
 )
 
-_Calamine = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
-_TEMPORAL = frozenset([dt.date, dt.datetime, dt.time, dt.timedelta])
-_ODD_TEMPORAL = frozenset([dt.datetime, dt.time, dt.timedelta])  # calamine's dates are fine
+READ_CHUNK = 1 << 18  # small pieces keep the findall results small
 _SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
-_F_FIRST = re.compile(rb"\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_PLAIN_T = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*)</t>')
+_F_ATTRS = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
 
 
 def version_of(size: int, mtime_ns: int, data: bytes) -> str:
@@ -92,150 +92,223 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
     data, version = load_bytes(path)
     package = open_package(path, data)
     mapping = map_package(path, package)
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.CalamineError as exc:
-        raise WorkbookCorrupt(
-            f"{path} cannot be read ({exc}).",
-            "Open it in Excel or LibreOffice and save it again, or restore a backup.",
-        ) from None
+    strings = SharedStrings(package, mapping)
     grids = []
-    with book:
-        for entry in mapping.sheets:
-            if entry.kind != "worksheet":
-                continue
-            try:
-                rows = book.get_sheet_by_name(entry.title).to_python(skip_empty_area=False)
-            except python_calamine.CalamineError as exc:
-                raise WorkbookCorrupt(
-                    f"{path}: sheet {entry.title!r} cannot be read ({exc}).",
-                    "Open it in Excel or LibreOffice and save it again, or restore a backup.",
-                ) from None
-            grid = _plain_rows(rows, mapping.date1904)
-            _overlay_formulas(package, entry.part, grid)
-            while grid and not grid[-1]:
-                grid.pop()
-            grids.append(SheetGrid(entry.title, grid))
+    for entry in mapping.sheets:
+        if entry.kind != "worksheet":
+            continue
+        with package.open(entry.part) as stream:
+            pats = patterns(element_prefix(stream.read(4096)))
+        sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904)
+        try:
+            with package.open(entry.part) as stream:
+                for segment in segments(stream, pats.row_end, READ_CHUNK):
+                    sheet.feed(segment)
+        except (ValueError, IndexError, zipfile.BadZipFile, EOFError) as exc:
+            raise WorkbookCorrupt(
+                f"{path}: sheet {entry.title!r} cannot be read ({exc}).",
+                "Open it in Excel or LibreOffice and save it again, or restore a backup.",
+            ) from None
+        grids.append(SheetGrid(entry.title, sheet.finish()))
     return WorkbookSnapshot(str(path), grids, version)
 
 
-def _plain_rows(rows: list[list[_Calamine]], date1904: bool) -> list[list[CellValue]]:
-    """Calamine's values → our contract, in place: "" → None, 3.0 → 3, times → datetime.
+class SharedStrings:
+    """The shared string table, parsed on first use."""
 
-    Works row by row on the set of types present, so common rows stay in C loops.
-    """
-    out = cast(list[list[Any]], rows)
-    for index, row in enumerate(out):
-        kinds = set(map(type, row))
-        if float in kinds:
-            row = [int(v) if type(v) is float and v.is_integer() else v for v in row]
-        if str in kinds and "" in row:
-            row = [None if v == "" else v for v in row]
-        if kinds & _ODD_TEMPORAL:
-            row = [normalize_temporal(v, date1904) if type(v) in _TEMPORAL else v for v in row]
-        while row and row[-1] is None:
-            row.pop()
-        out[index] = row
-    return cast(list[list[CellValue]], out)
+    def __init__(self, package: zipfile.ZipFile, mapping: PackageMap) -> None:
+        self.package = package
+        self.part = mapping.shared_strings_part
+        self._items: list[str] | None = None
 
+    @property
+    def items(self) -> list[str]:
+        if self._items is None:
+            self._items = []
+            if self.part and self.part in self.package.NameToInfo:
+                self._items = [
+                    _si_text(m.group(1) or b"") for m in _SI.finditer(self.package.read(self.part))
+                ]
+        return self._items
 
-def _overlay_formulas(package: zipfile.ZipFile, part: str, grid: list[list[CellValue]]) -> None:
-    """Replace cached results with the formulas themselves (see the module docstring)."""
-    with package.open(part) as stream:
-        pats = patterns(element_prefix(stream.read(4096)))
-    try:
-        found = _formulas_fast(package, part, pats)
-    except _NoRef:
-        found = _formulas_slow(package, part, pats)
-    for row, col, formula in found:
-        if row <= len(grid) and col <= len(grid[row - 1]):
-            grid[row - 1][col - 1] = Formula(formula)
-            continue
-        while len(grid) < row:
-            grid.append([])
-        line = grid[row - 1]
-        while len(line) < col:
-            line.append(None)
-        line[col - 1] = Formula(formula)
+    def __call__(self, index: int) -> str:
+        return self.items[index]
 
 
-class _NoRef(Exception):
-    """A formula cell without ``r``: positions need the slow, counting scan."""
+def _si_text(inner: bytes) -> str:
+    m = _PLAIN_T.fullmatch(inner)
+    if m is None:
+        return inline_text(inner)
+    text = m.group(1).decode("utf-8")
+    if "&" in text:
+        text = xml_unescape(text)
+    return ooxml_unescape_text(text) if "_x" in text else text
 
 
-class _Formulas:
-    """Collects formula texts, expanding shared formulas from their master."""
+class SheetReader:
+    """Turns one sheet's XML, fed piece by piece, into rows of plain values."""
 
-    def __init__(self) -> None:
-        self.found: list[tuple[int, int, str]] = []
+    def __init__(
+        self,
+        pats: SheetPatterns,
+        strings: Callable[[int], str],
+        date_styles: frozenset[int],
+        date1904: bool,
+    ) -> None:
+        self.pats = pats
+        self.strings = strings
+        self.date_styles = date_styles
+        self.date_style_text = frozenset(str(s).encode() for s in date_styles)
+        self.date1904 = date1904
+        self.rows: list[list[CellValue]] = []
+        self.row = 0  # the last row number seen, for rows that omit r
         self.masters: dict[bytes, tuple[str, int, int]] = {}
+        self._dates: dict[bytes, CellValue] = {}
+        self._columns: dict[bytes, int] = {}
+        p = pats.prefix
+        self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
+        self._row_marks = (b"<" + p + b"row ", b"<" + p + b"row>", b"<" + p + b'row r="')
 
-    def add(self, row: int, col: int, f_attrs: bytes | None, text: bytes | None) -> None:
-        fa = attrs_of(f_attrs) if f_attrs else {}
-        kind = fa.get(b"t")
-        if kind == b"shared" and b"si" in fa:
-            if text:
-                self.masters[fa[b"si"]] = (formula_text(text), row, col)
-            else:
-                master = self.masters.get(fa[b"si"])
-                if master:
-                    self.found.append((row, col, _shift(master, row, col)))
-                return
-        if text and kind != b"dataTable":
-            self.found.append((row, col, formula_text(text)))
+    def feed(self, segment: bytes) -> None:
+        """Read the cells of one piece that ends on a row boundary."""
+        found = self.pats.fast_cell.findall(segment)
+        c1, c2 = self._cell_marks
+        r1, r2, r3 = self._row_marks
+        if len(found) != segment.count(c1) + segment.count(c2) or (
+            segment.count(r1) + segment.count(r2) != segment.count(r3)
+        ):
+            self._feed_general(segment)
+            return
+        if found:
+            self._feed_fast(found)
+            last = segment.rfind(r3)
+            self.row = int(segment[last + len(r3) : segment.index(b'"', last + len(r3))])
 
-
-def _formulas_fast(
-    package: zipfile.ZipFile, part: str, pats: SheetPatterns
-) -> list[tuple[int, int, str]]:
-    """One regex pass; segments where ``r`` is not the first attribute take the long way."""
-    formulas = _Formulas()
-    marker = b"<" + pats.prefix + b"f"
-    columns: dict[bytes, int] = {}
-    with package.open(part) as stream:
-        for segment in segments(stream, pats.row_end):
-            count = segment.count(marker)
-            if not count:
-                continue
-            quick = pats.formula_cell_r.findall(segment)
-            if len(quick) == count:
-                found = formulas.found
-                for letters, row, f_attrs, text in quick:
-                    col = columns.get(letters)
-                    if col is None:
-                        col = columns[letters] = col_number(letters)
-                    if f_attrs or not text or b"&" in text:
-                        formulas.add(int(row), col, f_attrs, text)
-                    else:
-                        found.append((int(row), col, "=" + text.decode()))
-                continue
-            for m in pats.formula_cell.finditer(segment):
-                ref = R_ATTR.search(m.group(1))
-                if ref is None:
-                    raise _NoRef
-                row_n, col = split_ref(ref.group(1))
-                formulas.add(row_n, col, m.group(2), m.group(3))
-    return formulas.found
-
-
-def _formulas_slow(
-    package: zipfile.ZipFile, part: str, pats: SheetPatterns
-) -> list[tuple[int, int, str]]:
-    """Formula positions in a sheet whose rows or cells omit ``r`` (rare writers)."""
-    formulas = _Formulas()
-    row = 0
-    with package.open(part) as stream:
-        for segment in segments(stream, pats.row_end):
-            for m in pats.row_start.finditer(segment):
-                row = row_number(m.group(1), row)
-                if m.group(2):
+    def _feed_fast(self, found: list[tuple[bytes, ...]]) -> None:
+        rows = self.rows
+        columns = self._columns
+        strings = self.strings
+        date_style_text = self.date_style_text
+        dates = self._dates
+        current = b""
+        line: list[CellValue] = []
+        for letters, row_text, style, kind, rest, f, v, inner in found:
+            value: CellValue
+            if rest or inner:
+                value = self._general(
+                    int(row_text),
+                    columns.get(letters) or col_number(letters),
+                    self._rebuild(letters, row_text, style, kind, rest, f, v, inner),
+                )
+                if value is None:
                     continue
-                end = segment.find(pats.row_end, m.end())
-                for cell in cells_of_row(segment[:end], pats, m.end()):
-                    fm = _F_FIRST.match(cell.inner or b"")
-                    if fm:
-                        formulas.add(row, cell.col, fm.group(1), fm.group(2))
-    return formulas.found
+            elif f:
+                value = Formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
+            elif not v:
+                continue
+            elif not kind or kind == b"n":
+                if style and style in date_style_text:
+                    value = dates.get(v)
+                    if value is None:
+                        value = dates[v] = from_serial(float(v), self.date1904)
+                else:
+                    number = float(v)
+                    value = int(number) if number.is_integer() else number
+            elif kind == b"s":
+                value = strings(int(v))
+                if not value:
+                    continue
+            elif kind == b"b":
+                value = v == b"1" or v == b"true"
+            else:
+                value = decode_cell(
+                    self._rebuild(letters, row_text, style, kind, rest, f, v, inner),
+                    strings, self.date_styles, self.date1904,
+                )  # fmt: skip
+                if value is None:
+                    continue
+            if row_text != current:
+                current = row_text
+                number_ = int(row_text)
+                while len(rows) < number_:
+                    rows.append([])
+                line = rows[number_ - 1]
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = col_number(letters)
+            if len(line) == col - 1:
+                line.append(value)
+            else:
+                self._place(line, col, value)
+
+    def _rebuild(
+        self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
+        f: bytes, v: bytes, inner: bytes,
+    ) -> RawCell:  # fmt: skip
+        """The cell as the general path sees it, from the fast regex's pieces."""
+        p = self.pats.prefix
+        attrs = b' r="' + letters + row + b'"'
+        if style:
+            attrs += b' s="' + style + b'"'
+        if kind:
+            attrs += b' t="' + kind + b'"'
+        body = b""
+        if f:
+            body += b"<" + p + b"f>" + f + b"</" + p + b"f>"
+        if v:
+            body += b"<" + p + b"v>" + v + b"</" + p + b"v>"
+        col = self._columns.get(letters) or col_number(letters)
+        return RawCell(col, 0, 0, attrs + rest, body + inner)
+
+    def _feed_general(self, segment: bytes) -> None:
+        """Any shape of sheet XML: rows and cells found one by one."""
+        pats = self.pats
+        for m in pats.row_start.finditer(segment):
+            self.row = row_number(m.group(1), self.row)
+            if m.group(2):
+                continue
+            end = segment.find(pats.row_end, m.end())
+            for cell in cells_of_row(segment[:end], pats, m.end()):
+                ref = R_ATTR.search(cell.attrs)
+                row = split_ref(ref.group(1))[0] if ref else self.row
+                value = self._general(row, cell.col, cell)
+                if value is not None:
+                    while len(self.rows) < row:
+                        self.rows.append([])
+                    self._place(self.rows[row - 1], cell.col, value)
+
+    def _general(self, row: int, col: int, cell: RawCell) -> CellValue:
+        """One cell by the general rules, expanding shared formulas."""
+        inner = cell.inner or b""
+        if b"shared" in inner:
+            m = _F_ATTRS.search(inner)
+            if m:
+                fa = attrs_of(m.group(1))
+                si = fa.get(b"si")
+                if fa.get(b"t") == b"shared" and si is not None:
+                    if m.group(2):
+                        self.masters[si] = (formula_text(m.group(2)), row, col)
+                    elif si in self.masters:
+                        return Formula(_shift(self.masters[si], row, col))
+        return decode_cell(cell, self.strings, self.date_styles, self.date1904)
+
+    @staticmethod
+    def _place(line: list[CellValue], col: int, value: CellValue) -> None:
+        if len(line) >= col:
+            line[col - 1] = value
+            return
+        line.extend([None] * (col - 1 - len(line)))
+        line.append(value)
+
+    def finish(self) -> list[list[CellValue]]:
+        """The rows, trailing empty cells and rows trimmed."""
+        rows = self.rows
+        for line in rows:
+            while line and line[-1] is None:
+                line.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
 
 
 _TOKENS: dict[str, list[tuple[str, str, str]]] = {}
@@ -275,14 +348,7 @@ def read_cells(
     data = path.read_bytes()
     package = open_package(path, data)
     mapping = map_package(path, package)
-    strings: list[str] | None = None
-
-    def shared_string(index: int) -> str:
-        nonlocal strings
-        if strings is None:
-            strings = _shared_strings(package, mapping)
-        return strings[index]
-
+    strings = SharedStrings(package, mapping)
     out: dict[tuple[str, int, int], CellValue] = {}
     for title, coords in wanted.items():
         entry = mapping.sheet_entry(title)
@@ -307,14 +373,6 @@ def read_cells(
                     for cell in cells_of_row(segment[:end], pats, m.end()):
                         if cell.col in cols:
                             out[(title, row, cell.col)] = decode_cell(
-                                cell, shared_string, mapping.date_styles, mapping.date1904
+                                cell, strings, mapping.date_styles, mapping.date1904
                             )
     return out
-
-
-def _shared_strings(package: zipfile.ZipFile, mapping: PackageMap) -> list[str]:
-    part = mapping.shared_strings_part
-    if not part or part not in package.NameToInfo:
-        return []
-    data = package.read(part)
-    return [inline_text(m.group(1) or b"") for m in _SI.finditer(data)]

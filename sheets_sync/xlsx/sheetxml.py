@@ -42,8 +42,7 @@ class SheetPatterns:
     row_start: re.Pattern[bytes]
     row_end: bytes
     cell: re.Pattern[bytes]
-    formula_cell: re.Pattern[bytes]
-    formula_cell_r: re.Pattern[bytes]  # the usual shape: r first, captured as letters, digits
+    fast_cell: re.Pattern[bytes]  # r, s, t in Excel's order; <f>, <v> without attributes
     sheet_data: re.Pattern[bytes]
     sheet_data_end: bytes
 
@@ -60,17 +59,11 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
             row_start=re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>"),
             row_end=b"</" + prefix + b"row>",
             cell=re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S),
-            formula_cell=re.compile(
-                rb"<" + p + rb"c\b([^>]*?)>\s*<" + p + rb"f\b([^>]*?)(?:/>|>([^<]*)</" + p + rb"f>)"
-            ),
-            formula_cell_r=re.compile(
-                rb"<"
-                + p
-                + rb'c r="([A-Z]{1,3})([0-9]+)"[^>]*?>\s*<'
-                + p
-                + rb"f\b([^>]*?)(?:/>|>([^<]*)</"
-                + p
-                + rb"f>)"
+            fast_cell=re.compile(
+                rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
+                rb"([^>]*?)(?:/>|>(?:<" + p + rb"f>([^<]*)</" + p + rb"f>)?"
+                rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>)?(.*?)</" + p + rb"c>)",
+                re.S,
             ),
             sheet_data=re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>"),
             sheet_data_end=b"</" + prefix + b"sheetData>",
