@@ -18,6 +18,7 @@ Beyond the patched sheets, a write may change, minimally and only when needed:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -44,8 +45,10 @@ from .sheetxml import (
     SheetPatterns,
     attrs_of,
     cells_of_row,
+    find_row,
     patterns,
     row_number,
+    row_numbers,
     segments,
     set_attr,
 )
@@ -284,7 +287,36 @@ class SheetPatcher:
             yield b"".join(out)
 
     def _rows(self, segment: bytes, scan_from: int, pos: int, out: list[bytes]) -> int:
-        """Patch the rows of one segment into ``out``; returns how far it got."""
+        """Patch the rows of one segment into ``out``; returns how far it got.
+
+        When every row starts ``<row r="N"`` (what Excel writes), the target rows are
+        found by searching for them; otherwise each row is looked at in turn.
+        """
+        numbers = None if self.orphans else row_numbers(segment, self.pats)
+        if numbers is None or numbers != sorted(numbers):
+            return self._rows_one_by_one(segment, scan_from, pos, out)
+        if not numbers:
+            return pos
+        pending = self.pending
+        while self.next < len(pending) and pending[self.next] <= numbers[-1]:
+            wanted = pending[self.next]
+            found = numbers[bisect.bisect_left(numbers, wanted)]
+            at = find_row(segment, self.pats, found, pos)
+            if found != wanted:  # rows to create in front of an existing one
+                out += [segment[pos:at], self._new_rows(found)]
+                pos = at
+                continue
+            self.next += 1
+            m = self.pats.row_start.match(segment, at)
+            assert m is not None
+            pos = self._patch_at(segment, m, wanted, self.by_row[wanted], pos, out)
+            if self.orphans:  # a shared formula lost its master: walk the rest
+                self.row = wanted
+                return self._rows_one_by_one(segment, pos, pos, out)
+        self.row = numbers[-1]
+        return pos
+
+    def _rows_one_by_one(self, segment: bytes, scan_from: int, pos: int, out: list[bytes]) -> int:
         for m in self.pats.row_start.finditer(segment, scan_from):
             number = row_number(m.group(1), self.row)
             self.row = number
@@ -301,14 +333,26 @@ class SheetPatcher:
             renumbered = bool(new_rows) and R_ATTR.search(m.group(1)) is None
             if targets is None and not renumbered and not self._orphan_row(number):
                 continue
-            if m.group(2):
-                end = m.end()
-            else:
-                end = segment.find(self.pats.row_end, m.end()) + len(self.pats.row_end)
-            row_xml = segment[m.start() : end]
-            out += [segment[pos : m.start()], self._patch_row(row_xml, m, number, targets or {})]
-            pos = end
+            pos = self._patch_at(segment, m, number, targets or {}, pos, out)
         return pos
+
+    def _patch_at(
+        self,
+        segment: bytes,
+        m: re.Match[bytes],
+        number: int,
+        targets: Mapping[int, CellValue],
+        pos: int,
+        out: list[bytes],
+    ) -> int:
+        """Emit everything up to the row at ``m`` and the patched row; returns its end."""
+        if m.group(2):
+            end = m.end()
+        else:
+            end = segment.find(self.pats.row_end, m.end()) + len(self.pats.row_end)
+        row_xml = segment[m.start() : end]
+        out += [segment[pos : m.start()], self._patch_row(row_xml, m, number, targets)]
+        return end
 
     # - header: dimension and column styles
 

@@ -30,16 +30,18 @@ empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
-from .ooxml import col_number, from_serial, ooxml_unescape_text, split_ref, xml_unescape
+from .ooxml import col_number, from_serial, split_ref, xml_unescape
 from .package import PackageMap, element_prefix, map_package
 from .safety import check_exists, open_package
 from .sheetxml import (
@@ -49,16 +51,20 @@ from .sheetxml import (
     attrs_of,
     cells_of_row,
     decode_cell,
+    find_row,
     formula_text,
     inline_text,
     patterns,
     row_number,
+    row_numbers,
     segments,
 )
 
-READ_CHUNK = 1 << 18  # small pieces keep the findall results small
-_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
-_PLAIN_T = re.compile(rb'<t(?: xml:space="preserve")?>([^<]*)</t>')
+_SI_ANY = re.compile(
+    rb'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>'
+    rb"|<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)",
+    re.S,
+)
 _F_ATTRS = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
 
 
@@ -102,7 +108,7 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
         sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904)
         try:
             with package.open(entry.part) as stream:
-                for segment in segments(stream, pats.row_end, READ_CHUNK):
+                for segment in segments(stream, pats.row_end):
                     sheet.feed(segment)
         except (ValueError, IndexError, zipfile.BadZipFile, EOFError) as exc:
             raise WorkbookCorrupt(
@@ -111,6 +117,17 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
             ) from None
         grids.append(SheetGrid(entry.title, sheet.finish()))
     return WorkbookSnapshot(str(path), grids, version)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _formula(text: str) -> Formula:
+    """Formula(text) without re-checking the "=" we just put there (a hot path)."""
+    formula = _new(Formula)
+    _set(formula, "text", text)
+    return formula
 
 
 class SharedStrings:
@@ -126,23 +143,24 @@ class SharedStrings:
         if self._items is None:
             self._items = []
             if self.part and self.part in self.package.NameToInfo:
-                self._items = [
-                    _si_text(m.group(1) or b"") for m in _SI.finditer(self.package.read(self.part))
-                ]
+                self._items = _parse_shared_strings(self.package.read(self.part))
         return self._items
 
     def __call__(self, index: int) -> str:
         return self.items[index]
 
 
-def _si_text(inner: bytes) -> str:
-    m = _PLAIN_T.fullmatch(inner)
-    if m is None:
-        return inline_text(inner)
-    text = m.group(1).decode("utf-8")
-    if "&" in text:
-        text = xml_unescape(text)
-    return ooxml_unescape_text(text) if "_x" in text else text
+def _parse_shared_strings(data: bytes) -> list[str]:
+    """Plain <si><t>text</t></si> items decode in bulk; rich or escaped ones one by one."""
+    out = []
+    for plain, other in _SI_ANY.findall(data):
+        if other or b"&" in plain or b"_x" in plain:
+            if not other:
+                other = b"<t>" + plain + b"</t>"
+            out.append(inline_text(other))
+        else:
+            out.append(plain.decode("utf-8"))
+    return out
 
 
 class SheetReader:
@@ -151,7 +169,7 @@ class SheetReader:
     def __init__(
         self,
         pats: SheetPatterns,
-        strings: Callable[[int], str],
+        strings: SharedStrings,
         date_styles: frozenset[int],
         date1904: bool,
     ) -> None:
@@ -167,26 +185,26 @@ class SheetReader:
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
-        self._row_marks = (b"<" + p + b"row ", b"<" + p + b"row>", b"<" + p + b'row r="')
+        self._row_mark = b"<" + p + b'row r="'
 
     def feed(self, segment: bytes) -> None:
         """Read the cells of one piece that ends on a row boundary."""
         found = self.pats.fast_cell.findall(segment)
         c1, c2 = self._cell_marks
-        r1, r2, r3 = self._row_marks
-        if len(found) != segment.count(c1) + segment.count(c2) or (
-            segment.count(r1) + segment.count(r2) != segment.count(r3)
-        ):
-            self._feed_general(segment)
+        if len(found) != segment.count(c1) + segment.count(c2):
+            self._feed_general(segment)  # some cell has another shape
             return
         if found:
             self._feed_fast(found)
-            last = segment.rfind(r3)
-            self.row = int(segment[last + len(r3) : segment.index(b'"', last + len(r3))])
+            mark = self._row_mark
+            last = segment.rfind(mark)
+            if last >= 0:
+                self.row = int(segment[last + len(mark) : segment.index(b'"', last + len(mark))])
 
     def _feed_fast(self, found: list[tuple[bytes, ...]]) -> None:
         rows = self.rows
         columns = self._columns
+        table: list[str] | None = None
         strings = self.strings
         date_style_text = self.date_style_text
         dates = self._dates
@@ -203,7 +221,7 @@ class SheetReader:
                 if value is None:
                     continue
             elif f:
-                value = Formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
+                value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
             elif not v:
                 continue
             elif not kind or kind == b"n":
@@ -215,7 +233,9 @@ class SheetReader:
                     number = float(v)
                     value = int(number) if number.is_integer() else number
             elif kind == b"s":
-                value = strings(int(v))
+                if table is None:
+                    table = self.strings.items
+                value = table[int(v)]
                 if not value:
                     continue
             elif kind == b"b":
@@ -361,18 +381,41 @@ def read_cells(
         with package.open(entry.part) as stream:
             head = stream.read(4096)
         pats = patterns(element_prefix(head))
-        row = 0
         with package.open(entry.part) as stream:
-            for segment in segments(stream, pats.row_end):
-                for m in pats.row_start.finditer(segment):
-                    row = row_number(m.group(1), row)
-                    cols = by_row.get(row)
-                    if not cols or m.group(2):
-                        continue
-                    end = segment.find(pats.row_end, m.end())
-                    for cell in cells_of_row(segment[:end], pats, m.end()):
-                        if cell.col in cols:
-                            out[(title, row, cell.col)] = decode_cell(
-                                cell, strings, mapping.date_styles, mapping.date1904
-                            )
+            for row, row_xml, offset in _rows_wanted(stream, pats, by_row):
+                for cell in cells_of_row(row_xml, pats, offset):
+                    if cell.col in by_row[row]:
+                        out[(title, row, cell.col)] = decode_cell(
+                            cell, strings, mapping.date_styles, mapping.date1904
+                        )
     return out
+
+
+def _rows_wanted(
+    stream: IO[bytes], pats: SheetPatterns, wanted: Mapping[int, object]
+) -> Iterator[tuple[int, bytes, int]]:
+    """(number, XML, where its cells start) for the wanted rows that exist."""
+    order = sorted(wanted)
+    row = 0
+    for segment in segments(stream, pats.row_end):
+        numbers = row_numbers(segment, pats)
+        if numbers is not None and numbers and numbers == sorted(numbers):
+            low = bisect.bisect_left(order, numbers[0])
+            high = bisect.bisect_right(order, numbers[-1])
+            at = 0
+            for number in order[low:high]:
+                i = bisect.bisect_left(numbers, number)
+                if numbers[i] != number:
+                    continue
+                at = find_row(segment, pats, number, at)
+                m = pats.row_start.match(segment, at)
+                if m and not m.group(2):
+                    end = segment.find(pats.row_end, m.end())
+                    yield number, segment[:end], m.end()
+            row = numbers[-1]
+            continue
+        for m in pats.row_start.finditer(segment):
+            row = row_number(m.group(1), row)
+            if row in wanted and not m.group(2):
+                end = segment.find(pats.row_end, m.end())
+                yield row, segment[:end], m.end()

@@ -24,7 +24,7 @@ from .ooxml import (
     xml_unescape,
 )
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18  # 256 KB: small transient copies, pieces big enough to deflate well
 
 ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
@@ -41,6 +41,7 @@ class SheetPatterns:
     prefix: bytes
     row_start: re.Pattern[bytes]
     row_end: bytes
+    row_number: re.Pattern[bytes]
     cell: re.Pattern[bytes]
     fast_cell: re.Pattern[bytes]  # r, s, t in Excel's order; <f>, <v> without attributes
     sheet_data: re.Pattern[bytes]
@@ -58,10 +59,18 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
             prefix=prefix,
             row_start=re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>"),
             row_end=b"</" + prefix + b"row>",
-            cell=re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S),
+            cell=re.compile(
+                rb"<"
+                + p
+                + rb'c\b(?:(?= r="([A-Z]{1,3})[0-9]))?([^>]*?)(?:/>|>(.*?)</'
+                + p
+                + rb"c>)",
+                re.S,
+            ),
+            row_number=re.compile(rb"<" + p + rb'row r="([0-9]+)"'),
             fast_cell=re.compile(
                 rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
-                rb"([^>]*?)(?:/>|>(?:<" + p + rb"f>([^<]*)</" + p + rb"f>)?"
+                rb"([^>/]*)(?:/>|>(?:<" + p + rb"f>([^<]*)</" + p + rb"f>)?"
                 rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>)?(.*?)</" + p + rb"c>)",
                 re.S,
             ),
@@ -124,11 +133,31 @@ def cells_of_row(row_xml: bytes, pats: SheetPatterns, offset: int = 0) -> list[R
     out: list[RawCell] = []
     col = 0
     for m in pats.cell.finditer(row_xml, offset):
-        raw = m.group(1)
-        ref = R_ATTR.search(raw)
-        col = column_of(ref.group(1)) if ref else col + 1
-        out.append(RawCell(col, m.start(), m.end(), raw, m.group(2)))
+        letters, raw = m.group(1), m.group(2)
+        if letters:
+            col = _column(letters)
+        else:
+            ref = R_ATTR.search(raw)
+            col = column_of(ref.group(1)) if ref else col + 1
+        out.append(RawCell(col, m.start(), m.end(), raw, m.group(3)))
     return out
+
+
+def row_numbers(segment: bytes, pats: SheetPatterns) -> list[int] | None:
+    """The numbers of the rows in a piece, when each starts ``<row r="N"`` (the norm).
+
+    ``None`` means some row is shaped otherwise and the caller must walk the rows.
+    """
+    numbers = pats.row_number.findall(segment)
+    p = pats.prefix
+    if len(numbers) != segment.count(b"<" + p + b"row ") + segment.count(b"<" + p + b"row>"):
+        return None
+    return list(map(int, numbers))
+
+
+def find_row(segment: bytes, pats: SheetPatterns, number: int, start: int = 0) -> int:
+    """Where ``<row r="number"`` begins (callers know from :func:`row_numbers` it is there)."""
+    return segment.index(b"<" + pats.prefix + b'row r="%d"' % number, start)
 
 
 @functools.lru_cache(maxsize=4096)

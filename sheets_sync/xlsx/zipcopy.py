@@ -59,7 +59,7 @@ def deflate(pieces: Iterable[bytes], level: int = DEFAULT_LEVEL) -> Deflated:
             crc = zlib.crc32(piece, crc)
             size += len(piece)
             inflight.append(pool.submit(_deflate_piece, piece, level))
-            while len(inflight) > workers * 2:
+            while len(inflight) > workers:
                 out.append(inflight.popleft().result())
         out.extend(f.result() for f in inflight)
     out.append(zlib.compressobj(level, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
