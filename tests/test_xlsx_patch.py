@@ -218,7 +218,13 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
 
     def to_shared(data: bytes) -> bytes:
         data = data.replace(
-            b"<f>B2/SUM($B$2:$B$6)</f>", b'<f t="shared" ref="D2:D6" si="0">B2/SUM($B$2:$B$6)</f>'
+            b"<f>B2/SUM($B$2:$B$6)</f>", b'<f t="shared" ref="D2:E6" si="0">B2/SUM($B$2:$B$6)</f>'
+        )
+        # a dependent in the master's own row, right of it
+        data = re.sub(
+            rb'<c r="E2" t="s"><v>\d+</v></c>',
+            b'<c r="E2"><f t="shared" si="0"/><v>0</v></c>',
+            data,
         )
         for r in range(3, 7):
             data = data.replace(b"<f>B%d/SUM($B$2:$B$6)</f>" % r, b'<f t="shared" si="0"/>')
@@ -235,6 +241,7 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
     after = read_xlsx(out).sheet("Roadmap")
     assert after is not None
     assert after.cell(2, 4) == "n/a"
+    assert after.cell(2, 5) == Formula("=C2/SUM($B$2:$B$6)")
     for r in range(3, 7):
         assert after.cell(r, 4) == Formula(f"=B{r}/SUM($B$2:$B$6)")
     assert b'si="0"/>' not in zipfile.ZipFile(out).read(sheet)

@@ -44,8 +44,10 @@ from .sheetxml import (
     RawCell,
     SheetPatterns,
     attrs_of,
+    cell_spans,
     cells_of_row,
     find_row,
+    full_cell,
     patterns,
     row_number,
     row_numbers,
@@ -427,18 +429,29 @@ class SheetPatcher:
         if row_attrs.get(b"customFormat") in (b"1", b"true") and b"s" in row_attrs:
             row_style = int(row_attrs[b"s"])
         head_len = start.end() - start.start()
-        cells = [] if start.group(2) else cells_of_row(row_xml, self.pats, head_len)
-        needs_refs = any(R_ATTR.search(c.attrs) is None for c in cells)
+        spans = None
+        if not start.group(2) and not self.orphans:
+            spans = cell_spans(row_xml, self.pats, head_len)
+        if spans is not None:
+            cells = spans
+            needs_refs = False
+        else:
+            cells = [] if start.group(2) else cells_of_row(row_xml, self.pats, head_len)
+            needs_refs = any(R_ATTR.search(c.attrs) is None for c in cells)
         existing = {c.col: c for c in cells}
         pieces: list[tuple[int, bytes]] = []
         for cell in cells:
             if cell.col in targets:
+                if spans is not None:
+                    cell = full_cell(row_xml, self.pats, cell)
                 s = attrs_of(cell.attrs).get(b"s")
                 self._orphan_master(cell, number)
                 value = targets[cell.col]
                 style = int(s) if s else None
                 pieces.append((cell.col, self._encode(number, cell.col, style, value)))
             else:
+                if spans is not None and self.orphans:  # may depend on a master just replaced
+                    cell = full_cell(row_xml, self.pats, cell)
                 pieces.append((cell.col, self._keep(cell, row_xml, number, needs_refs)))
         for col, value in targets.items():
             if col not in existing:

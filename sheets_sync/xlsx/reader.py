@@ -49,10 +49,12 @@ from .sheetxml import (
     RawCell,
     SheetPatterns,
     attrs_of,
+    cell_spans,
     cells_of_row,
     decode_cell,
     find_row,
     formula_text,
+    full_cell,
     inline_text,
     patterns,
     row_number,
@@ -383,7 +385,12 @@ def read_cells(
         pats = patterns(element_prefix(head))
         with package.open(entry.part) as stream:
             for row, row_xml, offset in _rows_wanted(stream, pats, by_row):
-                for cell in cells_of_row(row_xml, pats, offset):
+                spans = cell_spans(row_xml, pats, offset)
+                if spans is None:
+                    cells = cells_of_row(row_xml, pats, offset)
+                else:
+                    cells = [full_cell(row_xml, pats, c) for c in spans if c.col in by_row[row]]
+                for cell in cells:
                     if cell.col in by_row[row]:
                         out[(title, row, cell.col)] = decode_cell(
                             cell, strings, mapping.date_styles, mapping.date1904

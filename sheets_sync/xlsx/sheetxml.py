@@ -43,6 +43,7 @@ class SheetPatterns:
     row_end: bytes
     row_number: re.Pattern[bytes]
     cell: re.Pattern[bytes]
+    cell_start: re.Pattern[bytes]
     fast_cell: re.Pattern[bytes]  # r, s, t in Excel's order; <f>, <v> without attributes
     sheet_data: re.Pattern[bytes]
     sheet_data_end: bytes
@@ -68,6 +69,7 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
                 re.S,
             ),
             row_number=re.compile(rb"<" + p + rb'row r="([0-9]+)"'),
+            cell_start=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]'),
             fast_cell=re.compile(
                 rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
                 rb"([^>/]*)(?:/>|>(?:<" + p + rb"f>([^<]*)</" + p + rb"f>)?"
@@ -141,6 +143,38 @@ def cells_of_row(row_xml: bytes, pats: SheetPatterns, offset: int = 0) -> list[R
             col = column_of(ref.group(1)) if ref else col + 1
         out.append(RawCell(col, m.start(), m.end(), raw, m.group(3)))
     return out
+
+
+def cell_spans(row_xml: bytes, pats: SheetPatterns, offset: int = 0) -> list[RawCell] | None:
+    """Cells of a row found by their ``<c r="`` openings alone (the usual shape).
+
+    Each cell runs to the next one's start, so only cells that are read or replaced
+    need a regex match (:func:`full_cell`). ``None`` when some cell has another shape.
+    """
+    p = pats.prefix
+    opened = row_xml.count(b"<" + p + b"c ", offset) + row_xml.count(b"<" + p + b"c>", offset)
+    found = [(m.start(), m.group(1)) for m in pats.cell_start.finditer(row_xml, offset)]
+    if len(found) != opened:
+        return None
+    out = []
+    for i, (start, letters) in enumerate(found):
+        if i + 1 < len(found):
+            end = found[i + 1][0]
+        else:
+            m = pats.cell.match(row_xml, start)
+            if m is None:
+                return None
+            end = m.end()
+        out.append(RawCell(_column(letters), start, end, b"", None))
+    return out
+
+
+def full_cell(row_xml: bytes, pats: SheetPatterns, cell: RawCell) -> RawCell:
+    """A cell from :func:`cell_spans` with its attributes and content parsed."""
+    m = pats.cell.match(row_xml, cell.start)
+    if m is None:
+        raise ValueError(f"no cell at {cell.start}")
+    return RawCell(cell.col, cell.start, m.end(), m.group(2), m.group(3))
 
 
 def row_numbers(segment: bytes, pats: SheetPatterns) -> list[int] | None:
