@@ -46,9 +46,11 @@ from .sheetxml import (
     attrs_of,
     cell_spans,
     cells_of_row,
+    find_cell,
     find_row,
     full_cell,
     patterns,
+    plain_cells,
     row_number,
     row_numbers,
     segments,
@@ -429,6 +431,10 @@ class SheetPatcher:
         if row_attrs.get(b"customFormat") in (b"1", b"true") and b"s" in row_attrs:
             row_style = int(row_attrs[b"s"])
         head_len = start.end() - start.start()
+        if not start.group(2) and not self.orphans and plain_cells(row_xml, self.pats, head_len):
+            quick = self._patch_in_place(row_xml, number, targets, head_len)
+            if quick is not None:
+                return quick
         spans = None
         if not start.group(2) and not self.orphans:
             spans = cell_spans(row_xml, self.pats, head_len)
@@ -474,6 +480,32 @@ class SheetPatcher:
         else:
             tail = row_xml[head_len:]
         return head + b">" + body + tail
+
+    def _patch_in_place(
+        self, row_xml: bytes, number: int, targets: Mapping[int, CellValue], offset: int
+    ) -> bytes | None:
+        """Replace existing target cells where they stand; None when one must be created."""
+        found = []
+        for col, value in targets.items():
+            cell = find_cell(row_xml, self.pats, cell_ref(number, col).encode(), offset)
+            if cell is None:
+                return None
+            found.append((cell, value))
+        found.sort(key=lambda item: item[0].start)
+        out = []
+        pos = 0
+        for cell, value in found:
+            self._orphan_master(cell, number)
+            if self.orphans:
+                return None  # dependents may follow in this row: take the careful path
+            s = attrs_of(cell.attrs).get(b"s")
+            out += [
+                row_xml[pos : cell.start],
+                self._encode(number, cell.col, int(s) if s else None, value),
+            ]
+            pos = cell.end
+        out.append(row_xml[pos:])
+        return b"".join(out)
 
     def _encode(self, row: int, col: int, style: int | None, value: CellValue) -> bytes:
         return encode_value(cell_ref(row, col), style, value, self.styles, self.date1904, self.p)

@@ -41,7 +41,7 @@ from typing import IO
 
 from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
-from .ooxml import col_number, from_serial, split_ref, xml_unescape
+from .ooxml import cell_ref, col_number, from_serial, split_ref, xml_unescape
 from .package import PackageMap, element_prefix, map_package
 from .safety import check_exists, open_package
 from .sheetxml import (
@@ -49,14 +49,14 @@ from .sheetxml import (
     RawCell,
     SheetPatterns,
     attrs_of,
-    cell_spans,
     cells_of_row,
     decode_cell,
+    find_cell,
     find_row,
     formula_text,
-    full_cell,
     inline_text,
     patterns,
+    plain_cells,
     row_number,
     row_numbers,
     segments,
@@ -385,11 +385,12 @@ def read_cells(
         pats = patterns(element_prefix(head))
         with package.open(entry.part) as stream:
             for row, row_xml, offset in _rows_wanted(stream, pats, by_row):
-                spans = cell_spans(row_xml, pats, offset)
-                if spans is None:
-                    cells = cells_of_row(row_xml, pats, offset)
+                if plain_cells(row_xml, pats, offset):
+                    refs = [cell_ref(row, col).encode() for col in by_row[row]]
+                    found = [find_cell(row_xml, pats, ref, offset) for ref in refs]
+                    cells = [cell for cell in found if cell is not None]
                 else:
-                    cells = [full_cell(row_xml, pats, c) for c in spans if c.col in by_row[row]]
+                    cells = cells_of_row(row_xml, pats, offset)
                 for cell in cells:
                     if cell.col in by_row[row]:
                         out[(title, row, cell.col)] = decode_cell(

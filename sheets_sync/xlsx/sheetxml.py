@@ -68,7 +68,7 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
                 + rb"c>)",
                 re.S,
             ),
-            row_number=re.compile(rb"<" + p + rb'row r="([0-9]+)"'),
+            row_number=re.compile(rb"<" + p + rb'row(?: r="([0-9]+)")?[\s/>]'),
             cell_start=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]'),
             fast_cell=re.compile(
                 rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
@@ -183,10 +183,30 @@ def row_numbers(segment: bytes, pats: SheetPatterns) -> list[int] | None:
     ``None`` means some row is shaped otherwise and the caller must walk the rows.
     """
     numbers = pats.row_number.findall(segment)
-    p = pats.prefix
-    if len(numbers) != segment.count(b"<" + p + b"row ") + segment.count(b"<" + p + b"row>"):
+    if b"" in numbers:
         return None
     return list(map(int, numbers))
+
+
+def find_cell(row_xml: bytes, pats: SheetPatterns, ref: bytes, offset: int = 0) -> RawCell | None:
+    """The cell ``ref`` (b"T12") of a row whose cells all start ``<c r="``, or None.
+
+    Callers check the row's shape first (:func:`plain_cells`).
+    """
+    at = row_xml.find(b"<" + pats.prefix + b'c r="' + ref + b'"', offset)
+    if at < 0:
+        return None
+    m = pats.cell.match(row_xml, at)
+    if m is None:
+        return None
+    return RawCell(column_of(ref), at, m.end(), m.group(2), m.group(3))
+
+
+def plain_cells(row_xml: bytes, pats: SheetPatterns, offset: int = 0) -> bool:
+    """Whether every cell of the row starts ``<c r="``, so cells can be found by reference."""
+    p = pats.prefix
+    opened = row_xml.count(b"<" + p + b"c ", offset) + row_xml.count(b"<" + p + b"c>", offset)
+    return opened == row_xml.count(b"<" + p + b'c r="', offset)
 
 
 def find_row(segment: bytes, pats: SheetPatterns, number: int, start: int = 0) -> int:
