@@ -1,0 +1,99 @@
+"""The local .xlsx backend: the reader, the patcher and the atomic swap behind one protocol."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from ..cells import CellValue, CellWrite, Formula, WorkbookSnapshot
+from ..errors import WorkbookChanged, WorkbookCorrupt
+from .atomic import replace_atomically
+from .patch import patch_xlsx, plan_writes
+from .reader import load_bytes, read_cells, read_xlsx, version_of
+from .safety import check_not_locked
+
+
+class XlsxBackend:
+    """A workbook in a local .xlsx file.
+
+    ``backups`` previous versions are kept next to it as ``name.xlsx.bak1`` (newest)
+    to ``.bakN``; 0 keeps none.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], backups: int = 1) -> None:
+        if backups < 0:
+            raise ValueError("backups must be 0 or more")
+        self.path = Path(path)
+        self.backups = backups
+
+    def read(self) -> WorkbookSnapshot:
+        """Every worksheet's values; refuses a workbook that Excel or LibreOffice has open."""
+        check_not_locked(self.path)
+        return read_xlsx(self.path)
+
+    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
+        """Patch ``writes`` into the file atomically; the number of cells written."""
+        if not writes:
+            return 0
+        check_not_locked(self.path)
+        source, version = load_bytes(self.path)
+        if snapshot.version is not None and snapshot.version != version:
+            raise WorkbookChanged(
+                f"{self.path} changed on disk after it was read; nothing was written.",
+                "The next sync will read it again and write then.",
+            )
+        seen = os.stat(self.path)
+        plan = plan_writes(writes)
+        count = sum(len(cells) for cells in plan.values())
+
+        def build(out: BinaryIO) -> None:
+            patch_xlsx(self.path, source, out, writes)
+
+        def verify(tmp: Path) -> None:
+            wanted = {sheet: list(cells) for sheet, cells in plan.items()}
+            got = read_cells(tmp, wanted)
+            for sheet, cells in plan.items():
+                for (row, col), value in cells.items():
+                    if not same_value(got[(sheet, row, col)], value):
+                        raise WorkbookCorrupt(
+                            f"The new version of {self.path} did not read back as written "
+                            f"({sheet} row {row} column {col}: wrote {value!r}, "
+                            f"read {got[(sheet, row, col)]!r}); the workbook was left as it was.",
+                            "Please report this with a copy of the workbook.",
+                        )
+
+        def unchanged() -> bool:
+            now = os.stat(self.path)
+            if (now.st_size, now.st_mtime_ns, now.st_ino) != (
+                seen.st_size,
+                seen.st_mtime_ns,
+                seen.st_ino,
+            ):
+                return False
+            data = self.path.read_bytes()
+            return version_of(len(data), now.st_mtime_ns, data) == version
+
+        replace_atomically(self.path, build, verify, unchanged, self.backups)
+        return count
+
+
+def same_value(read: CellValue, wrote: CellValue) -> bool:
+    """Whether a value read back is the value written, under the reader's rules."""
+    if wrote == "" or wrote is None:
+        return read is None
+    if isinstance(wrote, bool) or isinstance(read, bool):
+        return type(read) is type(wrote) and read == wrote
+    if isinstance(wrote, dt.datetime):
+        if not isinstance(read, dt.date):
+            return False
+        if not isinstance(read, dt.datetime):
+            read = dt.datetime.combine(read, dt.time())
+        return abs(read - wrote.replace(tzinfo=None)) <= dt.timedelta(milliseconds=1)
+    if isinstance(wrote, dt.date):
+        return type(read) is dt.date and read == wrote
+    if isinstance(wrote, Formula | str):
+        return type(read) is type(wrote) and read == wrote
+    return isinstance(read, int | float) and read == wrote

@@ -1,0 +1,174 @@
+"""Small SpreadsheetML facts shared by the reader and the patcher.
+
+Cell references, XML text escaping (including OOXML's ``_xHHHH_`` escapes), Excel
+date serials and date number formats. Pure functions, no I/O, so both sides of the
+round trip agree on every conversion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+
+
+def col_letters(col: int) -> str:
+    """1 → "A", 28 → "AB"."""
+    if not 1 <= col <= MAX_COL:
+        raise ValueError(f"column {col} is outside 1..{MAX_COL}")
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def col_number(letters: str | bytes) -> int:
+    """ "A" → 1, "AB" → 28 (case-insensitive)."""
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def split_ref(ref: str | bytes) -> tuple[int, int]:
+    """ "B7" → (7, 2): row, column."""
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii")
+    m = _REF.match(ref.replace("$", ""))
+    if not m:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(m.group(2)), col_number(m.group(1))
+
+
+def cell_ref(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
+
+
+# --- XML text -----------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name[0] == "#":
+        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+    return _NAMED[name]
+
+
+def xml_unescape(text: str) -> str:
+    """Undo XML character and predefined entity references (no DTD entities exist)."""
+    return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def xml_escape(text: str, quote: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if quote:
+        text = text.replace('"', "&quot;")
+    return text
+
+
+# ST_Xstring: characters XML 1.0 cannot carry are written as _xHHHH_, and a literal
+# "_xHHHH_" in the text is protected by escaping its underscore as _x005F_.
+_XESC = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# Carriage returns too: XML parsers turn a literal CR into LF.
+_BAD_XML = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
+def ooxml_escape_text(text: str) -> str:
+    """Plain text → XML character data for a <t> element."""
+    text = _XESC.sub(lambda m: "_x005F" + m.group(0), text)
+    text = _BAD_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return xml_escape(text)
+
+
+def ooxml_unescape_text(text: str) -> str:
+    """Decoded <t> character data → plain text (undoes ``_xHHHH_``)."""
+    if "_x" not in text:
+        return text
+    return _XESC.sub(lambda m: chr(int(m.group(0)[2:6], 16)), text)
+
+
+def needs_preserve(text: str) -> bool:
+    """Whether a <t> needs xml:space="preserve" so readers keep its whitespace."""
+    return text != text.strip(" \t\r\n") or "\n" in text or "\t" in text or "  " in text
+
+
+# --- numbers and dates ------------------------------------------------------------
+
+EPOCH_1900 = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)
+_LEAP_BUG_END = dt.datetime(1900, 3, 1)
+
+
+def format_number(value: int | float) -> str:
+    """The text of a <v> for a number; ``repr`` round-trips floats exactly."""
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers here")
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} cannot be stored in a spreadsheet cell")
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def to_serial(value: dt.date, date1904: bool = False) -> float | int:
+    """A date or datetime as an Excel serial number (1900 or 1904 date system)."""
+    stamp = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    if stamp.tzinfo is not None:
+        stamp = stamp.replace(tzinfo=None)
+    epoch = EPOCH_1904 if date1904 else EPOCH_1900
+    delta = stamp - epoch
+    if not date1904 and stamp < _LEAP_BUG_END:
+        # Excel counts the fictitious 1900-02-29, so serials before March 1900 are one lower.
+        delta -= dt.timedelta(days=1)
+    if delta.seconds == 0 and delta.microseconds == 0:
+        return delta.days
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+
+
+def from_serial(serial: float, date1904: bool = False) -> dt.date | dt.datetime | int | float:
+    """An Excel serial → date when it is a whole day, else datetime (to the millisecond).
+
+    Serials Excel cannot show as dates (negative, or past 9999-12-31) stay numbers.
+    """
+    if not 0 <= serial < 2_958_466:
+        return int(serial) if float(serial).is_integer() else serial
+    epoch = EPOCH_1904 if date1904 else EPOCH_1900
+    days = math.floor(serial)
+    ms = round((serial - days) * 86_400_000)
+    if not date1904 and serial < 60:
+        days += 1  # before the fictitious 1900-02-29
+    try:
+        stamp = epoch + dt.timedelta(days=days, milliseconds=ms)
+    except OverflowError:
+        return serial
+    return stamp.date() if stamp.time() == dt.time() else stamp
+
+
+# Built-in number formats Excel shows as dates or times (ECMA-376 18.8.30, plus the
+# East Asian built-ins 27-36 and 50-58 that Excel writes in zh/ja/ko locales).
+BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+
+_FMT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hHmMsS]+\])[^\]]*\]')
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a custom number format code displays a date or time.
+
+    Quoted literals, escaped characters, padding and bracketed colours/conditions are
+    ignored; "[h]" style elapsed-time brackets count. Only the first section matters.
+    """
+    section = _FMT_NOISE.sub("", code).split(";")[0]
+    return any(ch in section for ch in "dmyhsDMYHS")

@@ -1,0 +1,561 @@
+"""Write cells into an .xlsx by patching the sheet XML in place.
+
+Only the ``<row>`` elements that receive a value are rebuilt; every other byte of
+the sheet streams through untouched, and every other zip member is copied as it is
+(see :mod:`.zipcopy`). Charts, sparklines, x14 validations, drawings, comments,
+tables, defined names and anything a future Excel adds survive because nothing
+re-serializes them.
+
+Beyond the patched sheets, a write may change, minimally and only when needed:
+
+* ``xl/workbook.xml``: ``<calcPr fullCalcOnLoad="1">`` so Excel and LibreOffice
+  recalculate formulas that depend on written cells when the file is opened;
+* ``xl/calcChain.xml`` is dropped with its relationship and content-type override
+  (Excel rebuilds it; a stale chain can make Excel report the file as damaged);
+* ``xl/styles.xml``: one ``<xf>`` appended to ``cellXfs`` per (style, date kind)
+  when a date lands in a cell whose style does not show dates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from ..cells import CellValue, CellWrite, Formula
+from .ooxml import (
+    cell_ref,
+    format_number,
+    needs_preserve,
+    ooxml_escape_text,
+    split_ref,
+    to_serial,
+    xml_escape,
+    xml_unescape,
+)
+from .package import element_prefix, map_package
+from .safety import open_package
+from .sheetxml import (
+    R_ATTR,
+    RawCell,
+    SheetPatterns,
+    attrs_of,
+    cell_spans,
+    cells_of_row,
+    find_cell,
+    find_row,
+    full_cell,
+    patterns,
+    plain_cells,
+    row_number,
+    row_numbers,
+    segments,
+    set_attr,
+)
+from .styles import StyleBook
+from .zipcopy import Deflated, ZipRewriter, deflate
+
+CellMap = dict[tuple[int, int], CellValue]
+
+
+@dataclass
+class PatchResult:
+    """What a patch changed beyond the target cells, for the caller's records."""
+
+    cells: int
+    changed_parts: list[str] = field(default_factory=list)
+    removed_parts: list[str] = field(default_factory=list)
+
+
+def plan_writes(writes: Sequence[CellWrite]) -> dict[str, CellMap]:
+    """Writes grouped by sheet; a later write to the same cell wins."""
+    plan: dict[str, CellMap] = {}
+    for w in writes:
+        if w.row < 1 or w.col < 1:
+            raise ValueError(f"cell {w.sheet}!R{w.row}C{w.col} is outside the sheet")
+        cell_ref(w.row, w.col)  # validates the bounds
+        plan.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
+    return plan
+
+
+def patch_xlsx(
+    path: Path, source: bytes, out: BinaryIO, writes: Sequence[CellWrite]
+) -> PatchResult:
+    """Write a patched copy of the workbook bytes ``source`` (read from ``path``) to ``out``."""
+    package = open_package(path, source)
+    mapping = map_package(path, package)
+    plan = plan_writes(writes)
+    styles = StyleBook(package.read(mapping.styles_part) if mapping.styles_part else None)
+    new_parts: dict[str, Deflated] = {}
+    for title, cells in plan.items():
+        entry = mapping.sheet_entry(title)
+        if entry is None or entry.kind != "worksheet":
+            raise ValueError(f"the workbook has no worksheet named {title!r}")
+        with package.open(entry.part) as stream:
+            prefix = element_prefix(stream.read(4096))
+        with package.open(entry.part) as stream:
+            patcher = SheetPatcher(cells, styles, mapping.date1904, patterns(prefix))
+            new_parts[entry.part] = deflate(patcher.run(stream))
+    result = PatchResult(cells=sum(len(cells) for cells in plan.values()))
+    if styles.added and mapping.styles_part:
+        new_parts[mapping.styles_part] = deflate([styles.patched()])
+    removed: set[str] = set()
+    workbook = package.read(mapping.workbook_part)
+    patched_workbook = set_full_calc_on_load(workbook)
+    if patched_workbook != workbook:
+        new_parts[mapping.workbook_part] = deflate([patched_workbook])
+    if mapping.calc_chain_part and mapping.calc_chain_part in package.NameToInfo:
+        removed.add(mapping.calc_chain_part)
+        rels = package.read(mapping.workbook_rels_part)
+        new_parts[mapping.workbook_rels_part] = deflate([drop_relationship(rels, "calcChain")])
+        types = package.read("[Content_Types].xml")
+        new_parts["[Content_Types].xml"] = deflate(
+            [drop_override(types, "/" + mapping.calc_chain_part)]
+        )
+    writer = ZipRewriter(source, package, out)
+    for info in package.infolist():
+        if info.filename in removed:
+            continue
+        if info.filename in new_parts:
+            writer.replace(info.filename, new_parts[info.filename])
+        else:
+            writer.copy(info.filename)
+    writer.close()
+    result.changed_parts = sorted(new_parts)
+    result.removed_parts = sorted(removed)
+    return result
+
+
+# --- workbook-level edits ----------------------------------------------------------
+
+_CALC_PR = re.compile(rb"<((?:\w+:)?)calcPr\b([^>]*?)(/?)>")
+# Children of <workbook> that come after <calcPr> (CT_Workbook sequence).
+_AFTER_CALC_PR = re.compile(
+    rb"<(?:\w+:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes"
+    rb"|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b"
+)
+_WORKBOOK_END = re.compile(rb"</((?:\w+:)?)workbook>")
+
+
+def set_full_calc_on_load(workbook: bytes) -> bytes:
+    """Ask the spreadsheet application to recalculate everything on open."""
+    m = _CALC_PR.search(workbook)
+    if m:
+        current = attrs_of(m.group(2)).get(b"fullCalcOnLoad", b"")
+        if current in (b"1", b"true"):
+            return workbook
+        tag = (
+            b"<" + m.group(1) + b"calcPr"
+            + set_attr(m.group(2), b"fullCalcOnLoad", b"1") + m.group(3) + b">"
+        )  # fmt: skip
+        return workbook[: m.start()] + tag + workbook[m.end() :]
+    end = _WORKBOOK_END.search(workbook)
+    if end is None:
+        return workbook
+    tag = b"<" + end.group(1) + b'calcPr fullCalcOnLoad="1"/>'
+    after = _AFTER_CALC_PR.search(workbook)
+    at = after.start() if after else end.start()
+    return workbook[:at] + tag + workbook[at:]
+
+
+def drop_relationship(rels: bytes, kind: str) -> bytes:
+    """Remove the relationships whose Type ends in ``/kind``."""
+    pattern = re.compile(
+        rb"<(?:\w+:)?Relationship\b[^>]*\bType\s*=\s*[\"'][^\"']*/"
+        + re.escape(kind.encode())
+        + rb"[\"'][^>]*?(?:/>|>\s*</(?:\w+:)?Relationship>)"
+    )
+    return pattern.sub(b"", rels)
+
+
+def drop_override(types: bytes, part_name: str) -> bytes:
+    """Remove the content-type override for ``part_name`` ("/xl/calcChain.xml")."""
+    pattern = re.compile(
+        rb"<(?:\w+:)?Override\b[^>]*\bPartName\s*=\s*[\"']"
+        + re.escape(part_name.encode())
+        + rb"[\"'][^>]*?(?:/>|>\s*</(?:\w+:)?Override>)",
+        re.IGNORECASE,
+    )
+    return pattern.sub(b"", types)
+
+
+# --- sheets --------------------------------------------------------------------------
+
+_DIMENSION = re.compile(rb"<((?:\w+:)?)dimension\b([^>]*?)/>")
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
+_SPANS = re.compile(rb"""(\sspans\s*=\s*)(["'])([^"']*)\2""")
+
+
+def encode_value(
+    ref: str, style: int | None, value: CellValue, styles: StyleBook, date1904: bool, p: bytes
+) -> bytes:
+    """One <c> element holding ``value``; ``b""`` for an empty cell without a style."""
+    if isinstance(value, dt.date):
+        with_time = isinstance(value, dt.datetime) and value.time() != dt.time()
+        style = styles.date_style(style, with_time)
+    s = b"" if style is None else b' s="%d"' % style
+    head = b"<" + p + b'c r="' + ref.encode() + b'"' + s
+    if value is None:
+        return head + b"/>" if style is not None else b""
+    if isinstance(value, bool):
+        body = b' t="b"><' + p + b"v>" + (b"1" if value else b"0") + b"</" + p + b"v>"
+    elif isinstance(value, int | float):
+        body = b"><" + p + b"v>" + format_number(value).encode() + b"</" + p + b"v>"
+    elif isinstance(value, dt.date):
+        serial = format_number(to_serial(value, date1904))
+        body = b"><" + p + b"v>" + serial.encode() + b"</" + p + b"v>"
+    elif isinstance(value, Formula):
+        text = xml_escape(value.text[1:]).encode()
+        body = b"><" + p + b"f>" + text + b"</" + p + b"f>"
+    elif isinstance(value, str):
+        space = b' xml:space="preserve"' if needs_preserve(value) else b""
+        text = ooxml_escape_text(value).encode()
+        body = (
+            b' t="inlineStr"><' + p + b"is><" + p + b"t" + space + b">" + text
+            + b"</" + p + b"t></" + p + b"is>"
+        )  # fmt: skip
+    else:
+        raise TypeError(f"cannot write {type(value).__name__} into cell {ref}")
+    return head + body + b"</" + p + b"c>"
+
+
+@dataclass
+class _Shared:
+    """A shared formula whose master cell is being overwritten."""
+
+    formula: str
+    row: int
+    col: int
+    last_row: int
+
+
+class SheetPatcher:
+    """Streams one sheet's XML, rebuilding only the rows that receive values."""
+
+    def __init__(
+        self, cells: CellMap, styles: StyleBook, date1904: bool, pats: SheetPatterns
+    ) -> None:
+        self.styles = styles
+        self.date1904 = date1904
+        self.pats = pats
+        self.p = pats.prefix
+        self.by_row: dict[int, dict[int, CellValue]] = {}
+        for (row, col), value in cells.items():
+            self.by_row.setdefault(row, {})[col] = value
+        self.pending = sorted(self.by_row)
+        self.next = 0
+        self.col_styles: list[tuple[int, int, int]] = []
+        self.orphans: dict[bytes, _Shared] = {}
+        self.row = 0
+        filled = [rc for rc, v in cells.items() if v is not None]
+        self.bbox = (
+            (min(r for r, _ in filled), min(c for _, c in filled),
+             max(r for r, _ in filled), max(c for _, c in filled))
+            if filled else None
+        )  # fmt: skip
+
+    def run(self, stream: IO[bytes]) -> Iterator[bytes]:
+        """The patched sheet XML, piece by piece."""
+        state = "header"
+        for segment in segments(stream, self.pats.row_end):
+            if state == "done":
+                yield segment
+                continue
+            out: list[bytes] = []
+            pos = scan_from = 0
+            if state == "header":
+                m = self.pats.sheet_data.search(segment)
+                if m is None:  # a sheet without sheetData is broken; leave it be
+                    yield segment
+                    continue
+                out.append(self._header(segment[: m.start()]))
+                if m.group(1):  # <sheetData/>: no rows at all yet
+                    tag = b"<" + self.p + b"sheetData>"
+                    rows = self._new_rows(None)
+                    out += [tag, rows, self.pats.sheet_data_end, segment[m.end() :]]
+                    yield b"".join(out)
+                    state = "done"
+                    continue
+                pos, scan_from, state = m.start(), m.end(), "rows"
+            pos = self._rows(segment, scan_from, pos, out)
+            close = segment.find(self.pats.sheet_data_end, pos)
+            if close >= 0:
+                out += [segment[pos:close], self._new_rows(None)]
+                pos = close
+                state = "done"
+            out.append(segment[pos:])
+            yield b"".join(out)
+
+    def _rows(self, segment: bytes, scan_from: int, pos: int, out: list[bytes]) -> int:
+        """Patch the rows of one segment into ``out``; returns how far it got.
+
+        When every row starts ``<row r="N"`` (what Excel writes), the target rows are
+        found by searching for them; otherwise each row is looked at in turn.
+        """
+        numbers = None if self.orphans else row_numbers(segment, self.pats)
+        if numbers is None or numbers != sorted(numbers):
+            return self._rows_one_by_one(segment, scan_from, pos, out)
+        if not numbers:
+            return pos
+        pending = self.pending
+        while self.next < len(pending) and pending[self.next] <= numbers[-1]:
+            wanted = pending[self.next]
+            found = numbers[bisect.bisect_left(numbers, wanted)]
+            at = find_row(segment, self.pats, found, pos)
+            if found != wanted:  # rows to create in front of an existing one
+                out += [segment[pos:at], self._new_rows(found)]
+                pos = at
+                continue
+            self.next += 1
+            m = self.pats.row_start.match(segment, at)
+            assert m is not None
+            pos = self._patch_at(segment, m, wanted, self.by_row[wanted], pos, out)
+            if self.orphans:  # a shared formula lost its master: walk the rest
+                self.row = wanted
+                return self._rows_one_by_one(segment, pos, pos, out)
+        self.row = numbers[-1]
+        return pos
+
+    def _rows_one_by_one(self, segment: bytes, scan_from: int, pos: int, out: list[bytes]) -> int:
+        for m in self.pats.row_start.finditer(segment, scan_from):
+            number = row_number(m.group(1), self.row)
+            self.row = number
+            new_rows = self._new_rows(number)
+            if new_rows:
+                out += [segment[pos : m.start()], new_rows]
+                pos = m.start()
+            targets = None
+            if self.next < len(self.pending) and self.pending[self.next] == number:
+                targets = self.by_row[number]
+                self.next += 1
+            # A row without "r" counts from the one before: new rows in front of it
+            # would renumber it, so it gets its "r" written out.
+            renumbered = bool(new_rows) and R_ATTR.search(m.group(1)) is None
+            if targets is None and not renumbered and not self._orphan_row(number):
+                continue
+            pos = self._patch_at(segment, m, number, targets or {}, pos, out)
+        return pos
+
+    def _patch_at(
+        self,
+        segment: bytes,
+        m: re.Match[bytes],
+        number: int,
+        targets: Mapping[int, CellValue],
+        pos: int,
+        out: list[bytes],
+    ) -> int:
+        """Emit everything up to the row at ``m`` and the patched row; returns its end."""
+        if m.group(2):
+            end = m.end()
+        else:
+            end = segment.find(self.pats.row_end, m.end()) + len(self.pats.row_end)
+        row_xml = segment[m.start() : end]
+        out += [segment[pos : m.start()], self._patch_row(row_xml, m, number, targets)]
+        return end
+
+    # - header: dimension and column styles
+
+    def _header(self, header: bytes) -> bytes:
+        """Note column styles (new cells take them) and widen <dimension> to the writes."""
+        for col in _COL.finditer(header):
+            a = attrs_of(col.group(1))
+            if b"style" in a:
+                try:
+                    self.col_styles.append((int(a[b"min"]), int(a[b"max"]), int(a[b"style"])))
+                except (KeyError, ValueError):
+                    continue
+        m = _DIMENSION.search(header)
+        if m is None or self.bbox is None:
+            return header
+        ref = attrs_of(m.group(2)).get(b"ref", b"A1").decode()
+        try:
+            first, _, last = ref.partition(":")
+            r1, c1 = split_ref(first)
+            r2, c2 = split_ref(last or first)
+        except ValueError:
+            return header
+        top, left, bottom, right = self.bbox
+        if r1 == r2 == c1 == c2 == 1 and not last:  # "A1" marks an empty sheet
+            r1, c1, r2, c2 = top, left, bottom, right
+        new = f"{cell_ref(min(r1, top), min(c1, left))}:{cell_ref(max(r2, bottom), max(c2, right))}"
+        if new == ref:
+            return header
+        tag = b"<" + m.group(1) + b"dimension" + set_attr(m.group(2), b"ref", new.encode()) + b"/>"
+        return header[: m.start()] + tag + header[m.end() :]
+
+    def _column_style(self, col: int) -> int | None:
+        for low, high, style in self.col_styles:
+            if low <= col <= high:
+                return style
+        return None
+
+    # - rows
+
+    def _new_rows(self, before: int | None) -> bytes:
+        """Rows that do not exist yet, numbered below ``before`` (all when None)."""
+        out: list[bytes] = []
+        pending = self.pending
+        while self.next < len(pending) and (before is None or pending[self.next] < before):
+            number = pending[self.next]
+            self.next += 1
+            cells = self.by_row[number]
+            body = b"".join(
+                self._encode(number, col, self._column_style(col), cells[col])
+                for col in sorted(cells)
+            )
+            if body:
+                out.append(b"<" + self.p + b'row r="%d">' % number + body + self.pats.row_end)
+        return b"".join(out)
+
+    def _orphan_row(self, number: int) -> bool:
+        """Whether the row may hold dependents of an overwritten shared formula."""
+        if self.orphans:
+            for si in [si for si, g in self.orphans.items() if g.last_row < number]:
+                del self.orphans[si]
+        return any(group.row <= number for group in self.orphans.values())
+
+    def _patch_row(
+        self, row_xml: bytes, start: re.Match[bytes], number: int, targets: Mapping[int, CellValue]
+    ) -> bytes:
+        """The row rebuilt with ``targets`` written in; other cells kept byte for byte."""
+        attrs = start.group(1)
+        row_attrs = attrs_of(attrs)
+        if R_ATTR.search(attrs) is None:
+            attrs = set_attr(attrs, b"r", str(number).encode())
+        row_style = None
+        if row_attrs.get(b"customFormat") in (b"1", b"true") and b"s" in row_attrs:
+            row_style = int(row_attrs[b"s"])
+        head_len = start.end() - start.start()
+        if not start.group(2) and not self.orphans and plain_cells(row_xml, self.pats, head_len):
+            quick = self._patch_in_place(row_xml, number, targets, head_len)
+            if quick is not None:
+                return quick
+        spans = None
+        if not start.group(2) and not self.orphans:
+            spans = cell_spans(row_xml, self.pats, head_len)
+        if spans is not None:
+            cells = spans
+            needs_refs = False
+        else:
+            cells = [] if start.group(2) else cells_of_row(row_xml, self.pats, head_len)
+            needs_refs = any(R_ATTR.search(c.attrs) is None for c in cells)
+        existing = {c.col: c for c in cells}
+        pieces: list[tuple[int, bytes]] = []
+        for cell in cells:
+            if cell.col in targets:
+                if spans is not None:
+                    cell = full_cell(row_xml, self.pats, cell)
+                s = attrs_of(cell.attrs).get(b"s")
+                self._orphan_master(cell, number)
+                value = targets[cell.col]
+                style = int(s) if s else None
+                pieces.append((cell.col, self._encode(number, cell.col, style, value)))
+            else:
+                if spans is not None and self.orphans:  # may depend on a master just replaced
+                    cell = full_cell(row_xml, self.pats, cell)
+                pieces.append((cell.col, self._keep(cell, row_xml, number, needs_refs)))
+        for col, value in targets.items():
+            if col not in existing:
+                style = row_style if row_style is not None else self._column_style(col)
+                pieces.append((col, self._encode(number, col, style, value)))
+        pieces.sort(key=lambda piece: piece[0])
+        body = b"".join(piece for _, piece in pieces)
+        cols = [col for col, piece in pieces if piece]
+        if cols:
+            attrs = _SPANS.sub(
+                lambda m: m.group(1) + m.group(2) + _widen(m.group(3), cols) + m.group(2), attrs
+            )
+        head = b"<" + self.p + b"row" + attrs
+        if not body and start.group(2):
+            return head + b"/>"
+        if cells:
+            tail = row_xml[cells[-1].end :]
+        elif start.group(2):
+            tail = self.pats.row_end
+        else:
+            tail = row_xml[head_len:]
+        return head + b">" + body + tail
+
+    def _patch_in_place(
+        self, row_xml: bytes, number: int, targets: Mapping[int, CellValue], offset: int
+    ) -> bytes | None:
+        """Replace existing target cells where they stand; None when one must be created."""
+        found = []
+        for col, value in targets.items():
+            cell = find_cell(row_xml, self.pats, cell_ref(number, col).encode(), offset)
+            if cell is None:
+                return None
+            found.append((cell, value))
+        found.sort(key=lambda item: item[0].start)
+        out = []
+        pos = 0
+        for cell, value in found:
+            self._orphan_master(cell, number)
+            if self.orphans:
+                return None  # dependents may follow in this row: take the careful path
+            s = attrs_of(cell.attrs).get(b"s")
+            out += [
+                row_xml[pos : cell.start],
+                self._encode(number, cell.col, int(s) if s else None, value),
+            ]
+            pos = cell.end
+        out.append(row_xml[pos:])
+        return b"".join(out)
+
+    def _encode(self, row: int, col: int, style: int | None, value: CellValue) -> bytes:
+        return encode_value(cell_ref(row, col), style, value, self.styles, self.date1904, self.p)
+
+    def _keep(self, cell: RawCell, row_xml: bytes, number: int, needs_ref: bool) -> bytes:
+        """An untouched cell, except for a dependent of an overwritten shared formula."""
+        raw = row_xml[cell.start : cell.end]
+        if needs_ref and R_ATTR.search(cell.attrs) is None:
+            ref = cell_ref(number, cell.col).encode()
+            raw = b"<" + self.p + b'c r="' + ref + b'"' + raw[len(self.p) + 2 :]
+        if self.orphans and cell.inner and b"shared" in cell.inner:
+            raw = self._explicit_shared(raw, number, cell.col)
+        return raw
+
+    _F_SHARED = re.compile(rb"<((?:\w+:)?)f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+
+    def _orphan_master(self, cell: RawCell, number: int) -> None:
+        """Remember a shared formula whose master is about to be overwritten."""
+        if not cell.inner or b"shared" not in cell.inner:
+            return
+        m = self._F_SHARED.search(cell.inner)
+        if m is None or not m.group(3):
+            return
+        fa = attrs_of(m.group(2))
+        if fa.get(b"t") != b"shared" or b"si" not in fa:
+            return
+        last_row = number
+        if b"ref" in fa:
+            last = fa[b"ref"].decode().partition(":")[2] or fa[b"ref"].decode()
+            last_row = split_ref(last)[0]
+        text = xml_unescape(m.group(3).decode("utf-8"))
+        self.orphans[fa[b"si"]] = _Shared("=" + text, number, cell.col, last_row)
+
+    def _explicit_shared(self, raw: bytes, row: int, col: int) -> bytes:
+        """Turn ``<f t="shared" si="n"/>`` into the formula it stands for."""
+        found = self._F_SHARED.search(raw)
+        if found is None or found.group(3):
+            return raw
+        m = found
+        si = attrs_of(m.group(2)).get(b"si")
+        group = self.orphans.get(si) if si is not None else None
+        if group is None:
+            return raw
+        from .reader import _shift
+
+        formula = _shift((group.formula, group.row, group.col), row, col)[1:]
+        f = b"<" + m.group(1) + b"f>" + xml_escape(formula).encode() + b"</" + m.group(1) + b"f>"
+        return raw[: m.start()] + f + raw[m.end() :]
+
+
+def _widen(spans: bytes, cols: list[int]) -> bytes:
+    numbers = [int(n) for n in re.findall(rb"\d+", spans)] + cols
+    return b"%d:%d" % (min(numbers), max(numbers))

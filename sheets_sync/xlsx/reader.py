@@ -1,0 +1,429 @@
+"""Read every sheet of an .xlsx into plain values, fast and in little memory.
+
+Measured on a 50,000 x 20 sheet (1M cells; text, numbers, dates, 20% formulas) on
+2 cores, whole read into our value types:
+
+==================================================  =========  ========
+approach                                            time       peak RSS
+==================================================  =========  ========
+this module: streaming regex over the sheet XML     1.3 s      ~100 MB
+python-calamine ``to_python`` + formula overlay     1.45 s     ~140 MB
+pyexpat callbacks (empty handlers, no decoding)     1.4 s      --
+openpyxl ``read_only`` ``iter_rows``                7.8 s      --
+==================================================  =========  ========
+
+Calamine (Rust) parses fastest but returns a formula's cached result and never the
+formula, so it needed a second pass over the XML for formulas, and it holds a full
+copy of the sheet in Rust while Python objects are built: 13 MB extra per 200k
+cells, which broke the memory budget for a sync. The sheet XML that Excel,
+LibreOffice, openpyxl and XlsxWriter write is regular enough that one compiled
+regex (``findall`` per 256 KB piece, cut on ``</row>``) splits almost every cell
+into reference, style, type, formula and value in C; Python only converts. Cells of
+any other shape (inline and rich strings, shared formulas, extra attributes, other
+attribute orders, rows or cells without ``r``) take a general path with the same
+rules, also used by :func:`read_cells`.
+
+It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
+empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
+:mod:`.safety` first.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO
+
+from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
+from ..errors import WorkbookChanged, WorkbookCorrupt
+from .ooxml import cell_ref, col_number, from_serial, split_ref, xml_unescape
+from .package import PackageMap, element_prefix, map_package
+from .safety import check_exists, open_package
+from .sheetxml import (
+    R_ATTR,
+    RawCell,
+    SheetPatterns,
+    attrs_of,
+    cells_of_row,
+    decode_cell,
+    find_cell,
+    find_row,
+    formula_text,
+    inline_text,
+    patterns,
+    plain_cells,
+    row_number,
+    row_numbers,
+    segments,
+)
+
+_SI_ANY = re.compile(
+    rb'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>'
+    rb"|<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)",
+    re.S,
+)
+_F_ATTRS = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+
+
+def version_of(size: int, mtime_ns: int, data: bytes) -> str:
+    """The snapshot version: cheap fields first, the content hash decides."""
+    return f"{size}:{mtime_ns}:{hashlib.sha256(data).hexdigest()}"
+
+
+def load_bytes(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and their version, guaranteed to belong together."""
+    check_exists(path)
+    for _ in range(3):
+        with open(path, "rb") as fh:
+            before = os.fstat(fh.fileno())
+            data = fh.read()
+            after = os.fstat(fh.fileno())
+        stable = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+        if stable and len(data) == after.st_size:
+            return data, version_of(len(data), after.st_mtime_ns, data)
+    raise WorkbookChanged(
+        f"{path} kept changing while it was being read.", "Try again once it is saved."
+    )
+
+
+def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
+    """Every worksheet as plain values, formulas as :class:`Formula`, in tab order.
+
+    Chart sheets and other non-worksheets are left out: they hold no cells.
+    """
+    path = Path(path)
+    data, version = load_bytes(path)
+    package = open_package(path, data)
+    mapping = map_package(path, package)
+    strings = SharedStrings(package, mapping)
+    grids = []
+    for entry in mapping.sheets:
+        if entry.kind != "worksheet":
+            continue
+        with package.open(entry.part) as stream:
+            pats = patterns(element_prefix(stream.read(4096)))
+        sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904)
+        try:
+            with package.open(entry.part) as stream:
+                for segment in segments(stream, pats.row_end):
+                    sheet.feed(segment)
+        except (ValueError, IndexError, zipfile.BadZipFile, EOFError) as exc:
+            raise WorkbookCorrupt(
+                f"{path}: sheet {entry.title!r} cannot be read ({exc}).",
+                "Open it in Excel or LibreOffice and save it again, or restore a backup.",
+            ) from None
+        grids.append(SheetGrid(entry.title, sheet.finish()))
+    return WorkbookSnapshot(str(path), grids, version)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _formula(text: str) -> Formula:
+    """Formula(text) without re-checking the "=" we just put there (a hot path)."""
+    formula = _new(Formula)
+    _set(formula, "text", text)
+    return formula
+
+
+class SharedStrings:
+    """The shared string table, parsed on first use."""
+
+    def __init__(self, package: zipfile.ZipFile, mapping: PackageMap) -> None:
+        self.package = package
+        self.part = mapping.shared_strings_part
+        self._items: list[str] | None = None
+
+    @property
+    def items(self) -> list[str]:
+        if self._items is None:
+            self._items = []
+            if self.part and self.part in self.package.NameToInfo:
+                self._items = _parse_shared_strings(self.package.read(self.part))
+        return self._items
+
+    def __call__(self, index: int) -> str:
+        return self.items[index]
+
+
+def _parse_shared_strings(data: bytes) -> list[str]:
+    """Plain <si><t>text</t></si> items decode in bulk; rich or escaped ones one by one."""
+    out = []
+    for plain, other in _SI_ANY.findall(data):
+        if other or b"&" in plain or b"_x" in plain:
+            if not other:
+                other = b"<t>" + plain + b"</t>"
+            out.append(inline_text(other))
+        else:
+            out.append(plain.decode("utf-8"))
+    return out
+
+
+class SheetReader:
+    """Turns one sheet's XML, fed piece by piece, into rows of plain values."""
+
+    def __init__(
+        self,
+        pats: SheetPatterns,
+        strings: SharedStrings,
+        date_styles: frozenset[int],
+        date1904: bool,
+    ) -> None:
+        self.pats = pats
+        self.strings = strings
+        self.date_styles = date_styles
+        self.date_style_text = frozenset(str(s).encode() for s in date_styles)
+        self.date1904 = date1904
+        self.rows: list[list[CellValue]] = []
+        self.row = 0  # the last row number seen, for rows that omit r
+        self.masters: dict[bytes, tuple[str, int, int]] = {}
+        self._dates: dict[bytes, CellValue] = {}
+        self._columns: dict[bytes, int] = {}
+        p = pats.prefix
+        self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
+        self._row_mark = b"<" + p + b'row r="'
+
+    def feed(self, segment: bytes) -> None:
+        """Read the cells of one piece that ends on a row boundary."""
+        found = self.pats.fast_cell.findall(segment)
+        c1, c2 = self._cell_marks
+        if len(found) != segment.count(c1) + segment.count(c2):
+            self._feed_general(segment)  # some cell has another shape
+            return
+        if found:
+            self._feed_fast(found)
+            mark = self._row_mark
+            last = segment.rfind(mark)
+            if last >= 0:
+                self.row = int(segment[last + len(mark) : segment.index(b'"', last + len(mark))])
+
+    def _feed_fast(self, found: list[tuple[bytes, ...]]) -> None:
+        rows = self.rows
+        columns = self._columns
+        table: list[str] | None = None
+        strings = self.strings
+        date_style_text = self.date_style_text
+        dates = self._dates
+        current = b""
+        line: list[CellValue] = []
+        for letters, row_text, style, kind, rest, f, v, inner in found:
+            value: CellValue
+            if rest or inner:
+                value = self._general(
+                    int(row_text),
+                    columns.get(letters) or col_number(letters),
+                    self._rebuild(letters, row_text, style, kind, rest, f, v, inner),
+                )
+                if value is None:
+                    continue
+            elif f:
+                value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
+            elif not v:
+                continue
+            elif not kind or kind == b"n":
+                if style and style in date_style_text:
+                    value = dates.get(v)
+                    if value is None:
+                        value = dates[v] = from_serial(float(v), self.date1904)
+                else:
+                    number = float(v)
+                    value = int(number) if number.is_integer() else number
+            elif kind == b"s":
+                if table is None:
+                    table = self.strings.items
+                value = table[int(v)]
+                if not value:
+                    continue
+            elif kind == b"b":
+                value = v == b"1" or v == b"true"
+            else:
+                value = decode_cell(
+                    self._rebuild(letters, row_text, style, kind, rest, f, v, inner),
+                    strings, self.date_styles, self.date1904,
+                )  # fmt: skip
+                if value is None:
+                    continue
+            if row_text != current:
+                current = row_text
+                number_ = int(row_text)
+                while len(rows) < number_:
+                    rows.append([])
+                line = rows[number_ - 1]
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = col_number(letters)
+            if len(line) == col - 1:
+                line.append(value)
+            else:
+                self._place(line, col, value)
+
+    def _rebuild(
+        self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
+        f: bytes, v: bytes, inner: bytes,
+    ) -> RawCell:  # fmt: skip
+        """The cell as the general path sees it, from the fast regex's pieces."""
+        p = self.pats.prefix
+        attrs = b' r="' + letters + row + b'"'
+        if style:
+            attrs += b' s="' + style + b'"'
+        if kind:
+            attrs += b' t="' + kind + b'"'
+        body = b""
+        if f:
+            body += b"<" + p + b"f>" + f + b"</" + p + b"f>"
+        if v:
+            body += b"<" + p + b"v>" + v + b"</" + p + b"v>"
+        col = self._columns.get(letters) or col_number(letters)
+        return RawCell(col, 0, 0, attrs + rest, body + inner)
+
+    def _feed_general(self, segment: bytes) -> None:
+        """Any shape of sheet XML: rows and cells found one by one."""
+        pats = self.pats
+        for m in pats.row_start.finditer(segment):
+            self.row = row_number(m.group(1), self.row)
+            if m.group(2):
+                continue
+            end = segment.find(pats.row_end, m.end())
+            for cell in cells_of_row(segment[:end], pats, m.end()):
+                ref = R_ATTR.search(cell.attrs)
+                row = split_ref(ref.group(1))[0] if ref else self.row
+                value = self._general(row, cell.col, cell)
+                if value is not None:
+                    while len(self.rows) < row:
+                        self.rows.append([])
+                    self._place(self.rows[row - 1], cell.col, value)
+
+    def _general(self, row: int, col: int, cell: RawCell) -> CellValue:
+        """One cell by the general rules, expanding shared formulas."""
+        inner = cell.inner or b""
+        if b"shared" in inner:
+            m = _F_ATTRS.search(inner)
+            if m:
+                fa = attrs_of(m.group(1))
+                si = fa.get(b"si")
+                if fa.get(b"t") == b"shared" and si is not None:
+                    if m.group(2):
+                        self.masters[si] = (formula_text(m.group(2)), row, col)
+                    elif si in self.masters:
+                        return Formula(_shift(self.masters[si], row, col))
+        return decode_cell(cell, self.strings, self.date_styles, self.date1904)
+
+    @staticmethod
+    def _place(line: list[CellValue], col: int, value: CellValue) -> None:
+        if len(line) >= col:
+            line[col - 1] = value
+            return
+        line.extend([None] * (col - 1 - len(line)))
+        line.append(value)
+
+    def finish(self) -> list[list[CellValue]]:
+        """The rows, trailing empty cells and rows trimmed."""
+        rows = self.rows
+        for line in rows:
+            while line and line[-1] is None:
+                line.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+
+_TOKENS: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def _shift(master: tuple[str, int, int], row: int, col: int) -> str:
+    """A shared formula as it reads in a dependent cell: references moved by the offset."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.formula.translate import Translator
+
+    formula, master_row, master_col = master
+    tokens = _TOKENS.get(formula)
+    if tokens is None:
+        tokens = [(t.value, t.type, t.subtype) for t in Tokenizer(formula).items]
+        _TOKENS[formula] = tokens
+    out = ["="]
+    for value, kind, subtype in tokens:
+        if kind == Token.OPERAND and subtype == Token.RANGE:
+            out.append(Translator.translate_range(value, row - master_row, col - master_col))
+        else:
+            out.append(value)
+    return "".join(out)
+
+
+# --- targeted reads (write verification) --------------------------------------------
+
+
+def read_cells(
+    path: str | os.PathLike[str], wanted: Mapping[str, Iterable[tuple[int, int]]]
+) -> dict[tuple[str, int, int], CellValue]:
+    """The values of a few cells, without reading whole sheets.
+
+    Used to check a freshly written file before it replaces the workbook; decodes with
+    the same rules as :func:`read_xlsx`.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    package = open_package(path, data)
+    mapping = map_package(path, package)
+    strings = SharedStrings(package, mapping)
+    out: dict[tuple[str, int, int], CellValue] = {}
+    for title, coords in wanted.items():
+        entry = mapping.sheet_entry(title)
+        if entry is None:
+            raise WorkbookCorrupt(f"{path} has no sheet {title!r}.", "")
+        by_row: dict[int, set[int]] = {}
+        for r, c in coords:
+            by_row.setdefault(r, set()).add(c)
+            out[(title, r, c)] = None
+        with package.open(entry.part) as stream:
+            head = stream.read(4096)
+        pats = patterns(element_prefix(head))
+        with package.open(entry.part) as stream:
+            for row, row_xml, offset in _rows_wanted(stream, pats, by_row):
+                if plain_cells(row_xml, pats, offset):
+                    refs = [cell_ref(row, col).encode() for col in by_row[row]]
+                    found = [find_cell(row_xml, pats, ref, offset) for ref in refs]
+                    cells = [cell for cell in found if cell is not None]
+                else:
+                    cells = cells_of_row(row_xml, pats, offset)
+                for cell in cells:
+                    if cell.col in by_row[row]:
+                        out[(title, row, cell.col)] = decode_cell(
+                            cell, strings, mapping.date_styles, mapping.date1904
+                        )
+    return out
+
+
+def _rows_wanted(
+    stream: IO[bytes], pats: SheetPatterns, wanted: Mapping[int, object]
+) -> Iterator[tuple[int, bytes, int]]:
+    """(number, XML, where its cells start) for the wanted rows that exist."""
+    order = sorted(wanted)
+    row = 0
+    for segment in segments(stream, pats.row_end):
+        numbers = row_numbers(segment, pats)
+        if numbers is not None and numbers and numbers == sorted(numbers):
+            low = bisect.bisect_left(order, numbers[0])
+            high = bisect.bisect_right(order, numbers[-1])
+            at = 0
+            for number in order[low:high]:
+                i = bisect.bisect_left(numbers, number)
+                if numbers[i] != number:
+                    continue
+                at = find_row(segment, pats, number, at)
+                m = pats.row_start.match(segment, at)
+                if m and not m.group(2):
+                    end = segment.find(pats.row_end, m.end())
+                    yield number, segment[:end], m.end()
+            row = numbers[-1]
+            continue
+        for m in pats.row_start.finditer(segment):
+            row = row_number(m.group(1), row)
+            if row in wanted and not m.group(2):
+                end = segment.find(pats.row_end, m.end())
+                yield row, segment[:end], m.end()

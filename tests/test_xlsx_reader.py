@@ -1,0 +1,177 @@
+"""The reader's contract: plain values, formulas as Formula, dates as dates, tab order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from xlsx_workbooks import rewrite_zip
+
+from sheets_sync.cells import Formula
+from sheets_sync.xlsx import read_cells, read_xlsx
+from sheets_sync.xlsx.ooxml import from_serial, is_date_format, to_serial
+
+
+def build(path: Path, options: dict[str, object] | None = None) -> Path:
+    wb = xlsxwriter.Workbook(str(path), options or {})
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet("Values")
+    ws.write_number(0, 0, 5)
+    ws.write_number(0, 1, 5.25)
+    ws.write_boolean(0, 2, True)
+    ws.write_string(0, 3, "=not a formula")
+    ws.write_string(0, 4, "Анна 张伟")
+    ws.write_formula(1, 0, "=A1*2", None, 10)
+    ws.write_formula(1, 1, '=IF(A1>1,"big","small")', None, "big")
+    ws.write_rich_string(2, 0, "plain ", bold, "bold", " tail")
+    ws.write_number(3, 5, 1)  # a lone cell far right: earlier cells None
+    ws.write_blank(4, 0, None, bold)  # styled but empty: not a value
+    dates = wb.add_worksheet("Dates")
+    for col, fmt in enumerate(
+        [14, 15, 16, 17, 22, "dd.mm.yyyy", 'yyyy"年"m"月"d"日"', "[$-F800]dddd"]
+    ):
+        dates.write_number(0, col, 45000, wb.add_format({"num_format": fmt}))
+    dates.write_number(1, 0, 45000.5, wb.add_format({"num_format": 22}))
+    dates.write_number(1, 1, 0.25, wb.add_format({"num_format": 20}))  # h:mm
+    dates.write_number(1, 2, 1.5, wb.add_format({"num_format": 46}))  # [h]:mm:ss
+    dates.write_number(1, 3, 45000, wb.add_format({"num_format": "0.00%"}))  # not a date
+    dates.write_number(1, 4, 45000, wb.add_format({"num_format": '"d" 0'}))  # quoted d
+    chart = wb.add_chart({"type": "line"})
+    chart.add_series({"values": "=Last!$A$1:$A$3"})
+    wb.add_chartsheet("Chart").set_chart(chart)
+    wb.add_worksheet("Last").write_column(0, 0, [1, 2, 3])
+    ws.activate()
+    wb.close()
+    return path
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    return build(tmp_path / "values.xlsx")
+
+
+def test_values(workbook: Path) -> None:
+    snapshot = read_xlsx(workbook)
+    assert [g.title for g in snapshot.sheets] == ["Values", "Dates", "Last"]  # no chartsheet
+    values = snapshot.sheets[0].rows
+    assert values[0] == [5, 5.25, True, "=not a formula", "Анна 张伟"]
+    assert type(values[0][0]) is int and type(values[0][2]) is bool
+    assert values[1] == [Formula("=A1*2"), Formula('=IF(A1>1,"big","small")')]
+    assert values[2] == ["plain bold tail"]
+    assert values[3] == [None, None, None, None, None, 1]
+    assert len(values) == 4  # the styled empty row 5 is not data
+
+
+def test_dates(workbook: Path) -> None:
+    rows = read_xlsx(workbook).sheets[1].rows
+    day = dt.date(2023, 3, 15)
+    assert rows[0] == [day] * 8
+    assert rows[1] == [
+        dt.datetime(2023, 3, 15, 12, 0),
+        dt.datetime(1899, 12, 31, 6, 0),  # a time of day is on Excel's day 0
+        dt.datetime(1900, 1, 1, 12, 0),  # a duration counts from there too
+        45000,
+        45000,
+    ]
+
+
+def test_inline_strings(workbook: Path) -> None:
+    inline = (
+        b'<c r="D1" t="inlineStr"><is><t>=inline</t></is></c>'
+        b'<c r="E1" t="inlineStr"><is><r><t>\xd0\x90\xd0\xbd</t></r>'
+        b'<r><rPr><b/></rPr><t xml:space="preserve">\xd0\xbd\xd0\xb0 </t></r>'
+        b'<rPh sb="0" eb="1"><t>\xe3\x83\x95\xe3\x83\xaa</t></rPh></is></c>'
+        b'<c r="F1" t="inlineStr"><is><t>a_x000D_b &amp; _x005F_x0041_</t></is></c>'
+    )
+
+    def inline_cells(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return re.sub(rb'<c r="D1".*?</c><c r="E1".*?</c>', inline, data)
+
+    rewrite_zip(workbook, inline_cells)
+    row = read_xlsx(workbook).sheets[0].rows[0]
+    assert row[3:] == ["=inline", "Анна ", "a\rb & _x0041_"]
+    got = read_cells(workbook, {"Values": [(1, 4), (1, 5), (1, 6)]})
+    assert list(got.values()) == row[3:]
+
+
+def test_sheet_order_follows_workbook_xml(workbook: Path) -> None:
+    def swap(name: str, data: bytes) -> bytes:
+        if name != "xl/workbook.xml":
+            return data
+        sheets = re.findall(rb"<sheet [^>]*/>", data)
+        return (
+            data.replace(sheets[0], b"@@").replace(sheets[1], sheets[0]).replace(b"@@", sheets[1])
+        )
+
+    rewrite_zip(workbook, swap)
+    assert [g.title for g in read_xlsx(workbook).sheets] == ["Dates", "Values", "Last"]
+
+
+def test_version_tracks_content(workbook: Path) -> None:
+    first = read_xlsx(workbook).version
+    assert first == read_xlsx(workbook).version
+    data = workbook.read_bytes()
+    workbook.write_bytes(data)
+    assert read_xlsx(workbook).version != first  # same bytes, new mtime: a new version
+    size, _, digest = read_xlsx(workbook).version.split(":")  # type: ignore[union-attr]
+    assert int(size) == len(data) and len(digest) == 64
+
+
+def test_read_cells_agrees(workbook: Path) -> None:
+    got = read_cells(workbook, {"Values": [(1, 1), (1, 4), (2, 1), (3, 1), (9, 9)]})
+    assert got == {
+        ("Values", 1, 1): 5,
+        ("Values", 1, 4): "=not a formula",
+        ("Values", 2, 1): Formula("=A1*2"),
+        ("Values", 3, 1): "plain bold tail",
+        ("Values", 9, 9): None,
+    }
+
+
+def test_date1904(tmp_path: Path) -> None:
+    path = tmp_path / "mac.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    ws = wb.add_worksheet("S")
+    ws.write_datetime(0, 0, dt.datetime(2024, 5, 1), wb.add_format({"num_format": 14}))
+    wb.close()
+    assert read_xlsx(path).sheets[0].rows == [[dt.date(2024, 5, 1)]]
+
+
+@pytest.mark.parametrize(
+    ("code", "is_date"),
+    [
+        ("yyyy-mm-dd", True),
+        ("h:mm AM/PM", True),
+        ("[h]:mm:ss", True),
+        ("0.00%", False),
+        ('"days" 0', False),
+        ("[Red]#,##0", False),
+        ("#,##0 \\d", False),
+        ("General", False),
+        ('yyyy"年"m"月"', True),
+    ],
+)
+def test_date_format_codes(code: str, is_date: bool) -> None:
+    assert is_date_format(code) is is_date
+
+
+@pytest.mark.parametrize(
+    "value",
+    [dt.date(1900, 3, 1), dt.date(2025, 12, 31), dt.datetime(2024, 2, 29, 23, 59, 59, 999000)],
+)
+def test_serial_round_trip(value: dt.date) -> None:
+    assert from_serial(to_serial(value)) == value
+    if value.year >= 1904:
+        assert from_serial(to_serial(value, True), True) == value
+
+
+def test_serials_match_excel() -> None:
+    assert to_serial(dt.date(1900, 1, 1)) == 1
+    assert to_serial(dt.date(1900, 3, 1)) == 61
+    assert to_serial(dt.date(2023, 3, 15)) == 45000
+    assert from_serial(1) == dt.date(1900, 1, 1)
