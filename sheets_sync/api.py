@@ -17,11 +17,11 @@ from .carry_report import CarryReport
 from .compute import Overrides
 from .errors import SheetsSyncError
 from .layout import Lang, load_layout
-from .openpyxl_backend import OpenpyxlBackend
 from .plan import Business, Options, WorkbookPlan, build_plan
 from .report import SyncReport
 from .roadmap import read_roadmap
 from .sync import sync
+from .xlsx.backend import XlsxBackend
 from .xlsx_render import XlsxOutput
 
 GOOGLE_PREFIXES = ("gsheet:", "https://docs.google.com/spreadsheets/")
@@ -55,7 +55,7 @@ def open_backend(
         raise SheetsSyncError(
             f"{path} is not an .xlsx file.", "Give the path of a roadmap workbook ending in .xlsx."
         )
-    return OpenpyxlBackend(path)
+    return XlsxBackend(path)
 
 
 def generate_xlsx(

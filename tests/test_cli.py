@@ -82,7 +82,7 @@ def test_sync_text_summary_and_dry_run(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "needle"),
-    [(None, "does not exist"), (b"garbage", "not a readable .xlsx")],
+    [(None, "does not exist"), (b"garbage", "is not an .xlsx workbook")],
 )
 def test_sync_fails_with_one_line(tmp_path: Path, content: bytes | None, needle: str) -> None:
     path = tmp_path / "x.xlsx"

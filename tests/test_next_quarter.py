@@ -26,8 +26,8 @@ from sheets_sync.carry_report import CarryReport
 from sheets_sync.cells import CellWrite, WorkbookSnapshot
 from sheets_sync.cli import main
 from sheets_sync.errors import IncompleteReview, InvalidRows, SheetsSyncError
-from sheets_sync.openpyxl_backend import OpenpyxlBackend
 from sheets_sync.plan import Options, WorkbookPlan
+from sheets_sync.xlsx.reader import read_xlsx
 
 ANNUAL = 240000.0
 WEIGHTS = (30.0, 25.0, 25.0, 20.0)
@@ -521,7 +521,7 @@ class MemoryRenderer:
 
 
 def test_any_backend_in_any_renderer_out(decided_q1: Path) -> None:
-    snapshot = OpenpyxlBackend(decided_q1).read()
+    snapshot = read_xlsx(decided_q1)
     snapshot.source = "https://sheets.example/q1"
     renderer = MemoryRenderer()
     report = next_quarter(

@@ -18,12 +18,13 @@ import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
 
 from sheets_sync.cells import CellValue, CellWrite, Formula, SheetGrid
 from sheets_sync.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
 from sheets_sync.xlsx.ooxml import col_letters, from_serial
 from sheets_sync.xlsx.patch import set_full_calc_on_load
+
+from .xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
 
 D = dt.date
 WRITES = [
@@ -230,7 +231,7 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
             data = data.replace(b"<f>B%d/SUM($B$2:$B$6)</f>" % r, b'<f t="shared" si="0"/>')
         return data
 
-    from xlsx_workbooks import rewrite_zip
+    from .xlsx_workbooks import rewrite_zip
 
     rewrite_zip(path, lambda name, data: to_shared(data) if name == sheet else data)
     before = read_xlsx(path).sheet("Roadmap")
@@ -266,7 +267,7 @@ def test_rows_and_cells_without_r_are_numbered(tmp_path: Path) -> None:
         data = re.sub(rb'<row r="[23]"', b"<row", data)
         return re.sub(rb'<c r="A[23]"', b"<c", data)
 
-    from xlsx_workbooks import rewrite_zip
+    from .xlsx_workbooks import rewrite_zip
 
     rewrite_zip(path, lambda name, data: strip(data) if name == sheet else data)
     assert read_xlsx(path).sheet("Lists").rows == [["carry on"], ["adjust"], ["scrap"]]  # type: ignore[union-attr]
@@ -387,7 +388,7 @@ def test_column_letters() -> None:
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_libreoffice_recalculates_dependants(tmp_path: Path) -> None:
-    from libreoffice import recalculated_sheets, soffice
+    from .libreoffice import recalculated_sheets, soffice
 
     if soffice() is None:
         pytest.skip("LibreOffice (soffice) is not on PATH")

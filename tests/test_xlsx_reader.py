@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from xlsx_workbooks import rewrite_zip
 
 from sheets_sync.cells import Formula
 from sheets_sync.xlsx import read_cells, read_xlsx
 from sheets_sync.xlsx.ooxml import from_serial, is_date_format, to_serial
+
+from .xlsx_workbooks import rewrite_zip
 
 
 def build(path: Path, options: dict[str, object] | None = None) -> Path:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from xlsx_workbooks import rewrite_zip
 
 from sheets_sync.cells import CellWrite
 from sheets_sync.errors import (
@@ -18,6 +17,8 @@ from sheets_sync.errors import (
     WorkbookNotFound,
 )
 from sheets_sync.xlsx import XlsxBackend, read_xlsx
+
+from .xlsx_workbooks import rewrite_zip
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def book(tmp_path: Path) -> Path:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(WorkbookNotFound) as err:
         read_xlsx(tmp_path / "nope.xlsx")
-    assert "No workbook at" in str(err.value) and "sheets-sync generate" in err.value.todo
+    assert "does not exist" in str(err.value) and "sheets-sync generate" in err.value.todo
 
 
 def test_not_a_zip(tmp_path: Path) -> None:

@@ -26,11 +26,11 @@ def check_exists(path: Path) -> None:
     """WorkbookNotFound / WorkbookCorrupt for a path that cannot be a workbook."""
     if not path.exists():
         raise WorkbookNotFound(
-            f"No workbook at {path}.",
-            "Check the path in the configuration, or create it with `sheets-sync generate`.",
+            f"{path} does not exist.",
+            "Check the path, or create the workbook with `sheets-sync generate`.",
         )
     if not path.is_file():
-        raise WorkbookCorrupt(f"{path} is not a file.", "Point the configuration at an .xlsx file.")
+        raise WorkbookCorrupt(f"{path} is not a file.", "Give the path of an .xlsx file.")
 
 
 def lock_file_of(path: Path) -> tuple[Path, str] | None:
