@@ -106,3 +106,21 @@ def test_next_quarter_from_a_google_roadmap_into_a_new_one(tmp_path: Path) -> No
         assert report.out == f"https://docs.google.com/spreadsheets/d/{output.created}"
         again = sync(GoogleSheetsBackend(output.created, client), as_of=dt.date(2027, 3, 20))
         assert again.cells_written == 0 and again.quarter == "2027-Q2"
+
+
+def test_generate_into_an_existing_spreadsheet_leaves_its_sheets_alone(tmp_path: Path) -> None:
+    from .fakes.google_env import EMAIL
+    from .fakes.sheets_model import Sheet
+
+    with google_env(tmp_path) as env:
+        client = env.client()
+        book = env.fake.add_book(EMAIL, "Team plan", [Sheet(0, "Budget notes")])
+        book.set_cell("Budget notes", 1, 1, "keep me")
+        sheet_id, plan = generate_google(
+            options(lang="zh"), as_of=AS_OF, client=client, spreadsheet=book.spreadsheet_id
+        )
+        assert sheet_id == book.spreadsheet_id
+        assert [s.title for s in book.sheets] == ["Budget notes", *(s.title for s in plan.sheets)]
+        assert book.value("Budget notes", 1, 1) == "keep me"
+        report = sync(GoogleSheetsBackend(sheet_id, client), as_of=AS_OF)
+        assert report.cells_written == 0 and report.lang == "zh"
