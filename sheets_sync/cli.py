@@ -409,7 +409,7 @@ def plan_year_command(
 )
 def layout(as_json: bool, lang: str) -> None:
     """Show the workbook layout: sheets, column keys, types and allowed values."""
-    description = layout_description(lang)  # type: ignore[arg-type]
+    description = layout_description(as_lang(lang))
     if as_json:
         click.echo(json.dumps(description, ensure_ascii=False, indent=2))
         return

@@ -9,7 +9,7 @@ from typing import Any
 from .cells import CellValue, CellWrite, Formula
 from .compute import Outcome
 from .i18n import message
-from .layout import Layout
+from .layout import Lang, Layout
 from .rollup import FocusRollup, QuarterRollup
 
 
@@ -31,7 +31,7 @@ class SyncReport:
 
     source: str
     as_of: dt.date
-    lang: str
+    lang: Lang
     quarter: str | None
     dry_run: bool
     sheets: dict[str, dict[str, Any]]
@@ -161,9 +161,9 @@ def render_text(report: SyncReport, layout: Layout) -> str:
             f"{'annual':>8}  flags"
         )
         for r in report.rollup:
-            flags = [layout.choice_label("budget", r.budget_flag, lang)]  # type: ignore[arg-type]
+            flags = [layout.choice_label("budget", r.budget_flag, lang)]
             if r.scope_flag:
-                flags.append(layout.choice_label("scope", r.scope_flag, lang))  # type: ignore[arg-type]
+                flags.append(layout.choice_label("scope", r.scope_flag, lang))
             lines.append(
                 f"  {r.focus_area[:29]:<30}{_money(r.planned):>10}{_money(r.actual):>10}"
                 f"{_money(r.cap):>10}{_pct(r.annual_share):>8}  {', '.join(flags)}"
