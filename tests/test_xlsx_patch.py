@@ -432,3 +432,56 @@ def test_libreoffice_recalculates_dependants(tmp_path: Path) -> None:
     assert float(totals[0][0]) == 100 + 200.5 + 40 + 50 + 1000
     assert float(totals[1][0]) == 2
     assert float(totals[2][0]) == (D(2025, 9, 30) - D(2025, 1, 1)).days
+
+
+def test_empty_sheet_and_prefixed_sheet_xml(tmp_path: Path) -> None:
+    """<sheetData/> grows rows; sheets written with an x: prefix (OpenXML SDK) are patched too."""
+    path = tmp_path / "odd.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Empty")
+    other = wb.add_worksheet("Prefixed")
+    other.write_row(0, 0, ["a", 1, True])
+    other.write_formula(1, 0, "=B1*2", None, 2)
+    wb.close()
+
+    def prefix(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet2.xml":
+            return data
+        data = re.sub(rb"<(/?)([A-Za-z]+)([ >/])", rb"<\1x:\2\3", data)
+        return data.replace(b"xmlns=", b"xmlns:x=")
+
+    from xlsx_workbooks import rewrite_zip
+
+    rewrite_zip(path, prefix)
+    assert b"<x:sheetData>" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    backend = XlsxBackend(path)
+    writes = [
+        CellWrite("Empty", 2, 2, "first"),
+        CellWrite("Empty", 1, 1, 1.5),
+        CellWrite("Prefixed", 1, 2, 5),
+        CellWrite("Prefixed", 3, 1, "new"),
+        CellWrite("Prefixed", 2, 2, Formula("=A2+1")),
+    ]
+    assert backend.write(backend.read(), writes) == 5
+    after = read_xlsx(path)
+    assert after.sheet("Empty").rows == [[1.5], [None, "first"]]  # type: ignore[union-attr]
+    assert after.sheet("Prefixed").rows == [  # type: ignore[union-attr]
+        ["a", 5, True],
+        [Formula("=B1*2"), Formula("=A2+1")],
+        ["new"],
+    ]
+    sheet1 = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:B2"/>' in sheet1
+
+
+def test_bad_targets_are_refused(tmp_path: Path) -> None:
+    path = rich_workbook(tmp_path / "r.xlsx", rows=4)
+    for bad in (
+        CellWrite("Roadmap", 0, 1, 1),
+        CellWrite("Roadmap", 1_048_577, 1, 1),
+        CellWrite("Roadmap", 1, 16_385, 1),
+        CellWrite("Nope", 1, 1, 1),
+        CellWrite("Roadmap", 1, 1, float("nan")),
+    ):
+        with pytest.raises(ValueError):
+            patch_xlsx(path, path.read_bytes(), io.BytesIO(), [bad])

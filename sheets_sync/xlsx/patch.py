@@ -28,6 +28,8 @@ from typing import IO, BinaryIO
 
 from ..cells import CellValue, CellWrite, Formula
 from .ooxml import (
+    MAX_COL,
+    MAX_ROW,
     cell_ref,
     format_number,
     needs_preserve,
@@ -55,6 +57,7 @@ from .sheetxml import (
     row_numbers,
     segments,
     set_attr,
+    shift_formula,
 )
 from .styles import StyleBook
 from .zipcopy import Deflated, ZipRewriter, deflate
@@ -75,9 +78,8 @@ def plan_writes(writes: Sequence[CellWrite]) -> dict[str, CellMap]:
     """Writes grouped by sheet; a later write to the same cell wins."""
     plan: dict[str, CellMap] = {}
     for w in writes:
-        if w.row < 1 or w.col < 1:
+        if not (1 <= w.row <= MAX_ROW and 1 <= w.col <= MAX_COL):
             raise ValueError(f"cell {w.sheet}!R{w.row}C{w.col} is outside the sheet")
-        cell_ref(w.row, w.col)  # validates the bounds
         plan.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
     return plan
 
@@ -549,9 +551,7 @@ class SheetPatcher:
         group = self.orphans.get(si) if si is not None else None
         if group is None:
             return raw
-        from .reader import _shift
-
-        formula = _shift((group.formula, group.row, group.col), row, col)[1:]
+        formula = shift_formula((group.formula, group.row, group.col), row, col)[1:]
         f = b"<" + m.group(1) + b"f>" + xml_escape(formula).encode() + b"</" + m.group(1) + b"f>"
         return raw[: m.start()] + f + raw[m.end() :]
 

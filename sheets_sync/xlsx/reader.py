@@ -60,6 +60,7 @@ from .sheetxml import (
     row_number,
     row_numbers,
     segments,
+    shift_formula,
 )
 
 _SI_ANY = re.compile(
@@ -311,7 +312,7 @@ class SheetReader:
                     if m.group(2):
                         self.masters[si] = (formula_text(m.group(2)), row, col)
                     elif si in self.masters:
-                        return Formula(_shift(self.masters[si], row, col))
+                        return Formula(shift_formula(self.masters[si], row, col))
         return decode_cell(cell, self.strings, self.date_styles, self.date1904)
 
     @staticmethod
@@ -331,28 +332,6 @@ class SheetReader:
         while rows and not rows[-1]:
             rows.pop()
         return rows
-
-
-_TOKENS: dict[str, list[tuple[str, str, str]]] = {}
-
-
-def _shift(master: tuple[str, int, int], row: int, col: int) -> str:
-    """A shared formula as it reads in a dependent cell: references moved by the offset."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
-    from openpyxl.formula.translate import Translator
-
-    formula, master_row, master_col = master
-    tokens = _TOKENS.get(formula)
-    if tokens is None:
-        tokens = [(t.value, t.type, t.subtype) for t in Tokenizer(formula).items]
-        _TOKENS[formula] = tokens
-    out = ["="]
-    for value, kind, subtype in tokens:
-        if kind == Token.OPERAND and subtype == Token.RANGE:
-            out.append(Translator.translate_range(value, row - master_row, col - master_col))
-        else:
-            out.append(value)
-    return "".join(out)
 
 
 # --- targeted reads (write verification) --------------------------------------------
