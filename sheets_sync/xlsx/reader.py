@@ -1,16 +1,17 @@
 """Read every sheet of an .xlsx into plain values, fast and in little memory.
 
 Measured on a 50,000 x 20 sheet (1M cells; text, numbers, dates, 20% formulas) on
-2 cores, whole read into our value types:
+2 cores (the sheet of ``benchmarks/bench_writeback.py``):
 
-==================================================  =========  ========
-approach                                            time       peak RSS
-==================================================  =========  ========
-this module: streaming regex over the sheet XML     1.3 s      ~100 MB
-python-calamine ``to_python`` + formula overlay     1.45 s     ~140 MB
-pyexpat callbacks (empty handlers, no decoding)     1.4 s      --
-openpyxl ``read_only`` ``iter_rows``                7.8 s      --
-==================================================  =========  ========
+=====================================================  =======  ========
+approach                                               time     peak RSS
+=====================================================  =======  ========
+python-calamine ``to_python``, cached values only      0.8 s    ~110 MB
+the same + our types + a pass for the formulas         1.45 s   ~140 MB
+pyexpat with empty handlers (no decoding at all)       1.4 s    --
+openpyxl ``read_only`` ``iter_rows``                   7.8 s    --
+this module: streaming regex, formulas included        1.3 s    ~100 MB
+=====================================================  =======  ========
 
 Calamine (Rust) parses fastest but returns a formula's cached result and never the
 formula, so it needed a second pass over the XML for formulas, and it holds a full
