@@ -23,7 +23,7 @@ from xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
 from sheets_sync.cells import CellValue, CellWrite, Formula, SheetGrid
 from sheets_sync.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
 from sheets_sync.xlsx.ooxml import col_letters, from_serial
-from sheets_sync.xlsx.patch import set_full_calc_on_load
+from sheets_sync.xlsx.parts import set_full_calc_on_load
 
 D = dt.date
 WRITES = [
@@ -248,9 +248,11 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
 
 
 def test_full_calc_on_load_is_added_where_the_schema_wants_it() -> None:
-    wb = b"<workbook><sheets/><definedNames/><extLst/></workbook>"
+    views = b"<bookViews><workbookView><extLst/></workbookView></bookViews>"
+    wb = b"<workbook>" + views + b"<sheets/><definedNames/><extLst/></workbook>"
     assert set_full_calc_on_load(wb) == (
-        b'<workbook><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>'
+        b"<workbook>" + views + b'<sheets/><definedNames/><calcPr fullCalcOnLoad="1"/>'
+        b"<extLst/></workbook>"
     )
     assert set_full_calc_on_load(
         b'<workbook><calcPr calcId="1" fullCalcOnLoad="0"/></workbook>'
