@@ -205,6 +205,16 @@ def test_backend_round_trip_with_backups(rich: Path) -> None:
     assert not list(rich.parent.glob(".*.tmp"))
 
 
+def test_number_into_a_date_cell_reads_back_as_that_date(rich: Path) -> None:
+    """The patcher keeps the user's date format; the write check must accept that."""
+    backend = XlsxBackend(rich)
+    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 3, 45000)]) == 1
+    assert backend.read().sheet("Roadmap").cell(2, 3) == D(2023, 3, 15)  # type: ignore[union-attr]
+    big = 2**60 + 1  # beyond a double's precision: stored rounded, still accepted
+    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, big)]) == 1
+    assert backend.read().sheet("Roadmap").cell(2, 2) == float(big)  # type: ignore[union-attr]
+
+
 def test_no_backups_when_disabled(rich: Path) -> None:
     backend = XlsxBackend(rich, backups=0)
     backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, 1)])
