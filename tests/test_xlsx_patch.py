@@ -95,6 +95,8 @@ def test_patch_changes_only_target_cells(rich: Path, tmp_path: Path) -> None:
     assert result.cells == len(WRITES)
     assert result.removed_parts == ["xl/calcChain.xml"]
 
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None  # every member inflates with the right CRC
     after = read_xlsx(out)
     assert [g.title for g in after.sheets] == ["Roadmap", "Lists", "Hidden"]
     assert as_cells(after.sheets) == expected_after(before.sheets, WRITES)
