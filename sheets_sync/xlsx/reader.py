@@ -156,12 +156,13 @@ class SharedStrings:
 
 def _parse_shared_strings(data: bytes) -> list[str]:
     """Plain <si><t>text</t></si> items decode in bulk; rich or escaped ones one by one."""
+    found = _SI_ANY.findall(data)
+    if b"&" not in data and b"_x" not in data:  # no entities or escapes anywhere
+        return [inline_text(other) if other else plain.decode("utf-8") for plain, other in found]
     out = []
-    for plain, other in _SI_ANY.findall(data):
+    for plain, other in found:
         if other or b"&" in plain or b"_x" in plain:
-            if not other:
-                other = b"<t>" + plain + b"</t>"
-            out.append(inline_text(other))
+            out.append(inline_text(other or b"<t>" + plain + b"</t>"))
         else:
             out.append(plain.decode("utf-8"))
     return out

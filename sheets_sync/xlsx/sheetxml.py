@@ -72,8 +72,8 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
             cell_start=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]'),
             fast_cell=re.compile(
                 rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
-                rb"([^>/]*)(?:/>|>(?:<" + p + rb"f>([^<]*)</" + p + rb"f>)?"
-                rb"(?:<" + p + rb"v>([^<]*)</" + p + rb"v>)?(.*?)</" + p + rb"c>)",
+                rb"([^>/]*+)(?:/>|>(?:<" + p + rb"f>([^<]*+)</" + p + rb"f>)?"
+                rb"(?:<" + p + rb"v>([^<]*+)</" + p + rb"v>)?(.*?)</" + p + rb"c>)",
                 re.S,
             ),
             sheet_data=re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>"),
