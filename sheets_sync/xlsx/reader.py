@@ -32,6 +32,8 @@ empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import os
 import re
@@ -103,6 +105,30 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
     package = open_package(path, data)
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
+    with _gc_paused():
+        grids = _read_sheets(path, data, package, mapping, strings)
+    return WorkbookSnapshot(str(path), grids, version)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the grids are built.
+
+    A read creates up to millions of objects and no reference cycles; the collector
+    would walk the growing grids again and again (40% of the time at 1M cells).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_sheets(
+    path: Path, data: bytes, package: zipfile.ZipFile, mapping: PackageMap, strings: SharedStrings
+) -> list[SheetGrid]:
     grids = []
     for entry in mapping.sheets:
         if entry.kind != "worksheet":
@@ -120,7 +146,7 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
                 "Open it in Excel or LibreOffice and save it again, or restore a backup.",
             ) from None
         grids.append(SheetGrid(entry.title, sheet.finish()))
-    return WorkbookSnapshot(str(path), grids, version)
+    return grids
 
 
 _new = object.__new__
