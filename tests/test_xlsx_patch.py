@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sheets_sync.cells import CellValue, CellWrite, Formula, SheetGrid
 from sheets_sync.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
 from sheets_sync.xlsx.ooxml import col_letters, from_serial
-from sheets_sync.xlsx.patch import set_full_calc_on_load
+from sheets_sync.xlsx.parts import set_full_calc_on_load
 
 from .xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
 
@@ -96,6 +96,8 @@ def test_patch_changes_only_target_cells(rich: Path, tmp_path: Path) -> None:
     assert result.cells == len(WRITES)
     assert result.removed_parts == ["xl/calcChain.xml"]
 
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None  # every member inflates with the right CRC
     after = read_xlsx(out)
     assert [g.title for g in after.sheets] == ["Roadmap", "Lists", "Hidden"]
     assert as_cells(after.sheets) == expected_after(before.sheets, WRITES)
@@ -206,6 +208,16 @@ def test_backend_round_trip_with_backups(rich: Path) -> None:
     assert not list(rich.parent.glob(".*.tmp"))
 
 
+def test_number_into_a_date_cell_reads_back_as_that_date(rich: Path) -> None:
+    """The patcher keeps the user's date format; the write check must accept that."""
+    backend = XlsxBackend(rich)
+    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 3, 45000)]) == 1
+    assert backend.read().sheet("Roadmap").cell(2, 3) == D(2023, 3, 15)  # type: ignore[union-attr]
+    big = 2**60 + 1  # beyond a double's precision: stored rounded, still accepted
+    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, big)]) == 1
+    assert backend.read().sheet("Roadmap").cell(2, 2) == float(big)  # type: ignore[union-attr]
+
+
 def test_no_backups_when_disabled(rich: Path) -> None:
     backend = XlsxBackend(rich, backups=0)
     backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, 1)])
@@ -249,9 +261,11 @@ def test_shared_formula_master_overwrite_keeps_dependents(tmp_path: Path) -> Non
 
 
 def test_full_calc_on_load_is_added_where_the_schema_wants_it() -> None:
-    wb = b"<workbook><sheets/><definedNames/><extLst/></workbook>"
+    views = b"<bookViews><workbookView><extLst/></workbookView></bookViews>"
+    wb = b"<workbook>" + views + b"<sheets/><definedNames/><extLst/></workbook>"
     assert set_full_calc_on_load(wb) == (
-        b'<workbook><sheets/><definedNames/><calcPr fullCalcOnLoad="1"/><extLst/></workbook>'
+        b"<workbook>" + views + b'<sheets/><definedNames/><calcPr fullCalcOnLoad="1"/>'
+        b"<extLst/></workbook>"
     )
     assert set_full_calc_on_load(
         b'<workbook><calcPr calcId="1" fullCalcOnLoad="0"/></workbook>'
@@ -433,3 +447,56 @@ def test_libreoffice_recalculates_dependants(tmp_path: Path) -> None:
     assert float(totals[0][0]) == 100 + 200.5 + 40 + 50 + 1000
     assert float(totals[1][0]) == 2
     assert float(totals[2][0]) == (D(2025, 9, 30) - D(2025, 1, 1)).days
+
+
+def test_empty_sheet_and_prefixed_sheet_xml(tmp_path: Path) -> None:
+    """<sheetData/> grows rows; sheets written with an x: prefix (OpenXML SDK) are patched too."""
+    path = tmp_path / "odd.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Empty")
+    other = wb.add_worksheet("Prefixed")
+    other.write_row(0, 0, ["a", 1, True])
+    other.write_formula(1, 0, "=B1*2", None, 2)
+    wb.close()
+
+    def prefix(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet2.xml":
+            return data
+        data = re.sub(rb"<(/?)([A-Za-z]+)([ >/])", rb"<\1x:\2\3", data)
+        return data.replace(b"xmlns=", b"xmlns:x=")
+
+    from xlsx_workbooks import rewrite_zip
+
+    rewrite_zip(path, prefix)
+    assert b"<x:sheetData>" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    backend = XlsxBackend(path)
+    writes = [
+        CellWrite("Empty", 2, 2, "first"),
+        CellWrite("Empty", 1, 1, 1.5),
+        CellWrite("Prefixed", 1, 2, 5),
+        CellWrite("Prefixed", 3, 1, "new"),
+        CellWrite("Prefixed", 2, 2, Formula("=A2+1")),
+    ]
+    assert backend.write(backend.read(), writes) == 5
+    after = read_xlsx(path)
+    assert after.sheet("Empty").rows == [[1.5], [None, "first"]]  # type: ignore[union-attr]
+    assert after.sheet("Prefixed").rows == [  # type: ignore[union-attr]
+        ["a", 5, True],
+        [Formula("=B1*2"), Formula("=A2+1")],
+        ["new"],
+    ]
+    sheet1 = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:B2"/>' in sheet1
+
+
+def test_bad_targets_are_refused(tmp_path: Path) -> None:
+    path = rich_workbook(tmp_path / "r.xlsx", rows=4)
+    for bad in (
+        CellWrite("Roadmap", 0, 1, 1),
+        CellWrite("Roadmap", 1_048_577, 1, 1),
+        CellWrite("Roadmap", 1, 16_385, 1),
+        CellWrite("Nope", 1, 1, 1),
+        CellWrite("Roadmap", 1, 1, float("nan")),
+    ):
+        with pytest.raises(ValueError):
+            patch_xlsx(path, path.read_bytes(), io.BytesIO(), [bad])

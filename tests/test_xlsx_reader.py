@@ -176,3 +176,16 @@ def test_serials_match_excel() -> None:
     assert to_serial(dt.date(1900, 3, 1)) == 61
     assert to_serial(dt.date(2023, 3, 15)) == 45000
     assert from_serial(1) == dt.date(1900, 1, 1)
+
+
+@pytest.mark.parametrize("noise", [b"", b"<si><t>a &amp; b_x000D_</t></si>"])
+def test_shared_string_table(noise: bytes) -> None:
+    from sheets_sync.xlsx.reader import _parse_shared_strings
+
+    table = (
+        b'<sst xmlns="x" count="4"><si><t>plain</t></si><si><t xml:space="preserve"> pad </t></si>'
+        b"<si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh><t>skip</t></rPh></si>"
+        b"<si><t/></si>" + noise + b"</sst>"
+    )
+    expected = ["plain", " pad ", "rich", ""] + (["a & b\r"] if noise else [])
+    assert _parse_shared_strings(table) == expected

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from ..cells import CellValue, CellWrite, Formula, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
 from .atomic import replace_atomically
+from .ooxml import to_serial
 from .patch import patch_xlsx, plan_writes
 from .reader import load_bytes, read_cells, read_xlsx, version_of
 from .safety import check_not_locked
@@ -96,4 +97,7 @@ def same_value(read: CellValue, wrote: CellValue) -> bool:
         return type(read) is dt.date and read == wrote
     if isinstance(wrote, Formula | str):
         return type(read) is type(wrote) and read == wrote
-    return isinstance(read, int | float) and read == wrote
+    if isinstance(read, dt.date):  # a number in a cell the user formatted as a date
+        return any(abs(to_serial(read, epoch) - wrote) < 1e-8 for epoch in (False, True))
+    # spreadsheets store doubles: an int beyond 2**53 comes back rounded
+    return isinstance(read, int | float) and float(read) == float(wrote)

@@ -2,7 +2,7 @@
 
 Follows relationships instead of assuming ``xl/workbook.xml`` and
 ``xl/worksheets/sheetN.xml``: other writers name parts differently. Only small parts
-(rels, workbook, styles) are parsed into trees here; sheets are never loaded whole.
+(rels, workbook) are parsed into trees here; sheets are never loaded whole.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from ..errors import WorkbookCorrupt
 from .styles import StyleBook
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-STRICT_OFFICE_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from typing import IO, BinaryIO
 
 from ..cells import CellValue, CellWrite, Formula
 from .ooxml import (
+    MAX_COL,
+    MAX_ROW,
     cell_ref,
     format_number,
     needs_preserve,
@@ -38,6 +40,7 @@ from .ooxml import (
     xml_unescape,
 )
 from .package import element_prefix, map_package
+from .parts import drop_override, drop_relationship, set_full_calc_on_load
 from .safety import open_package
 from .sheetxml import (
     R_ATTR,
@@ -55,6 +58,7 @@ from .sheetxml import (
     row_numbers,
     segments,
     set_attr,
+    shift_formula,
 )
 from .styles import StyleBook
 from .zipcopy import Deflated, ZipRewriter, deflate
@@ -75,9 +79,8 @@ def plan_writes(writes: Sequence[CellWrite]) -> dict[str, CellMap]:
     """Writes grouped by sheet; a later write to the same cell wins."""
     plan: dict[str, CellMap] = {}
     for w in writes:
-        if w.row < 1 or w.col < 1:
+        if not (1 <= w.row <= MAX_ROW and 1 <= w.col <= MAX_COL):
             raise ValueError(f"cell {w.sheet}!R{w.row}C{w.col} is outside the sheet")
-        cell_ref(w.row, w.col)  # validates the bounds
         plan.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
     return plan
 
@@ -128,59 +131,6 @@ def patch_xlsx(
     result.changed_parts = sorted(new_parts)
     result.removed_parts = sorted(removed)
     return result
-
-
-# --- workbook-level edits ----------------------------------------------------------
-
-_CALC_PR = re.compile(rb"<((?:\w+:)?)calcPr\b([^>]*?)(/?)>")
-# Children of <workbook> that come after <calcPr> (CT_Workbook sequence).
-_AFTER_CALC_PR = re.compile(
-    rb"<(?:\w+:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes"
-    rb"|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b"
-)
-_WORKBOOK_END = re.compile(rb"</((?:\w+:)?)workbook>")
-
-
-def set_full_calc_on_load(workbook: bytes) -> bytes:
-    """Ask the spreadsheet application to recalculate everything on open."""
-    m = _CALC_PR.search(workbook)
-    if m:
-        current = attrs_of(m.group(2)).get(b"fullCalcOnLoad", b"")
-        if current in (b"1", b"true"):
-            return workbook
-        tag = (
-            b"<" + m.group(1) + b"calcPr"
-            + set_attr(m.group(2), b"fullCalcOnLoad", b"1") + m.group(3) + b">"
-        )  # fmt: skip
-        return workbook[: m.start()] + tag + workbook[m.end() :]
-    end = _WORKBOOK_END.search(workbook)
-    if end is None:
-        return workbook
-    tag = b"<" + end.group(1) + b'calcPr fullCalcOnLoad="1"/>'
-    after = _AFTER_CALC_PR.search(workbook)
-    at = after.start() if after else end.start()
-    return workbook[:at] + tag + workbook[at:]
-
-
-def drop_relationship(rels: bytes, kind: str) -> bytes:
-    """Remove the relationships whose Type ends in ``/kind``."""
-    pattern = re.compile(
-        rb"<(?:\w+:)?Relationship\b[^>]*\bType\s*=\s*[\"'][^\"']*/"
-        + re.escape(kind.encode())
-        + rb"[\"'][^>]*?(?:/>|>\s*</(?:\w+:)?Relationship>)"
-    )
-    return pattern.sub(b"", rels)
-
-
-def drop_override(types: bytes, part_name: str) -> bytes:
-    """Remove the content-type override for ``part_name`` ("/xl/calcChain.xml")."""
-    pattern = re.compile(
-        rb"<(?:\w+:)?Override\b[^>]*\bPartName\s*=\s*[\"']"
-        + re.escape(part_name.encode())
-        + rb"[\"'][^>]*?(?:/>|>\s*</(?:\w+:)?Override>)",
-        re.IGNORECASE,
-    )
-    return pattern.sub(b"", types)
 
 
 # --- sheets --------------------------------------------------------------------------
@@ -549,9 +499,7 @@ class SheetPatcher:
         group = self.orphans.get(si) if si is not None else None
         if group is None:
             return raw
-        from .reader import _shift
-
-        formula = _shift((group.formula, group.row, group.col), row, col)[1:]
+        formula = shift_formula((group.formula, group.row, group.col), row, col)[1:]
         f = b"<" + m.group(1) + b"f>" + xml_escape(formula).encode() + b"</" + m.group(1) + b"f>"
         return raw[: m.start()] + f + raw[m.end() :]
 

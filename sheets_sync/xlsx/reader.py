@@ -1,16 +1,17 @@
 """Read every sheet of an .xlsx into plain values, fast and in little memory.
 
 Measured on a 50,000 x 20 sheet (1M cells; text, numbers, dates, 20% formulas) on
-2 cores, whole read into our value types:
+2 cores (the sheet of ``benchmarks/bench_writeback.py``):
 
-==================================================  =========  ========
-approach                                            time       peak RSS
-==================================================  =========  ========
-this module: streaming regex over the sheet XML     1.3 s      ~100 MB
-python-calamine ``to_python`` + formula overlay     1.45 s     ~140 MB
-pyexpat callbacks (empty handlers, no decoding)     1.4 s      --
-openpyxl ``read_only`` ``iter_rows``                7.8 s      --
-==================================================  =========  ========
+=====================================================  =======  ========
+approach                                               time     peak RSS
+=====================================================  =======  ========
+python-calamine ``to_python``, cached values only      0.8 s    ~110 MB
+the same + our types + a pass for the formulas         1.45 s   ~140 MB
+pyexpat with empty handlers (no decoding at all)       1.4 s    --
+openpyxl ``read_only`` ``iter_rows``                   7.8 s    --
+this module: streaming regex, formulas included        1.3 s    ~100 MB
+=====================================================  =======  ========
 
 Calamine (Rust) parses fastest but returns a formula's cached result and never the
 formula, so it needed a second pass over the XML for formulas, and it holds a full
@@ -31,6 +32,8 @@ empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import os
 import re
@@ -60,6 +63,7 @@ from .sheetxml import (
     row_number,
     row_numbers,
     segments,
+    shift_formula,
 )
 
 _SI_ANY = re.compile(
@@ -101,6 +105,30 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
     package = open_package(path, data)
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
+    with _gc_paused():
+        grids = _read_sheets(path, data, package, mapping, strings)
+    return WorkbookSnapshot(str(path), grids, version)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the grids are built.
+
+    A read creates up to millions of objects and no reference cycles; the collector
+    would walk the growing grids again and again (40% of the time at 1M cells).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_sheets(
+    path: Path, data: bytes, package: zipfile.ZipFile, mapping: PackageMap, strings: SharedStrings
+) -> list[SheetGrid]:
     grids = []
     for entry in mapping.sheets:
         if entry.kind != "worksheet":
@@ -118,7 +146,7 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
                 "Open it in Excel or LibreOffice and save it again, or restore a backup.",
             ) from None
         grids.append(SheetGrid(entry.title, sheet.finish()))
-    return WorkbookSnapshot(str(path), grids, version)
+    return grids
 
 
 _new = object.__new__
@@ -154,12 +182,13 @@ class SharedStrings:
 
 def _parse_shared_strings(data: bytes) -> list[str]:
     """Plain <si><t>text</t></si> items decode in bulk; rich or escaped ones one by one."""
+    found = _SI_ANY.findall(data)
+    if b"&" not in data and b"_x" not in data:  # no entities or escapes anywhere
+        return [inline_text(other) if other else plain.decode("utf-8") for plain, other in found]
     out = []
-    for plain, other in _SI_ANY.findall(data):
+    for plain, other in found:
         if other or b"&" in plain or b"_x" in plain:
-            if not other:
-                other = b"<t>" + plain + b"</t>"
-            out.append(inline_text(other))
+            out.append(inline_text(other or b"<t>" + plain + b"</t>"))
         else:
             out.append(plain.decode("utf-8"))
     return out
@@ -311,7 +340,7 @@ class SheetReader:
                     if m.group(2):
                         self.masters[si] = (formula_text(m.group(2)), row, col)
                     elif si in self.masters:
-                        return Formula(_shift(self.masters[si], row, col))
+                        return Formula(shift_formula(self.masters[si], row, col))
         return decode_cell(cell, self.strings, self.date_styles, self.date1904)
 
     @staticmethod
@@ -331,28 +360,6 @@ class SheetReader:
         while rows and not rows[-1]:
             rows.pop()
         return rows
-
-
-_TOKENS: dict[str, list[tuple[str, str, str]]] = {}
-
-
-def _shift(master: tuple[str, int, int], row: int, col: int) -> str:
-    """A shared formula as it reads in a dependent cell: references moved by the offset."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
-    from openpyxl.formula.translate import Translator
-
-    formula, master_row, master_col = master
-    tokens = _TOKENS.get(formula)
-    if tokens is None:
-        tokens = [(t.value, t.type, t.subtype) for t in Tokenizer(formula).items]
-        _TOKENS[formula] = tokens
-    out = ["="]
-    for value, kind, subtype in tokens:
-        if kind == Token.OPERAND and subtype == Token.RANGE:
-            out.append(Translator.translate_range(value, row - master_row, col - master_col))
-        else:
-            out.append(value)
-    return "".join(out)
 
 
 # --- targeted reads (write verification) --------------------------------------------
