@@ -465,7 +465,7 @@ def test_empty_sheet_and_prefixed_sheet_xml(tmp_path: Path) -> None:
         data = re.sub(rb"<(/?)([A-Za-z]+)([ >/])", rb"<\1x:\2\3", data)
         return data.replace(b"xmlns=", b"xmlns:x=")
 
-    from xlsx_workbooks import rewrite_zip
+    from .xlsx_workbooks import rewrite_zip
 
     rewrite_zip(path, prefix)
     assert b"<x:sheetData>" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
