@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import gspread
+from typing import TYPE_CHECKING, Any
 
 from .backend import Backend, Renderer
 from .budget import BudgetChoice, split_annual
@@ -22,7 +20,9 @@ from .report import SyncReport
 from .roadmap import read_roadmap
 from .sync import sync
 from .xlsx.backend import XlsxBackend
-from .xlsx_render import XlsxOutput
+
+if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl loaded
+    import gspread
 
 GOOGLE_PREFIXES = ("gsheet:", "https://docs.google.com/spreadsheets/")
 
@@ -62,6 +62,8 @@ def generate_xlsx(
     out: str | Path, options: Options, *, as_of: dt.date, force: bool = False
 ) -> WorkbookPlan:
     """Write a new roadmap workbook to ``out``; refuses to overwrite unless ``force``."""
+    from .xlsx_render import XlsxOutput
+
     output = XlsxOutput(out, force=force)
     output.prepare()
     plan = build_plan(options, as_of)
@@ -137,6 +139,8 @@ def next_quarter(
             "Write next quarter to a new file; the source keeps this quarter's history.",
         )
     backend = open_backend(source) if isinstance(source, str | Path) else source
+    from .xlsx_render import XlsxOutput
+
     output = XlsxOutput(out, force=force) if isinstance(out, str | Path) else out
     if output is not None and not dry_run:
         output.prepare()
@@ -208,6 +212,8 @@ def plan_year(
             scope_threshold=scope_threshold,
         )
     ]
+    from .xlsx_render import XlsxOutput
+
     outputs = [XlsxOutput(path, force=force) for path, _ in planned]
     for output in outputs:
         output.prepare()

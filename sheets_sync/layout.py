@@ -96,12 +96,15 @@ class Sheet(BaseModel):
     optional: bool = False  # a workbook made before the sheet existed may lack it
     columns: tuple[Column, ...]
     fields: tuple[Column, ...] = ()
+    _by_key: dict[str, Column] = PrivateAttr(default_factory=dict)
 
     def column(self, key: str) -> Column:
-        for column in self.columns:
-            if column.key == key:
-                return column
-        raise KeyError(f"{self.key}.{key}")
+        if not self._by_key:
+            self._by_key.update((column.key, column) for column in self.columns)
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.key}.{key}") from None
 
     def field(self, key: str) -> Column:
         for field in self.fields:

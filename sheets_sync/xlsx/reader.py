@@ -44,7 +44,14 @@ from typing import IO
 
 from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
-from .ooxml import cell_ref, col_number, from_serial, split_ref, xml_unescape
+from .ooxml import (
+    cell_ref,
+    col_number,
+    from_serial,
+    ooxml_unescape_text,
+    split_ref,
+    xml_unescape,
+)
 from .package import PackageMap, element_prefix, map_package
 from .safety import check_exists, open_package
 from .sheetxml import (
@@ -216,6 +223,19 @@ class SheetReader:
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
+        # An inline string of one plain run, as openpyxl and our own patcher write them.
+        q = re.escape(p)
+        self._plain_inline = re.compile(
+            b"<"
+            + q
+            + b"is><"
+            + q
+            + b't(?: xml:space="preserve")?>([^<]*+)</'
+            + q
+            + b"t></"
+            + q
+            + b"is>"
+        )
         self._row_mark = b"<" + p + b'row r="'
 
     def feed(self, segment: bytes) -> None:
@@ -241,9 +261,19 @@ class SheetReader:
         dates = self._dates
         current = b""
         line: list[CellValue] = []
+        plain_inline = self._plain_inline.fullmatch
         for letters, row_text, style, kind, rest, f, v, inner in found:
             value: CellValue
-            if rest or inner:
+            if kind == b"inlineStr" and not rest and not f and (text := plain_inline(inner)):
+                raw = text.group(1)
+                if not raw:
+                    continue
+                value = raw.decode()
+                if b"&" in raw:
+                    value = xml_unescape(value)
+                if "_x" in value:
+                    value = ooxml_unescape_text(value)
+            elif rest or inner:
                 value = self._general(
                     int(row_text),
                     columns.get(letters) or col_number(letters),

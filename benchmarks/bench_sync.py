@@ -1,0 +1,170 @@
+"""Sync benchmark: a full ``sheets-sync sync`` against openpyxl load + edit + save.
+
+Builds roadmap workbooks with 1k, 10k and 50k initiative rows (about 20 columns
+each, plus every other sheet of the roadmap), made by ``generate`` from the
+example roadmap. The sync runs end to end as a user runs it — read every sheet,
+validate, cross-check, roll up, compute flags, diff, patch the changed tool cells
+into the file atomically — on a date that moves many flags. The obvious
+alternative writes exactly the same cells with openpyxl: load the workbook, set
+the cells, save it. Each side runs in a fresh process on a fresh copy; the table
+shows wall time (imports excluded) and the process's peak RSS (interpreter and
+imports included), and the ratios ours/openpyxl.
+
+    python benchmarks/bench_sync.py [--sizes 1000 10000 50000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BUILT_ON = dt.date(2027, 1, 4)  # flags as the workbook was generated
+SYNC_ON = dt.date(2027, 2, 20)  # a later sync: schedules, statuses and due dates move
+
+
+def build(path: Path, rows: int) -> None:
+    """An example roadmap whose Initiatives sheet is filled to ``rows`` rows."""
+    from sheets_sync.calendar import Quarter
+    from sheets_sync.layout import load_layout
+    from sheets_sync.plan import Options, build_plan, example_content
+    from sheets_sync.xlsx_render import render_xlsx
+
+    options = Options(Quarter(2027, 1), "b2b", "en", 60000.0, 100000.0, example=True)
+    content = example_content(options, load_layout())
+    base = content["initiatives"]
+    content["initiatives"] = [
+        {**base[n % len(base)], "id": f"IN-{n + 1:05d}", "planned": 100 + n % 900}
+        for n in range(rows)
+    ]
+    render_xlsx(build_plan(options, BUILT_ON, content=content), path)
+
+
+def planned_writes(path: Path) -> list[tuple[str, int, int, object]]:
+    """The cells the sync will change, from a dry run: what openpyxl must write too."""
+    from sheets_sync.api import sync_workbook
+    from sheets_sync.cells import Formula
+
+    report = sync_workbook(path, as_of=SYNC_ON, dry_run=True)
+    return [
+        (w.sheet, w.row, w.col, w.value.text if isinstance(w.value, Formula) else w.value)
+        for w in report.changes
+    ]
+
+
+def our_side(path: Path, writes_file: Path) -> int:
+    from sheets_sync.api import sync_workbook
+
+    return sync_workbook(path, as_of=SYNC_ON).cells_written
+
+
+def openpyxl_side(path: Path, writes_file: Path) -> int:
+    import openpyxl
+
+    writes = json.loads(writes_file.read_text())
+    book = openpyxl.load_workbook(path)
+    for sheet, row, col, value in writes:
+        if isinstance(value, str) and value.startswith("date:"):
+            value = dt.date.fromisoformat(value[5:])
+        book[sheet].cell(row, col).value = value
+    book.save(path)
+    return len(writes)
+
+
+SIDES = {"ours": our_side, "openpyxl": openpyxl_side}
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM): ru_maxrss inherits the parent's on Linux."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def child(side: str, path: Path, writes_file: Path) -> None:
+    if side == "ours":
+        import sheets_sync.api  # noqa: F401  (imports are not part of the timing)
+    else:
+        import openpyxl  # noqa: F401
+    started = time.perf_counter()
+    cells = SIDES[side](path, writes_file)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb(), "cells": cells}))
+
+
+def measure(side: str, source: Path, writes_file: Path, folder: Path) -> dict[str, float]:
+    work = folder / f"{side}.xlsx"
+    shutil.copyfile(source, work)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", side, str(work), str(writes_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"{side} failed")
+    return dict(json.loads(done.stdout))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs per side")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        side, path, writes_file = args.child
+        child(side, Path(path), Path(writes_file))
+        return
+    header = (
+        f"{'rows':>7} {'cells':>6} | {'sync s':>7} {'openpyxl s':>10} {'time':>7} | "
+        f"{'sync MB':>7} {'openpyxl MB':>11} {'memory':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        folder = Path(tmp)
+        for rows in args.sizes:
+            source = folder / f"roadmap-{rows}.xlsx"
+            build(source, rows)
+            writes = planned_writes(source)
+            writes_file = folder / f"writes-{rows}.json"
+            writes_file.write_text(
+                json.dumps(
+                    [
+                        (s, r, c, f"date:{v.isoformat()}" if isinstance(v, dt.date) else v)
+                        for s, r, c, v in writes
+                    ]
+                )
+            )
+            best: dict[str, dict[str, float]] = {}
+            for side in SIDES:
+                runs = [measure(side, source, writes_file, folder) for _ in range(args.repeat)]
+                best[side] = {
+                    "seconds": min(r["seconds"] for r in runs),
+                    "peak_mb": min(r["peak_mb"] for r in runs),
+                    "cells": runs[0]["cells"],
+                }
+            ours, opx = best["ours"], best["openpyxl"]
+            assert ours["cells"] == opx["cells"] == len(writes), (ours, opx, len(writes))
+            print(
+                f"{rows:>7} {len(writes):>6} | {ours['seconds']:>7.3f} "
+                f"{opx['seconds']:>10.3f} {ours['seconds'] / opx['seconds']:>6.3f}x | "
+                f"{ours['peak_mb']:>7.1f} {opx['peak_mb']:>11.1f} "
+                f"{ours['peak_mb'] / opx['peak_mb']:>5.2f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
