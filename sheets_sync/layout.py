@@ -6,10 +6,10 @@ a sheet or column by key and gets its labels, type, role and allowed values.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .templates import load_toml
 
@@ -96,13 +96,14 @@ class Sheet(BaseModel):
     optional: bool = False  # a workbook made before the sheet existed may lack it
     columns: tuple[Column, ...]
     fields: tuple[Column, ...] = ()
-    _by_key: dict[str, Column] = PrivateAttr(default_factory=dict)
+
+    @cached_property
+    def columns_by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns}
 
     def column(self, key: str) -> Column:
-        if not self._by_key:
-            self._by_key.update((column.key, column) for column in self.columns)
         try:
-            return self._by_key[key]
+            return self.columns_by_key[key]
         except KeyError:
             raise KeyError(f"{self.key}.{key}") from None
 
@@ -131,7 +132,6 @@ class Layout(BaseModel):
     flag_colours: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     sheets: tuple[Sheet, ...] = Field(min_length=1)
     # every spelling of every value of a choice list -> its key, built on first use
-    _choice_index: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
 
     def colour_of(self, choice_key: str) -> str | None:
         """The background colour for a flag value, by its choice key."""
@@ -154,13 +154,18 @@ class Layout(BaseModel):
 
     def parse_choice(self, name: str, text: str) -> str | None:
         """The choice key whose label (in any language) or key matches ``text``."""
-        index = self._choice_index.get(name)
-        if index is None:
-            index = self._choice_index[name] = {}
-            for key, labels in self.choices[name].items():
+        return self.choice_index[name].get(" ".join(text.split()).casefold())
+
+    @cached_property
+    def choice_index(self) -> dict[str, dict[str, str]]:
+        """Per choice list: every spelling of every value (key, any label) → its key."""
+        index: dict[str, dict[str, str]] = {}
+        for name, values in self.choices.items():
+            spellings = index[name] = {}
+            for key, labels in values.items():
                 for spelling in (key, *labels.all()):
-                    index.setdefault(" ".join(spelling.split()).casefold(), key)
-        return index.get(" ".join(text.split()).casefold())
+                    spellings.setdefault(" ".join(spelling.split()).casefold(), key)
+        return index
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Layout:

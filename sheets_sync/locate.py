@@ -111,7 +111,8 @@ def _rows(grid: SheetGrid, columns: dict[str, int], first: int) -> list[Row]:
         values = {
             key: (line[col - 1] if col <= len(line) else None) for key, col in columns.items()
         }
-        if not all(is_blank(v) for v in values.values()):
+        # inline blank test: this loop sees every cell of every sheet
+        if any(v is not None and (type(v) is not str or v.strip()) for v in values.values()):
             rows.append(Row(number, values))
     return rows
 
