@@ -19,14 +19,16 @@ import argparse
 import datetime as dt
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from measure import peak_rss_mb, run_child  # noqa: E402  (beside this script)
 
 BUILT_ON = dt.date(2027, 1, 4)  # flags as the workbook was generated
 SYNC_ON = dt.date(2027, 2, 20)  # a later sync: schedules, statuses and due dates move
@@ -83,15 +85,6 @@ def openpyxl_side(path: Path, writes_file: Path) -> int:
 SIDES = {"ours": our_side, "openpyxl": openpyxl_side}
 
 
-def peak_rss_mb() -> float:
-    """This process's own peak RSS (VmHWM): ru_maxrss inherits the parent's on Linux."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
 def child(side: str, path: Path, writes_file: Path) -> None:
     if side == "ours":
         import sheets_sync.api  # noqa: F401  (imports are not part of the timing)
@@ -103,18 +96,10 @@ def child(side: str, path: Path, writes_file: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb(), "cells": cells}))
 
 
-def measure(side: str, source: Path, writes_file: Path, folder: Path) -> dict[str, float]:
+def measure(side: str, source: Path, writes_file: Path, folder: Path) -> dict[str, Any]:
     work = folder / f"{side}.xlsx"
     shutil.copyfile(source, work)
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", side, str(work), str(writes_file)],
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{side} failed")
-    return dict(json.loads(done.stdout))
+    return run_child(__file__, side, str(work), str(writes_file))
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ import argparse
 import datetime as dt
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from measure import peak_rss_mb, run_child  # noqa: E402  (beside this script)
 
 SHEET = "Roadmap"
 COLS = 20
@@ -106,34 +107,11 @@ def child(side: str, path: Path, rows: int) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_rss_mb()}))
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set size in MiB."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
 def measure(side: str, source: Path, rows: int, folder: Path) -> tuple[float, float]:
     """(seconds, peak RSS in MiB) of one run in a fresh process, on a fresh copy."""
     work = folder / f"{side}-{rows}.xlsx"
     shutil.copyfile(source, work)
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", side, str(work), str(rows)],
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{side} failed on {rows} rows")
-    result = json.loads(done.stdout)
+    result = run_child(__file__, side, str(work), str(rows))
     return result["seconds"], result["peak_mb"]
 
 
