@@ -28,7 +28,7 @@ from sheets_sync.plan import build_plan
 from .conftest import AS_OF, all_cells, options
 
 LAYOUT = load_layout()
-ROW_SHEETS = [s for s in LAYOUT.sheets if s.kind == "rows"]
+ROW_SHEET_KEYS = [s.key for s in LAYOUT.sheets if s.kind == "rows"]
 
 cell_values = st.one_of(
     st.none(),
@@ -56,14 +56,14 @@ cell_values = st.one_of(
 edit = st.one_of(
     st.tuples(
         st.just("set"),
-        st.sampled_from(ROW_SHEETS),
+        st.sampled_from(ROW_SHEET_KEYS),
         st.integers(0, 12),
         st.integers(0, 20),
         cell_values,
     ),
-    st.tuples(st.just("sort"), st.sampled_from(ROW_SHEETS), st.integers(0, 20), st.booleans()),
-    st.tuples(st.just("insert_row"), st.sampled_from(ROW_SHEETS), st.integers(0, 8)),
-    st.tuples(st.just("insert_col"), st.sampled_from(ROW_SHEETS), st.integers(1, 20)),
+    st.tuples(st.just("sort"), st.sampled_from(ROW_SHEET_KEYS), st.integers(0, 20), st.booleans()),
+    st.tuples(st.just("insert_row"), st.sampled_from(ROW_SHEET_KEYS), st.integers(0, 8)),
+    st.tuples(st.just("insert_col"), st.sampled_from(ROW_SHEET_KEYS), st.integers(1, 20)),
     st.tuples(st.just("add_sheet"), st.text("abcxyz", min_size=1, max_size=8)),
 )
 
@@ -76,8 +76,7 @@ def _apply(path: Path, edits: list[tuple[Any, ...]]) -> None:
             if title not in book.sheetnames:
                 book.create_sheet(title)[f"B{len(title)}"] = args[0]
             continue
-        sheet = args[0]
-        ws = book[sheet.title.en]
+        ws = book[LAYOUT.sheet(args[0]).title.en]
         if op == "set":
             _, row, col, value = args
             ws.cell(FIRST_DATA_ROW + row, 1 + col % ws.max_column).value = value
