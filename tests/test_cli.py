@@ -147,3 +147,28 @@ def test_watch_once_syncs_the_configured_workbooks(tmp_path: Path) -> None:
     assert by_name["good"]["result"] == "ok"
     assert by_name["gone"]["result"] == "failed"
     assert "does not exist" in by_name["gone"]["error"]
+
+
+def test_sync_of_a_workbook_open_in_excel_waits(tmp_path: Path) -> None:
+    out = tmp_path / "q.xlsx"
+    run(
+        "generate",
+        "--quarter",
+        "2027-Q1",
+        "--business",
+        "b2b",
+        "--budget",
+        "60000",
+        "--example",
+        "--out",
+        str(out),
+        "--as-of",
+        "2027-01-10",
+    )
+    (tmp_path / "~$q.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner file
+    before = out.read_bytes()
+    result = run("sync", str(out), "--as-of", "2027-03-20")
+    assert result.exit_code == 75
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Excel" in lines[0]
+    assert out.read_bytes() == before
