@@ -8,7 +8,7 @@ import math
 from .cells import CellValue, CellWrite, Formula
 from .formulas import same_formula
 from .locate import Located
-from .parsing import is_blank, serial_to_date
+from .parsing import date_to_serial, is_blank, serial_to_date
 
 
 def same_value(current: CellValue, wanted: CellValue) -> bool:
@@ -27,6 +27,13 @@ def same_value(current: CellValue, wanted: CellValue) -> bool:
         return False
     if isinstance(wanted, bool) or isinstance(current, bool):
         return type(current) is type(wanted) and current == wanted
+    if isinstance(wanted, int | float) and isinstance(current, dt.date):
+        # A number written into a cell a person formatted as a date reads back as one.
+        day = current.date() if isinstance(current, dt.datetime) else current
+        serial = float(date_to_serial(day))
+        if isinstance(current, dt.datetime):
+            serial += (current - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
+        return math.isclose(serial, float(wanted), rel_tol=1e-9, abs_tol=1e-6)
     if isinstance(wanted, int | float):
         return isinstance(current, int | float) and math.isclose(
             float(current), float(wanted), rel_tol=1e-9, abs_tol=1e-9
