@@ -60,7 +60,6 @@ class Outcome:
     total: QuarterRollup | None
     sheets: dict[str, SheetCount]
     ids_assigned: int = 0
-    messages: dict[tuple[str, int], str] = field(default_factory=dict)
     parsed: dict[str, Parsed] = field(default_factory=dict)  # each sheet's rows and models
     overview: OverviewParsed | None = None
 
@@ -257,11 +256,8 @@ def compute(
                     column.key,
                     focus_formula(column.formula, where, row.number),
                 )
-    for row in focus.rows:
-        model = focus.models.get(row.number)
-        if not isinstance(model, FocusArea) or row.number in focus.invalid_rows():
-            cells.clear_flags(focus.table, row.number)
-            continue
+    for row, model in focus.valid():  # invalid rows' flags are cleared below, as on every sheet
+        assert isinstance(model, FocusArea)
         rollup = rollup_by_name[name_key(model.name)]
         cells.choice(focus.table, row.number, "budget_flag", rollup.budget_flag)
         cells.choice(focus.table, row.number, "scope_flag", rollup.scope_flag)

@@ -35,7 +35,6 @@ class Table:
     grid: SheetGrid
     columns: dict[str, int]  # column key -> 1-based column number
     rows: list[Row] = field(default_factory=list)
-    keyed: bool = True  # False when found by header labels only
 
     @property
     def title(self) -> str:
@@ -122,7 +121,6 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
     tables: dict[str, Table] = {}
     for grid in snapshot.sheets:
         found = _keyed_columns(grid, layout)
-        keyed = found is not None
         if found is None:
             found = _labelled_columns(grid, layout)
         if found is None:
@@ -131,7 +129,7 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
         known = tables.get(sheet.key)
         if known is not None and len(known.columns) >= len(columns):
             continue  # a copy of one of our sheets, or a user sheet that looks like one
-        tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first), keyed)
+        tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first))
 
     if "overview" not in tables:
         raise NotARoadmap(
@@ -142,7 +140,7 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
     for sheet in layout.sheets:
         if sheet.key not in tables and sheet.optional:
             # Older workbooks lack sheets added since: read them as empty.
-            tables[sheet.key] = Table(sheet, SheetGrid(sheet.title.en, []), {}, [], keyed=False)
+            tables[sheet.key] = Table(sheet, SheetGrid(sheet.title.en, []), {}, [])
             continue
         if sheet.key not in tables:
             problems.append(f"sheet “{sheet.title.en}” is missing")

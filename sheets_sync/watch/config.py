@@ -290,10 +290,6 @@ class WorkbookConfig(BaseModel):
         """A local path, or ``gsheet:ID`` for a Google spreadsheet."""
         return str(self.path) if self.path is not None else f"gsheet:{self.spreadsheet}"
 
-    @property
-    def is_local(self) -> bool:
-        return self.path is not None
-
 
 class _FileSettings(BaseSettings):
     """The file's top level; environment variables override what the file says."""

@@ -78,9 +78,6 @@ class Plan:
         self._due[name] = when.astimezone(dt.UTC)
         self._jobs[name].next_run = when.astimezone().replace(tzinfo=None)
 
-    def due_at(self, name: str) -> dt.datetime | None:
-        return self._due.get(name)
-
     def next_regular(self, name: str, after: dt.datetime) -> dt.datetime:
         return next_regular_run(self._jobs[name], after, self.tz)
 
