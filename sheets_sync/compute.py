@@ -34,6 +34,7 @@ from .validate import (
     overview_language,
     parse_all,
     parse_overview,
+    problem_text,
     ref_targets,
 )
 
@@ -113,15 +114,7 @@ def _messages(problems: list[Problem], table: Table, lang: Lang) -> dict[int, st
     """The Check text of every row with problems, in the workbook's language."""
     by_row: dict[int, list[str]] = {}
     for problem in problems:
-        params = dict(problem.params)
-        if problem.column:
-            spec = (
-                table.spec.field(problem.column)
-                if table.spec.kind == "fields"
-                else table.spec.column(problem.column)
-            )
-            params["column"] = spec.label.get(lang)
-        text = message(problem.code, lang, **params)
+        text = problem_text(problem, table.spec, lang)
         if text not in by_row.setdefault(problem.row, []):
             by_row[problem.row].append(text)
     sep = message("separator", lang)

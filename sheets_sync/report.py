@@ -8,9 +8,9 @@ from typing import Any
 
 from .cells import CellValue, CellWrite, Formula
 from .compute import Outcome
-from .i18n import message
 from .layout import Lang, Layout
 from .rollup import FocusRollup, QuarterRollup
+from .validate import problem_text
 
 
 @dataclass(frozen=True)
@@ -97,15 +97,6 @@ def build_report(
     lang = outcome.lang
     entries = []
     for problem in outcome.problems:
-        params = dict(problem.params)
-        if problem.column:
-            sheet = layout.sheet(problem.sheet)
-            spec = (
-                sheet.field(problem.column)
-                if sheet.kind == "fields"
-                else sheet.column(problem.column)
-            )
-            params["column"] = spec.label.get(lang)
         entries.append(
             ProblemEntry(
                 problem.sheet,
@@ -114,7 +105,7 @@ def build_report(
                 problem.row_id,
                 problem.column,
                 problem.code,
-                message(problem.code, lang, **params),
+                problem_text(problem, layout.sheet(problem.sheet), lang),
                 problem.warning,
             )
         )

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .calendar import Quarter
+from .i18n import message
 from .layout import Lang, Layout, Sheet
 from .locate import Located, Row, Table
 from .models import ROW_MODELS, Overview, RowModel
@@ -32,6 +33,17 @@ class Problem:
     code: str
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     warning: bool = False  # said on the row, but the row still counts
+
+
+def problem_text(problem: Problem, sheet: Sheet, lang: Lang) -> str:
+    """The problem's message in ``lang``, naming its column by the column's label."""
+    params = dict(problem.params)
+    if problem.column:
+        spec = (
+            sheet.field(problem.column) if sheet.kind == "fields" else sheet.column(problem.column)
+        )
+        params["column"] = spec.label.get(lang)
+    return message(problem.code, lang, **params)
 
 
 @dataclass
