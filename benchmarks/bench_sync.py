@@ -49,6 +49,32 @@ def build(path: Path, rows: int) -> None:
         for n in range(rows)
     ]
     render_xlsx(build_plan(options, BUILT_ON, content=content), path)
+    add_own_columns(path, rows)
+
+
+# Marketers add columns of their own beside ours; with them the sheet is 20 wide.
+OWN_COLUMNS = ("Channel", "Region", "Agency", "Brief link", "Last contact")
+CHANNELS = ("Email", "Paid search", "Events", "Content", "Partners", "Social")
+
+
+def add_own_columns(path: Path, rows: int) -> None:
+    """Five columns of the marketer's own right of ours: text, a link, a date."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Initiatives"]
+    first = sheet.max_column + 1
+    for offset, label in enumerate(OWN_COLUMNS):
+        sheet.cell(2, first + offset, label)
+    for n in range(rows):
+        row = n + 3
+        sheet.cell(row, first, CHANNELS[n % len(CHANNELS)])
+        sheet.cell(row, first + 1, ("EMEA", "Americas", "APAC")[n % 3])
+        sheet.cell(row, first + 2, f"Agency {n % 40 + 1}")
+        sheet.cell(row, first + 3, f"https://briefs.example.com/{n + 1:05d}")
+        cell = sheet.cell(row, first + 4, dt.date(2027, 1, 1) + dt.timedelta(days=n % 80))
+        cell.number_format = "yyyy-mm-dd"
+    book.save(path)
 
 
 def planned_writes(path: Path) -> list[tuple[str, int, int, object]]:

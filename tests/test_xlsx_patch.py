@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync.cells import CellValue, CellWrite, Formula, SheetGrid
+from sheets_sync.errors import WorkbookCorrupt
 from sheets_sync.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
+from sheets_sync.xlsx.backend import spread
 from sheets_sync.xlsx.ooxml import col_letters, from_serial
 from sheets_sync.xlsx.parts import set_full_calc_on_load
 
@@ -216,6 +218,62 @@ def test_number_into_a_date_cell_reads_back_as_that_date(rich: Path) -> None:
     big = 2**60 + 1  # beyond a double's precision: stored rounded, still accepted
     assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, big)]) == 1
     assert backend.read().sheet("Roadmap").cell(2, 2) == float(big)  # type: ignore[union-attr]
+
+
+def test_a_damaged_new_file_is_never_swapped_in(
+    rich: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte flipped in the rewritten sheet's compressed data fails the CRC check."""
+    import sheets_sync.xlsx.backend as backend_module
+
+    real = backend_module.patch_xlsx
+
+    def damaging(path: Path, source: bytes, out: io.BufferedWriter, writes: list) -> object:
+        result = real(path, source, out, writes)
+        out.flush()
+        data = bytearray(Path(out.name).read_bytes())
+        at = data.index(b"xl/worksheets/sheet1.xml") + 200  # inside the new deflate stream
+        data[at] ^= 0xFF
+        out.seek(0)
+        out.write(bytes(data))
+        return result
+
+    monkeypatch.setattr(backend_module, "patch_xlsx", damaging)
+    original = rich.read_bytes()
+    backend = XlsxBackend(rich)
+    with pytest.raises(WorkbookCorrupt, match="could not be read back"):
+        backend.write(backend.read(), WRITES)
+    assert rich.read_bytes() == original
+    assert not list(rich.parent.glob(".*.tmp"))
+
+
+def test_a_value_that_reads_back_otherwise_is_never_swapped_in(
+    rich: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An encoder slip (here: every number off by one) is caught before the swap."""
+    import sheets_sync.xlsx.patch as patch_module
+
+    real = patch_module.encode_value
+
+    def off_by_one(ref: str, style: int | None, value: CellValue, *rest: object) -> bytes:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value += 1
+        return real(ref, style, value, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(patch_module, "encode_value", off_by_one)
+    original = rich.read_bytes()
+    backend = XlsxBackend(rich)
+    with pytest.raises(WorkbookCorrupt, match="did not read back as written"):
+        backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, 777)])
+    assert rich.read_bytes() == original
+
+
+def test_spread_keeps_the_ends_and_the_count() -> None:
+    assert spread(list(range(10)), 64) == list(range(10))
+    picked = spread(list(range(1000)), 64)
+    assert len(picked) == 64 == len(set(picked))
+    assert picked[0] == 0 and picked[-1] == 999
+    assert picked == sorted(picked)
 
 
 def test_no_backups_when_disabled(rich: Path) -> None:

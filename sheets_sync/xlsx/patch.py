@@ -73,6 +73,8 @@ class PatchResult:
     cells: int
     changed_parts: list[str] = field(default_factory=list)
     removed_parts: list[str] = field(default_factory=list)
+    # Every member of the new archive: (CRC-32, size) of its uncompressed content.
+    members: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def plan_writes(writes: Sequence[CellWrite]) -> dict[str, CellMap]:
@@ -124,9 +126,12 @@ def patch_xlsx(
         if info.filename in removed:
             continue
         if info.filename in new_parts:
-            writer.replace(info.filename, new_parts[info.filename])
+            built = new_parts[info.filename]
+            writer.replace(info.filename, built)
+            result.members[info.filename] = (built.crc, built.size)
         else:
             writer.copy(info.filename)
+            result.members[info.filename] = (info.CRC, info.file_size)
     writer.close()
     result.changed_parts = sorted(new_parts)
     result.removed_parts = sorted(removed)

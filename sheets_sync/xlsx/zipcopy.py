@@ -179,3 +179,23 @@ def _with_offset(record: bytes, offset: int) -> bytes:
             break
         pos += 4 + length
     return record[:extra_at] + bytes(extra) + record[extra_at + fields[11] :]
+
+
+def check_members(
+    path: str | os.PathLike[str], expected: dict[str, tuple[int, int]], inflate: Iterable[str]
+) -> None:
+    """Raise :class:`zipfile.BadZipFile` unless ``path`` holds exactly ``expected``.
+
+    Every member must be listed with the CRC-32 and size it was built with, and the
+    ``inflate`` members are decompressed in full, so that their compressed bytes are
+    proven to inflate to that content (zipfile checks the CRC at the end).
+    """
+    with zipfile.ZipFile(path) as archive:
+        found = {info.filename: (info.CRC, info.file_size) for info in archive.infolist()}
+        if found != expected:
+            wrong = sorted(set(found.items()) ^ set(expected.items()))
+            raise zipfile.BadZipFile(f"members differ from what was written: {wrong[:3]}")
+        for name in inflate:
+            with archive.open(name) as stream:
+                while stream.read(1 << 20):
+                    pass
