@@ -223,19 +223,6 @@ class SheetReader:
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
-        # An inline string of one plain run, as openpyxl and our own patcher write them.
-        q = re.escape(p)
-        self._plain_inline = re.compile(
-            b"<"
-            + q
-            + b"is><"
-            + q
-            + b't(?: xml:space="preserve")?>([^<]*+)</'
-            + q
-            + b"t></"
-            + q
-            + b"is>"
-        )
         self._row_mark = b"<" + p + b'row r="'
 
     def feed(self, segment: bytes) -> None:
@@ -256,31 +243,26 @@ class SheetReader:
         rows = self.rows
         columns = self._columns
         table: list[str] | None = None
-        strings = self.strings
         date_style_text = self.date_style_text
         dates = self._dates
         current = b""
         line: list[CellValue] = []
-        plain_inline = self._plain_inline.fullmatch
-        for letters, row_text, style, kind, rest, f, v, inner in found:
+        for letters, row_text, style, kind, rest, v, text, f, other in found:
             value: CellValue
-            if kind == b"inlineStr" and not rest and not f and (text := plain_inline(inner)):
-                raw = text.group(1)
-                if not raw:
-                    continue
-                value = raw.decode()
-                if b"&" in raw:
-                    value = xml_unescape(value)
-                if "_x" in value:
-                    value = ooxml_unescape_text(value)
-            elif rest or inner:
+            if other or (rest and not rest.isspace()) or (text and kind != b"inlineStr"):
                 value = self._general(
                     int(row_text),
                     columns.get(letters) or col_number(letters),
-                    self._rebuild(letters, row_text, style, kind, rest, f, v, inner),
+                    self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
                 )
                 if value is None:
                     continue
+            elif text:
+                value = text.decode()
+                if b"&" in text:
+                    value = xml_unescape(value)
+                if "_x" in value:
+                    value = ooxml_unescape_text(value)
             elif f:
                 value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
             elif not v:
@@ -303,8 +285,8 @@ class SheetReader:
                 value = v == b"1" or v == b"true"
             else:
                 value = decode_cell(
-                    self._rebuild(letters, row_text, style, kind, rest, f, v, inner),
-                    strings, self.date_styles, self.date1904,
+                    self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
+                    self.strings, self.date_styles, self.date1904,
                 )  # fmt: skip
                 if value is None:
                     continue
@@ -324,7 +306,7 @@ class SheetReader:
 
     def _rebuild(
         self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
-        f: bytes, v: bytes, inner: bytes,
+        v: bytes, text: bytes, f: bytes, other: bytes,
     ) -> RawCell:  # fmt: skip
         """The cell as the general path sees it, from the fast regex's pieces."""
         p = self.pats.prefix
@@ -333,13 +315,16 @@ class SheetReader:
             attrs += b' s="' + style + b'"'
         if kind:
             attrs += b' t="' + kind + b'"'
-        body = b""
         if f:
-            body += b"<" + p + b"f>" + f + b"</" + p + b"f>"
-        if v:
-            body += b"<" + p + b"v>" + v + b"</" + p + b"v>"
+            body = b"<" + p + b"f>" + f + b"</" + p + b"f>"
+        elif v:
+            body = b"<" + p + b"v>" + v + b"</" + p + b"v>"
+        elif text:
+            body = b"<" + p + b"is><" + p + b"t>" + text + b"</" + p + b"t></" + p + b"is>"
+        else:
+            body = other
         col = self._columns.get(letters) or col_number(letters)
-        return RawCell(col, 0, 0, attrs + rest, body + inner)
+        return RawCell(col, 0, 0, attrs + rest, body)
 
     def _feed_general(self, segment: bytes) -> None:
         """Any shape of sheet XML: rows and cells found one by one."""

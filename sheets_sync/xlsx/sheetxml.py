@@ -44,7 +44,7 @@ class SheetPatterns:
     row_number: re.Pattern[bytes]
     cell: re.Pattern[bytes]
     cell_start: re.Pattern[bytes]
-    fast_cell: re.Pattern[bytes]  # r, s, t in Excel's order; <f>, <v> without attributes
+    fast_cell: re.Pattern[bytes]  # r, s, t in Excel's order; common contents whole
     sheet_data: re.Pattern[bytes]
     sheet_data_end: bytes
 
@@ -70,11 +70,16 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
             ),
             row_number=re.compile(rb"<" + p + rb'row(?: r="([0-9]+)")?[\s/>]'),
             cell_start=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]'),
+            # The shapes Excel, LibreOffice, openpyxl and XlsxWriter write, each matched
+            # whole (a value, one plain inline run, a formula); anything else lands in
+            # the last group. Possessive runs keep the engine from backtracking.
             fast_cell=re.compile(
                 rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
-                rb"([^>/]*+)(?:/>|>(?:<" + p + rb"f>([^<]*+)</" + p + rb"f>)?"
-                rb"(?:<" + p + rb"v>([^<]*+)</" + p + rb"v>)?(.*?)</" + p + rb"c>)",
-                re.S,
+                rb"([^>/]*+)(?:/>|>(?:"
+                rb"<" + p + rb"v>([^<]*+)</" + p + rb"v>"
+                rb"|<" + p + rb"is><" + p + rb"t>([^<]*+)</" + p + rb"t></" + p + rb"is>"
+                rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(?:<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
+                rb"|((?:[^<]++|<(?!/" + p + rb"c>))*+))</" + p + rb"c>)"
             ),
             sheet_data=re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>"),
             sheet_data_end=b"</" + prefix + b"sheetData>",
