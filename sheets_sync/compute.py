@@ -70,16 +70,16 @@ def assign_ids(table: Table) -> dict[int, str]:
     prefix = table.spec.id_prefix or "ID"
     used = 0
     for row in table.rows:
-        match = _ID.match(clean_text(row.values.get("id")) or "")
+        match = _ID.match(clean_text(row.get("id")) or "")
         if match and match[1].upper() == prefix.upper():
             used = max(used, int(match[2]))
     new: dict[int, str] = {}
     inputs = [c.key for c in table.spec.columns if not c.computed]
     for row in table.rows:
-        if clean_text(row.values.get("id")) is None and not row.is_blank(inputs):
+        if clean_text(row.get("id")) is None and not row.is_blank(inputs):
             used += 1
             new[row.number] = f"{prefix}-{used:03d}"
-            row.values["id"] = new[row.number]
+            row.assign("id", new[row.number])
     return new
 
 
@@ -149,14 +149,14 @@ def _cross_check(
             amount = getattr(model, key)
             if amount is not None and amount < 0:
                 add_problem(initiatives, row, key, "negative_amount", value=amount)
-            elif isinstance(row.values.get(key), str):
+            elif isinstance(row.get(key), str):
                 add_problem(
                     initiatives,
                     row,
                     key,
                     "text_amount",
                     warning=True,
-                    value=clean_text(row.values.get(key)),
+                    value=clean_text(row.get(key)),
                 )
     areas = parsed["focus_areas"]
     for row in areas.rows:

@@ -16,15 +16,53 @@ from .layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, Layout, Sheet
 from .parsing import is_blank
 
 
-@dataclass
 class Row:
-    """One data row: its sheet row number and its values by column key."""
+    """One data row: its sheet row number and its cells, read by column key.
 
-    number: int
-    values: dict[str, CellValue]
+    The values stay in the grid's row list (one per row, shared with the snapshot);
+    a copy per row in a dict would double what a big sheet takes in memory. Values
+    the sync decides for a row (a new ID) are kept beside it, so the grid still
+    says what the workbook holds.
+    """
+
+    __slots__ = ("assigned", "columns", "line", "number")
+
+    def __init__(self, number: int, line: list[CellValue], columns: dict[str, int]) -> None:
+        self.number = number
+        self.line = line
+        self.columns = columns
+        self.assigned: dict[str, CellValue] | None = None
+
+    def get(self, key: str) -> CellValue:
+        if self.assigned is not None and key in self.assigned:
+            return self.assigned[key]
+        col = self.columns.get(key)
+        line = self.line
+        return line[col - 1] if col is not None and col <= len(line) else None
+
+    def assign(self, key: str, value: CellValue) -> None:
+        """Give ``key`` a value decided by the sync (the workbook is not changed)."""
+        if self.assigned is None:
+            self.assigned = {}
+        self.assigned[key] = value
+
+    def filled(self) -> dict[str, CellValue]:
+        """Every column that holds something, by key (blank text left out)."""
+        line, width = self.line, len(self.line)
+        out = {
+            key: line[col - 1]
+            for key, col in self.columns.items()
+            if col <= width and not is_blank(line[col - 1])
+        }
+        if self.assigned:
+            out.update((k, v) for k, v in self.assigned.items() if not is_blank(v))
+        return out
 
     def is_blank(self, keys: list[str]) -> bool:
-        return all(is_blank(self.values.get(key)) for key in keys)
+        return all(is_blank(self.get(key)) for key in keys)
+
+    def __repr__(self) -> str:
+        return f"Row({self.number}, {self.filled()!r})"
 
 
 @dataclass
@@ -44,7 +82,7 @@ class Table:
         """On a fields sheet: each field's row, by the key in the hidden key column."""
         found: dict[str, Row] = {}
         for row in self.rows:
-            key = row.values.get("key")
+            key = row.get("key")
             if isinstance(key, str) and key.strip() and key.strip() not in found:
                 found[key.strip()] = row
         return found
@@ -105,14 +143,17 @@ def _labelled_columns(grid: SheetGrid, layout: Layout) -> Found | None:
 
 def _rows(grid: SheetGrid, columns: dict[str, int], first: int) -> list[Row]:
     rows = []
+    wanted = [col - 1 for col in columns.values()]
     for number in range(first, len(grid.rows) + 1):
         line = grid.rows[number - 1]
-        values = {
-            key: (line[col - 1] if col <= len(line) else None) for key, col in columns.items()
-        }
+        width = len(line)
         # inline blank test: this loop sees every cell of every sheet
-        if any(v is not None and (type(v) is not str or v.strip()) for v in values.values()):
-            rows.append(Row(number, values))
+        for at in wanted:
+            if at < width:
+                v = line[at]
+                if v is not None and (type(v) is not str or v.strip()):
+                    rows.append(Row(number, line, columns))
+                    break
     return rows
 
 

@@ -69,7 +69,7 @@ class Parsed:
 
 
 def row_id(row: Row) -> str | None:
-    return clean_text(row.values.get("id"))
+    return clean_text(row.get("id"))
 
 
 def _model_problems(
@@ -113,9 +113,7 @@ def parse_table(table: Table, lang: Lang) -> Parsed:
         parsed.rows.append(row)
         rid = row_id(row)
         try:
-            parsed.models[row.number] = model.model_validate(
-                {k: v for k, v in row.values.items() if not is_blank(v)}, context={"lang": lang}
-            )
+            parsed.models[row.number] = model.model_validate(row.filled(), context={"lang": lang})
         except ValidationError as error:
             parsed.problems.extend(_model_problems(table.spec, row, rid, error, lang))
     return parsed
@@ -135,7 +133,7 @@ class OverviewParsed:
 def overview_language(table: Table, layout: Layout, fallback: Lang | None = None) -> Lang:
     """The workbook's language from the overview; ``fallback`` or English when unreadable."""
     row = table.row_by_field().get("language")
-    text = clean_text(row.values.get("value")) if row else None
+    text = clean_text(row.get("value")) if row else None
     key = layout.parse_choice("language", text) if text else None
     if key in layout.languages:
         return key
@@ -144,7 +142,7 @@ def overview_language(table: Table, layout: Layout, fallback: Lang | None = None
 
 def parse_overview(table: Table, lang: Lang) -> OverviewParsed:
     fields = table.row_by_field()
-    values = {key: row.values.get("value") for key, row in fields.items()}
+    values = {key: row.get("value") for key, row in fields.items()}
     problems: list[Problem] = []
     model: Overview | None = None
     try:
@@ -192,13 +190,13 @@ def check_unique(parsed: Parsed, columns: list[str]) -> None:
     for key in ["id", *columns]:
         seen: Counter[str] = Counter()
         for row in parsed.rows:
-            value = _norm(clean_text(row.values.get(key)))
+            value = _norm(clean_text(row.get(key)))
             if not value:
                 continue
             seen[value] += 1
             if seen[value] > 1:
                 code = "duplicate_id" if key == "id" else "duplicate_value"
-                add_problem(parsed, row, key, code, value=clean_text(row.values.get(key)))
+                add_problem(parsed, row, key, code, value=clean_text(row.get(key)))
 
 
 def check_refs(parsed: Parsed, column: str, targets: set[str], target_title: str) -> None:
@@ -212,7 +210,7 @@ def check_refs(parsed: Parsed, column: str, targets: set[str], target_title: str
 
 def ref_targets(parsed: Parsed, column: str) -> set[str]:
     """Normalised values of ``column`` on every row that has one."""
-    return {_norm(clean_text(row.values.get(column))) for row in parsed.rows} - {""}
+    return {_norm(clean_text(row.get(column))) for row in parsed.rows} - {""}
 
 
 def check_dates(parsed: Parsed, quarter: Quarter, columns: list[str]) -> None:
