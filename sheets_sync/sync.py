@@ -8,6 +8,7 @@ from .backend import Backend
 from .checklist import Checklist, load_checklist
 from .compute import Overrides, compute
 from .diff import diff
+from .gc_pause import gc_paused
 from .layout import Layout, load_layout
 from .locate import locate
 from .report import SyncReport, build_report
@@ -31,11 +32,12 @@ def sync(
     """
     layout = layout or load_layout()
     checklist = checklist or load_checklist()
-    snapshot = backend.read()
-    located = locate(snapshot, layout)
-    outcome = compute(located, layout, checklist, as_of, overrides)
-    changes = diff(located, outcome.desired)
-    written = 0 if dry_run else backend.write(snapshot, changes)
+    with gc_paused():
+        snapshot = backend.read()
+        located = locate(snapshot, layout)
+        outcome = compute(located, layout, checklist, as_of, overrides)
+        changes = diff(located, outcome.desired)
+        written = 0 if dry_run else backend.write(snapshot, changes)
     titles = {key: table.title for key, table in located.tables.items()}
     return build_report(
         snapshot.source,
