@@ -8,6 +8,7 @@ the fallback. Nothing here depends on positions fixed in advance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .cells import CellValue, SheetGrid, WorkbookSnapshot
@@ -46,14 +47,17 @@ class Row:
             self.assigned = {}
         self.assigned[key] = value
 
-    def filled(self) -> dict[str, CellValue]:
-        """Every column that holds something, by key (blank text left out)."""
-        line, width = self.line, len(self.line)
-        out = {
-            key: line[col - 1]
-            for key, col in self.columns.items()
-            if col <= width and not is_blank(line[col - 1])
-        }
+    def filled(self, keys: Iterable[str] | None = None) -> dict[str, CellValue]:
+        """The columns among ``keys`` (all by default) that hold something, by key."""
+        line, width, columns = self.line, len(self.line), self.columns
+        out: dict[str, CellValue] = {}
+        for key in columns if keys is None else keys:
+            col = columns.get(key)
+            if col is not None and col <= width:
+                v = line[col - 1]
+                # inline blank test: this loop sees every cell of every row
+                if v is not None and (type(v) is not str or v.strip()):
+                    out[key] = v
         if self.assigned:
             out.update((k, v) for k, v in self.assigned.items() if not is_blank(v))
         return out

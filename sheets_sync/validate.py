@@ -104,18 +104,21 @@ _KNOWN = {
 def parse_table(table: Table, lang: Lang) -> Parsed:
     """Validate every row of a rows sheet into its model."""
     model = ROW_MODELS[table.spec.key]
-    inputs = [c.key for c in table.spec.columns if not c.computed]
+    validate = model.__pydantic_validator__.validate_python
+    inputs = {c.key for c in table.spec.columns if not c.computed}
+    fields = [k for k in dict.fromkeys([*model.model_fields, *inputs]) if k in table.columns]
+    context = {"lang": lang}
     parsed = Parsed(table)
     for row in table.rows:
-        if row.is_blank(inputs):
+        values = row.filled(fields)
+        if inputs.isdisjoint(values):
             parsed.blank_rows.append(row)
             continue
         parsed.rows.append(row)
-        rid = row_id(row)
         try:
-            parsed.models[row.number] = model.model_validate(row.filled(), context={"lang": lang})
+            parsed.models[row.number] = validate(values, context=context)
         except ValidationError as error:
-            parsed.problems.extend(_model_problems(table.spec, row, rid, error, lang))
+            parsed.problems.extend(_model_problems(table.spec, row, row_id(row), error, lang))
     return parsed
 
 
