@@ -36,6 +36,7 @@ import hashlib
 import os
 import re
 import zipfile
+from sys import intern
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
@@ -246,6 +247,9 @@ class SheetReader:
                     value = xml_unescape(value)
                 if "_x" in value:
                     value = ooxml_unescape_text(value)
+                # Inline text repeats down a column (owners, statuses, focus areas):
+                # one object per distinct text, as a shared string table gives.
+                value = intern(value)
             elif f:
                 value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
             elif not v:
