@@ -32,20 +32,24 @@ def sync(
     """
     layout = layout or load_layout()
     checklist = checklist or load_checklist()
+    # Everything that holds the workbook's rows runs with the collector paused; it
+    # resumes once they are dropped, so it never walks them.
     with gc_paused():
         snapshot = backend.read()
         located = locate(snapshot, layout)
         outcome = compute(located, layout, checklist, as_of, overrides)
         changes = diff(located, outcome.desired)
         written = 0 if dry_run else backend.write(snapshot, changes)
-    titles = {key: table.title for key, table in located.tables.items()}
-    return build_report(
-        snapshot.source,
-        outcome,
-        layout,
-        as_of,
-        dry_run=dry_run,
-        changes=changes,
-        written=written,
-        titles=titles,
-    )
+        titles = {key: table.title for key, table in located.tables.items()}
+        report = build_report(
+            snapshot.source,
+            outcome,
+            layout,
+            as_of,
+            dry_run=dry_run,
+            changes=changes,
+            written=written,
+            titles=titles,
+        )
+        del snapshot, located, outcome
+    return report
