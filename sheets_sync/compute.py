@@ -1,8 +1,15 @@
 """From located rows to the tool's cells: validate, cross-check, roll up, flag.
 
-``compute`` is pure: it takes the rows as read and an ``as_of`` date and returns
-the value every tool-owned cell should hold, plus the problems and rollups for
-the report. Which of those values differ from the workbook is :mod:`.diff`'s job.
+``compute`` is pure: it takes the rows as read and an ``as_of`` date and decides
+the value every tool-owned cell should hold, plus the problems and rollups for the
+report. Which of those values differ from the workbook is :mod:`.diff`'s job.
+
+Each sheet is walked once, row by row, in an order where everything a row is
+checked against is already known (focus areas and owners before initiatives, and
+those before the sheets that point at them). A row is validated, cross-checked and
+flagged in one step and its values handed on at once, so a 50,000-row sheet never
+holds all its models or all its cells' values at the same time. Only the two
+sheets whose flags wait for the initiatives' totals keep their models until then.
 """
 
 from __future__ import annotations
@@ -10,7 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from pydantic import ValidationError
 
 from . import rules
 from .calendar import Quarter
@@ -18,28 +29,39 @@ from .cells import CellValue
 from .checklist import Checklist
 from .formulas import Where, focus_formula, overview_formula
 from .i18n import message
-from .layout import Lang, Layout
+from .layout import Lang, Layout, Sheet
 from .locate import Located, Row, Table
-from .models import ChecklistRow, FocusArea, Goal, Initiative, Owner, Review
+from .models import (
+    ROW_MODELS,
+    ChecklistRow,
+    FocusArea,
+    Goal,
+    Initiative,
+    Owner,
+    Review,
+    RowModel,
+)
 from .parsing import clean_text
-from .rollup import FocusRollup, QuarterRollup, name_key, roll_up
+from .rollup import BudgetTally, FocusRollup, QuarterRollup, name_key
 from .validate import (
     OverviewParsed,
     Parsed,
     Problem,
-    add_problem,
-    check_dates,
-    check_refs,
-    check_unique,
+    model_problems,
+    norm,
     overview_language,
-    parse_all,
     parse_overview,
     problem_text,
-    ref_targets,
+    row_id,
 )
 
 CellKey = tuple[str, int, str]  # sheet key, row number, column key
+# Where compute hands each decided value: the sheet, the row number, the column key.
+Sink = Callable[[Table, int, str, CellValue], None]
 _ID = re.compile(r"^([A-Za-z]+)-(\d+)$")
+# Their flags need the initiatives' totals, so their rows are flagged after those.
+DEFERRED = frozenset({"focus_areas", "owners"})
+DATE_COLUMNS = {"initiatives": ("start", "due"), "goals": ("deadline",)}
 
 
 @dataclass
@@ -55,7 +77,7 @@ class Outcome:
 
     lang: Lang
     quarter: Quarter | None
-    desired: dict[CellKey, CellValue]
+    desired: dict[CellKey, CellValue]  # empty when the values went to a sink
     problems: list[Problem]
     rollups: list[FocusRollup]
     total: QuarterRollup | None
@@ -88,97 +110,48 @@ def _round(value: float | None) -> float | None:
 
 
 class _Cells:
-    """Collects desired values; knows the layout to turn choice keys into labels."""
+    """Hands on decided values; knows the layout to turn choice keys into labels.
 
-    def __init__(self, layout: Layout, lang: Lang) -> None:
+    Without a sink the values are collected in :attr:`desired`.
+    """
+
+    def __init__(self, layout: Layout, lang: Lang, sink: Sink | None) -> None:
         self.layout, self.lang = layout, lang
         self.desired: dict[CellKey, CellValue] = {}
+        self.sink = sink or self._collect
+        self._labels: dict[tuple[str, str, str], str | None] = {}
+
+    def _collect(self, table: Table, row: int, key: str, value: CellValue) -> None:
+        self.desired[(table.spec.key, row, key)] = value
 
     def put(self, table: Table, row: int, key: str, value: CellValue) -> None:
         if key in table.columns:
-            self.desired[(table.spec.key, row, key)] = value
+            self.sink(table, row, key, value)
 
     def choice(self, table: Table, row: int, key: str, choice: str | None) -> None:
-        spec = table.spec.column(key) if table.spec.kind == "rows" else None
-        name = spec.choices if spec else None
-        label = self.layout.choice_label(name, choice, self.lang) if name and choice else None
+        if choice is None:
+            self.put(table, row, key, None)
+            return
+        cache = (table.spec.key, key, choice)
+        label = self._labels.get(cache, "")
+        if label == "":
+            spec = table.spec.column(key) if table.spec.kind == "rows" else None
+            name = spec.choices if spec else None
+            label = self.layout.choice_label(name, choice, self.lang) if name else None
+            self._labels[cache] = label
         self.put(table, row, key, label)
 
-    def clear_flags(self, table: Table, row: int, keep: tuple[str, ...] = ("id", "check")) -> None:
+    def clear_flags(self, table: Table, row: int) -> None:
+        """An invalid row keeps its ID and its message; its flags would be stale."""
         for column in table.spec.columns:
-            if column.computed and column.key not in keep and not column.formula:
+            if column.computed and column.key not in ("id", "check") and not column.formula:
                 self.put(table, row, column.key, None)
 
-
-def _messages(problems: list[Problem], table: Table, lang: Lang) -> dict[int, str]:
-    """The Check text of every row with problems, in the workbook's language."""
-    by_row: dict[int, list[str]] = {}
-    for problem in problems:
-        text = problem_text(problem, table.spec, lang)
-        if text not in by_row.setdefault(problem.row, []):
-            by_row[problem.row].append(text)
-    sep = message("separator", lang)
-    return {row: sep.join(texts) for row, texts in by_row.items()}
-
-
-def _cross_check(
-    parsed: dict[str, Parsed], layout: Layout, quarter: Quarter | None, titles: dict[str, str]
-) -> None:
-    for sheet in layout.sheets:
-        if sheet.kind != "rows":
-            continue
-        check_unique(parsed[sheet.key], [c.key for c in sheet.columns if c.unique])
-        for column in sheet.columns:
-            if column.ref:
-                target_sheet, _, target_column = column.ref.partition(".")
-                targets = ref_targets(parsed[target_sheet], target_column)
-                check_refs(parsed[sheet.key], column.key, targets, titles[target_sheet])
-    if quarter is not None:
-        check_dates(parsed["initiatives"], quarter, ["start", "due"])
-        check_dates(parsed["goals"], quarter, ["deadline"])
-    initiatives = parsed["initiatives"]
-    for row in initiatives.rows:
-        model = initiatives.models.get(row.number)
-        if not isinstance(model, Initiative):
-            continue
-        if model.start and model.start > model.due:
-            add_problem(
-                initiatives, row, "start", "start_after_due", start=model.start, due=model.due
-            )
-        for key in ("planned", "actual"):
-            amount = getattr(model, key)
-            if amount is not None and amount < 0:
-                add_problem(initiatives, row, key, "negative_amount", value=amount)
-            elif isinstance(row.get(key), str):
-                add_problem(
-                    initiatives,
-                    row,
-                    key,
-                    "text_amount",
-                    warning=True,
-                    value=clean_text(row.get(key)),
-                )
-    areas = parsed["focus_areas"]
-    for row in areas.rows:
-        model = areas.models.get(row.number)
-        if isinstance(model, FocusArea) and model.budget_cap is not None and model.budget_cap < 0:
-            add_problem(areas, row, "budget_cap", "negative_amount", value=model.budget_cap)
-    goals = parsed["goals"]
-    for row in goals.rows:
-        model = goals.models.get(row.number)
-        if isinstance(model, Goal) and model.target == model.baseline:
-            add_problem(goals, row, "target", "target_not_measurable")
-        elif (
-            isinstance(model, Goal)
-            and model.previous_target is not None
-            and math.isclose(model.target, model.previous_target)
-        ):
-            add_problem(goals, row, "target", "reset_target", warning=True)
-    checklist = parsed["checklist"]
-    for row in checklist.rows:
-        model = checklist.models.get(row.number)
-        if isinstance(model, ChecklistRow) and not 1 <= model.due_week <= 13:
-            add_problem(checklist, row, "due_week", "week_range", value=model.due_week)
+    def clear_row(self, table: Table, row: int) -> None:
+        """A row whose inputs were all cleared keeps no tool cells either."""
+        for column in table.spec.columns:
+            if column.computed:
+                self.put(table, row, column.key, None)
 
 
 @dataclass(frozen=True)
@@ -190,23 +163,87 @@ class Overrides:
     language: Lang | None = None  # only where the Overview names none
 
 
+@dataclass
+class _Context:
+    """What a sheet's rows are checked and flagged against; filled in as sheets are walked."""
+
+    layout: Layout
+    lang: Lang
+    as_of: dt.date
+    quarter: Quarter | None
+    annual: float | None
+    threshold: float
+    due_soon: int
+    titles: dict[str, str]
+    parsed: dict[str, Parsed]
+    tally: BudgetTally = field(default_factory=BudgetTally)
+    open_work: Counter[str] = field(default_factory=Counter)
+    _targets: dict[str, set[str]] = field(default_factory=dict)
+
+    def targets(self, ref: str) -> set[str]:
+        """Normalised values of ``sheet.column`` on every row that has one (made on first use)."""
+        found = self._targets.get(ref)
+        if found is None:
+            sheet, _, column = ref.partition(".")
+            rows = self.parsed[sheet].rows
+            found = self._targets[ref] = {norm(clean_text(r.get(column))) for r in rows} - {""}
+        return found
+
+
+def walk_order(layout: Layout) -> list[str]:
+    """The rows sheets in layout order, except that a sheet comes after those it refers to."""
+    pending = [s for s in layout.sheets if s.kind == "rows"]
+    done: list[str] = []
+    while pending:
+        ready = next(
+            (
+                s
+                for s in pending
+                if all(c.ref.partition(".")[0] in done for c in s.columns if c.ref)
+            ),
+            None,
+        )
+        if ready is None:
+            raise ValueError(f"the layout's references go round in a circle: {pending}")
+        done.append(ready.key)
+        pending.remove(ready)
+    return done
+
+
+def _referenced(sheet: Sheet) -> list[str]:
+    return [c.ref.partition(".")[0] for c in sheet.columns if c.ref]
+
+
+def _message(problems: list[Problem], spec: Sheet, lang: Lang) -> str:
+    """The Check text of one row: each problem once, in the workbook's language."""
+    texts: list[str] = []
+    for problem in problems:
+        text = problem_text(problem, spec, lang)
+        if text not in texts:
+            texts.append(text)
+    return message("separator", lang).join(texts)
+
+
 def compute(
     located: Located,
     layout: Layout,
     checklist: Checklist,
     as_of: dt.date,
     overrides: Overrides | None = None,
+    *,
+    sink: Sink | None = None,
+    keep_models: bool = True,
 ) -> Outcome:
-    """Everything a sync decides, without touching the workbook."""
+    """Everything a sync decides, without touching the workbook.
+
+    Each tool cell's value is decided once and handed to ``sink`` (collected in
+    ``Outcome.desired`` without one). ``keep_models=False`` drops each row's model
+    once its row is flagged, for a sync that needs only the cells and the report.
+    """
     overview_table = located.table("overview")
     lang = overview_language(overview_table, layout, overrides.language if overrides else None)
     overview = parse_overview(overview_table, lang)
     quarter = overview.quarter
-    ids = {key: assign_ids(located.table(key)) for key in located.tables if key != "overview"}
-    parsed = parse_all(located, layout, lang)
-    titles = {key: table.title for key, table in located.tables.items()}
-    _cross_check(parsed, layout, quarter, titles)
-
     settings = overview.model
     overrides = overrides or Overrides()
     threshold = overrides.scope_threshold or (settings.scope_threshold if settings else 0.25)
@@ -215,149 +252,54 @@ def compute(
         due_soon = settings.due_soon_days if settings else 7
     annual = settings.annual_budget if settings else None
 
-    cells = _Cells(layout, lang)
-    valid_areas = [m for _, m in parsed["focus_areas"].valid() if isinstance(m, FocusArea)]
-    valid_initiatives = [m for _, m in parsed["initiatives"].valid() if isinstance(m, Initiative)]
-    rollups, total = roll_up(
-        valid_areas,
-        valid_initiatives,
-        quarter_budget=settings.quarter_budget if settings else None,
-        annual_budget=annual,
-        scope_threshold=threshold,
-    )
-    rollup_by_name = {name_key(r.focus_area): r for r in rollups}
-
+    cells = _Cells(layout, lang, sink)
+    titles = {key: table.title for key, table in located.tables.items()}
+    ids = {key: assign_ids(located.table(key)) for key in located.tables if key != "overview"}
     for key, new in ids.items():
         table = located.table(key)
         for number, rid in new.items():
             cells.put(table, number, "id", rid)
-
-    # Formulas live on every focus-area row, valid or not: they are the sheet's own totals.
     where = Where(
         titles["focus_areas"],
         located.table("focus_areas").columns,
         titles["initiatives"],
         located.table("initiatives").columns,
     )
-    focus = parsed["focus_areas"]
-    for row in focus.rows:
-        for column in focus.table.spec.columns:
-            if column.formula:
-                cells.put(
-                    focus.table,
-                    row.number,
-                    column.key,
-                    focus_formula(column.formula, where, row.number),
-                )
-    for row, model in focus.valid():  # invalid rows' flags are cleared below, as on every sheet
+    ctx = _Context(layout, lang, as_of, quarter, annual, threshold, due_soon, titles, {})
+    rows_sheets = [s.key for s in layout.sheets if s.kind == "rows"]
+    for key in walk_order(layout):
+        table = located.table(key)
+        keep = keep_models or key in DEFERRED
+        ctx.parsed[key] = _walk(table, cells, ctx, keep, where)
+
+    settings_budget = settings.quarter_budget if settings else None
+    valid_areas = [m for _, m in ctx.parsed["focus_areas"].valid() if isinstance(m, FocusArea)]
+    rollups, total = ctx.tally.result(
+        valid_areas, quarter_budget=settings_budget, annual_budget=annual, scope_threshold=threshold
+    )
+    by_name = {name_key(r.focus_area): r for r in rollups}
+    focus = ctx.parsed["focus_areas"]
+    for row, model in focus.valid():
         assert isinstance(model, FocusArea)
-        rollup = rollup_by_name[name_key(model.name)]
+        rollup = by_name[name_key(model.name)]
         cells.choice(focus.table, row.number, "budget_flag", rollup.budget_flag)
         cells.choice(focus.table, row.number, "scope_flag", rollup.scope_flag)
-
-    sheet = parsed["initiatives"]
-    for row, model in sheet.valid():
-        assert isinstance(model, Initiative)
-        share = rules.annual_share(model.planned, annual)
-        cells.choice(
-            sheet.table,
-            row.number,
-            "schedule",
-            rules.initiative_schedule(
-                status=model.status,
-                start=model.start,
-                due=model.due,
-                as_of=as_of,
-                due_soon_days=due_soon,
-            ),
-        )
-        cells.put(sheet.table, row.number, "annual_share", _round(share))
-        cells.choice(
-            sheet.table,
-            row.number,
-            "scope_flag",
-            rules.scope_flag(
-                share=share, threshold=threshold, backed_by_roi=bool(model.roi_evidence)
-            ),
-        )
-
-    sheet = parsed["goals"]
-    for row, model in sheet.valid():
-        assert isinstance(model, Goal)
-        progress = rules.goal_progress(model.baseline, model.target, model.current)
-        cells.put(sheet.table, row.number, "progress", _round(progress))
-        if quarter is not None:
-            cells.choice(
-                sheet.table,
-                row.number,
-                "health",
-                rules.goal_health(
-                    baseline=model.baseline,
-                    target=model.target,
-                    current=model.current,
-                    quarter_start=quarter.start,
-                    deadline=model.deadline,
-                    as_of=as_of,
-                ),
-            )
-
-    sheet = parsed["owners"]
-    open_work: dict[str, int] = {}
-    for item in valid_initiatives:
-        if item.status != "done":
-            open_work[name_key(item.owner)] = open_work.get(name_key(item.owner), 0) + 1
-    for row, model in sheet.valid():
+    owners = ctx.parsed["owners"]
+    for row, model in owners.valid():
         assert isinstance(model, Owner)
-        cells.put(
-            sheet.table, row.number, "open_initiatives", open_work.get(name_key(model.name), 0)
-        )
-
-    sheet = parsed["review"]
-    for row, model in sheet.valid():
-        assert isinstance(model, Review)
-        if quarter is not None:
-            cells.choice(
-                sheet.table,
-                row.number,
-                "review_status",
-                rules.review_status(
-                    quarter=quarter,
-                    mid_decision=model.mid_decision,
-                    final_decision=model.final_decision,
-                    as_of=as_of,
-                ),
-            )
-
-    sheet = parsed["checklist"]
-    for row, model in sheet.valid():
-        assert isinstance(model, ChecklistRow)
-        if quarter is not None:
-            due = quarter.week_end(model.due_week)
-            cells.put(sheet.table, row.number, "due", due)
-            cells.choice(
-                sheet.table,
-                row.number,
-                "due_status",
-                rules.checklist_status(
-                    done=model.done == "yes", due=due, as_of=as_of, due_soon_days=due_soon
-                ),
-            )
+        count = ctx.open_work.get(name_key(model.name), 0)
+        cells.put(owners.table, row.number, "open_initiatives", count)
+    if not keep_models:
+        for key in DEFERRED:
+            ctx.parsed[key].models.clear()
 
     problems: list[Problem] = list(overview.problems)
     counts: dict[str, SheetCount] = {}
-    ok = message("ok", lang)
-    for key, sheet in parsed.items():
-        invalid = sheet.invalid_rows()
-        for row in sheet.rows:
-            if row.number in invalid:
-                cells.clear_flags(sheet.table, row.number)
-        texts = _messages(sheet.problems, sheet.table, lang)
-        for row in sheet.rows:
-            cells.put(sheet.table, row.number, "check", texts.get(row.number, ok))
-        for blank in sheet.blank_rows:
-            _clear_row(cells, sheet.table, blank)
+    for key in rows_sheets:
+        sheet = ctx.parsed[key]
         problems.extend(sheet.problems)
-        counts[key] = SheetCount(sheet.table.title, len(sheet.rows), len(invalid))
+        counts[key] = SheetCount(sheet.table.title, len(sheet.rows), len(sheet.invalid_rows()))
+    parsed = {key: ctx.parsed[key] for key in rows_sheets}
 
     _overview_cells(cells, overview, layout, checklist, quarter, where, total, lang)
     counts["overview"] = SheetCount(
@@ -377,11 +319,212 @@ def compute(
     )
 
 
-def _clear_row(cells: _Cells, table: Table, row: Row) -> None:
-    """A row whose inputs were all cleared keeps no tool cells either."""
-    for column in table.spec.columns:
-        if column.computed:
-            cells.put(table, row.number, column.key, None)
+def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) -> Parsed:
+    """Validate, cross-check and flag every row of one sheet, in one pass."""
+    spec = table.spec
+    model_type = ROW_MODELS[spec.key]
+    validate = model_type.__pydantic_validator__.validate_python
+    inputs = {c.key for c in spec.columns if not c.computed}
+    fields = [k for k in dict.fromkeys([*model_type.model_fields, *inputs]) if k in table.columns]
+    unique = {key: Counter[str]() for key in ["id", *(c.key for c in spec.columns if c.unique)]}
+    refs = [(c.key, c.ref) for c in spec.columns if c.ref]
+    dates = DATE_COLUMNS.get(spec.key, ()) if ctx.quarter is not None else ()
+    check_row = ROW_CHECKS.get(spec.key)
+    flag_row = None if spec.key in DEFERRED else FLAGS.get(spec.key)
+    formulas = [c for c in spec.columns if c.formula] if spec.key == "focus_areas" else []
+    context = {"lang": ctx.lang}
+    ok = message("ok", ctx.lang)
+    parsed = Parsed(table)
+    problems = parsed.problems
+    for row in table.rows:
+        values = row.filled(fields)
+        if inputs.isdisjoint(values):
+            parsed.blank_rows.append(row)
+            cells.clear_row(table, row.number)
+            continue
+        parsed.rows.append(row)
+        first = len(problems)
+        rid = row_id(row)
+        model: RowModel | None
+        try:
+            model = validate(values, context=context)
+        except ValidationError as error:
+            model = None
+            problems.extend(model_problems(spec, row, rid, error))
+        for key, seen in unique.items():
+            value = norm(clean_text(row.get(key)))
+            if value:
+                seen[value] += 1
+                if seen[value] > 1:
+                    code = "duplicate_id" if key == "id" else "duplicate_value"
+                    problems.append(
+                        Problem(
+                            spec.key,
+                            row.number,
+                            rid,
+                            key,
+                            code,
+                            {"value": clean_text(row.get(key))},
+                        )
+                    )
+        if model is not None:
+            for key, ref in refs:
+                value = getattr(model, key)
+                if value and norm(value) not in ctx.targets(ref):
+                    target = ctx.titles[ref.partition(".")[0]]
+                    problems.append(
+                        Problem(
+                            spec.key, row.number, rid, key, "unknown_ref",
+                            {"value": value, "sheet": target},
+                        )
+                    )  # fmt: skip
+            quarter = ctx.quarter
+            for key in dates:
+                day = getattr(model, key)
+                if quarter is not None and isinstance(day, dt.date) and not quarter.contains(day):
+                    params = {"value": day, "start": quarter.start, "end": quarter.end}
+                    problems.append(
+                        Problem(spec.key, row.number, rid, key, "outside_quarter", params)
+                    )
+            if check_row is not None:
+                for column_key, kind, warning, details in check_row(row, model):
+                    problems.append(
+                        Problem(spec.key, row.number, rid, column_key, kind, details, warning)
+                    )
+        for column in formulas:
+            formula = focus_formula(column.formula or "", where, row.number)
+            cells.put(table, row.number, column.key, formula)
+        mine = problems[first:]
+        if model is not None and all(p.warning for p in mine):
+            if keep:
+                parsed.models[row.number] = model
+            if flag_row is not None:
+                flag_row(cells, table, row, model, ctx)
+        else:
+            cells.clear_flags(table, row.number)
+        cells.put(table, row.number, "check", _message(mine, spec, ctx.lang) if mine else ok)
+    return parsed
+
+
+# --- checks of one row beyond its model: (column, code, warning, params) -------------
+
+Found = list[tuple[str | None, str, bool, dict[str, object]]]
+
+
+def _check_initiative(row: Row, model: RowModel) -> Found:
+    assert isinstance(model, Initiative)
+    out: Found = []
+    if model.start and model.start > model.due:
+        out.append(("start", "start_after_due", False, {"start": model.start, "due": model.due}))
+    for key in ("planned", "actual"):
+        amount = getattr(model, key)
+        if amount is not None and amount < 0:
+            out.append((key, "negative_amount", False, {"value": amount}))
+        elif isinstance(row.get(key), str):
+            out.append((key, "text_amount", True, {"value": clean_text(row.get(key))}))
+    return out
+
+
+def _check_focus_area(row: Row, model: RowModel) -> Found:
+    assert isinstance(model, FocusArea)
+    if model.budget_cap is not None and model.budget_cap < 0:
+        return [("budget_cap", "negative_amount", False, {"value": model.budget_cap})]
+    return []
+
+
+def _check_goal(row: Row, model: RowModel) -> Found:
+    assert isinstance(model, Goal)
+    if model.target == model.baseline:
+        return [("target", "target_not_measurable", False, {})]
+    if model.previous_target is not None and math.isclose(model.target, model.previous_target):
+        return [("target", "reset_target", True, {})]
+    return []
+
+
+def _check_checklist(row: Row, model: RowModel) -> Found:
+    assert isinstance(model, ChecklistRow)
+    if not 1 <= model.due_week <= 13:
+        return [("due_week", "week_range", False, {"value": model.due_week})]
+    return []
+
+
+ROW_CHECKS: dict[str, Callable[[Row, RowModel], Found]] = {
+    "initiatives": _check_initiative,
+    "focus_areas": _check_focus_area,
+    "goals": _check_goal,
+    "checklist": _check_checklist,
+}
+
+
+# --- flags of one valid row -----------------------------------------------------------
+
+
+def _flag_initiative(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
+    assert isinstance(model, Initiative)
+    ctx.tally.add(model)
+    if model.status != "done":
+        ctx.open_work[name_key(model.owner)] += 1
+    share = rules.annual_share(model.planned, ctx.annual)
+    schedule = rules.initiative_schedule(
+        status=model.status,
+        start=model.start,
+        due=model.due,
+        as_of=ctx.as_of,
+        due_soon_days=ctx.due_soon,
+    )
+    cells.choice(table, row.number, "schedule", schedule)
+    cells.put(table, row.number, "annual_share", _round(share))
+    scope = rules.scope_flag(
+        share=share, threshold=ctx.threshold, backed_by_roi=bool(model.roi_evidence)
+    )
+    cells.choice(table, row.number, "scope_flag", scope)
+
+
+def _flag_goal(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
+    assert isinstance(model, Goal)
+    progress = rules.goal_progress(model.baseline, model.target, model.current)
+    cells.put(table, row.number, "progress", _round(progress))
+    if ctx.quarter is not None:
+        health = rules.goal_health(
+            baseline=model.baseline,
+            target=model.target,
+            current=model.current,
+            quarter_start=ctx.quarter.start,
+            deadline=model.deadline,
+            as_of=ctx.as_of,
+        )
+        cells.choice(table, row.number, "health", health)
+
+
+def _flag_review(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
+    assert isinstance(model, Review)
+    if ctx.quarter is not None:
+        status = rules.review_status(
+            quarter=ctx.quarter,
+            mid_decision=model.mid_decision,
+            final_decision=model.final_decision,
+            as_of=ctx.as_of,
+        )
+        cells.choice(table, row.number, "review_status", status)
+
+
+def _flag_checklist(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
+    assert isinstance(model, ChecklistRow)
+    if ctx.quarter is not None:
+        due = ctx.quarter.week_end(model.due_week)
+        cells.put(table, row.number, "due", due)
+        status = rules.checklist_status(
+            done=model.done == "yes", due=due, as_of=ctx.as_of, due_soon_days=ctx.due_soon
+        )
+        cells.choice(table, row.number, "due_status", status)
+
+
+FLAGS: dict[str, Callable[[_Cells, Table, Row, RowModel, _Context], None]] = {
+    "initiatives": _flag_initiative,
+    "goals": _flag_goal,
+    "review": _flag_review,
+    "checklist": _flag_checklist,
+}
 
 
 def _overview_cells(
@@ -396,7 +539,10 @@ def _overview_cells(
 ) -> None:
     table = overview.table
     spec = table.spec
-    texts = _messages(overview.problems, table, lang)
+    by_row: dict[int, list[Problem]] = {}
+    for problem in overview.problems:
+        by_row.setdefault(problem.row, []).append(problem)
+    texts = {row: _message(found, spec, lang) for row, found in by_row.items()}
     values: dict[str, CellValue] = {}
     if quarter is not None:
         values.update(

@@ -7,7 +7,7 @@ import math
 
 from .cells import CellValue, CellWrite, Formula
 from .formulas import same_formula
-from .locate import Located
+from .locate import Located, Table
 from .parsing import date_to_serial, is_blank, serial_to_date
 
 
@@ -41,15 +41,41 @@ def same_value(current: CellValue, wanted: CellValue) -> bool:
     return isinstance(current, str) and current == wanted
 
 
+class Differ:
+    """Collects the writes that bring tool cells to the values compute decides.
+
+    Used as compute's sink, it compares each value as it is decided, so a sync never
+    holds every tool cell's wanted value at once.
+    """
+
+    def __init__(self) -> None:
+        self._writes: list[CellWrite] = []
+
+    def __call__(self, table: Table, row: int, key: str, wanted: CellValue) -> None:
+        col = table.columns.get(key)
+        if col is None:
+            return
+        lines = table.grid.rows
+        line = lines[row - 1] if 0 < row <= len(lines) else []
+        current = line[col - 1] if col <= len(line) else None
+        if type(wanted) is str and type(current) is str:  # most cells: labels and messages
+            if current == wanted:
+                return
+        elif same_value(current, wanted):
+            return
+        self._writes.append(CellWrite(table.title, row, col, wanted))
+
+    def writes(self, located: Located) -> list[CellWrite]:
+        """The writes in sheet (workbook order), row, column order."""
+        order = {table.title: i for i, table in enumerate(located.tables.values())}
+        return sorted(self._writes, key=lambda w: (order[w.sheet], w.row, w.col))
+
+
 def diff(located: Located, desired: dict[tuple[str, int, str], CellValue]) -> list[CellWrite]:
     """The writes that bring the tool's cells to ``desired``, in sheet/row/column order."""
-    writes = []
+    differ = Differ()
     for (sheet, row, key), wanted in desired.items():
         table = located.tables.get(sheet)
-        if table is None or key not in table.columns:
-            continue
-        col = table.columns[key]
-        if not same_value(table.grid.cell(row, col), wanted):
-            writes.append(CellWrite(table.title, row, col, wanted))
-    order = {table.title: i for i, table in enumerate(located.tables.values())}
-    return sorted(writes, key=lambda w: (order[w.sheet], w.row, w.col))
+        if table is not None:
+            differ(table, row, key, wanted)
+    return differ.writes(located)

@@ -45,49 +45,72 @@ class QuarterRollup:
         return asdict(self)
 
 
-def roll_up(
-    areas: Iterable[FocusArea],
-    initiatives: Iterable[Initiative],
-    *,
-    quarter_budget: float | None,
-    annual_budget: float | None,
-    scope_threshold: float,
-) -> tuple[list[FocusRollup], QuarterRollup]:
-    """Sum planned and actual budget of ``initiatives`` per focus area in ``areas``."""
-    items = list(initiatives)
-    by_area: dict[str, list[Initiative]] = {}
-    for item in items:
-        by_area.setdefault(name_key(item.focus_area), []).append(item)
-    result = []
-    for area in areas:
-        mine = by_area.get(name_key(area.name), [])
-        planned = sum(i.planned for i in mine)
-        actual = sum(i.actual or 0.0 for i in mine)
-        share = rules.annual_share(planned, annual_budget)
-        result.append(
-            FocusRollup(
-                focus_area=area.name,
-                planned=planned,
-                actual=actual,
-                cap=area.budget_cap,
-                remaining=None if area.budget_cap is None else area.budget_cap - actual,
-                quarter_share=planned / quarter_budget if quarter_budget else None,
-                annual_share=share,
-                budget_flag=rules.budget_flag(planned=planned, actual=actual, cap=area.budget_cap),
-                scope_flag=rules.scope_flag(
-                    share=share,
-                    threshold=scope_threshold,
-                    backed_by_roi=all(i.roi_evidence for i in mine if i.planned > 0),
-                ),
+@dataclass
+class _Sums:
+    planned: float = 0.0
+    actual: float = 0.0
+    roi_backed: bool = True  # every initiative with money planned has ROI evidence
+
+
+class BudgetTally:
+    """Planned and actual money summed per focus area, one valid initiative at a time.
+
+    Adding as rows go by keeps no initiative around: a sync of 50,000 rows holds
+    one small record per focus area.
+    """
+
+    def __init__(self) -> None:
+        self._areas: dict[str, _Sums] = {}
+        self._total = _Sums()
+
+    def add(self, item: Initiative) -> None:
+        area = self._areas.get(name_key(item.focus_area))
+        if area is None:
+            area = self._areas[name_key(item.focus_area)] = _Sums()
+        actual = item.actual or 0.0
+        for sums in (area, self._total):
+            sums.planned += item.planned
+            sums.actual += actual
+        if item.planned > 0 and not item.roi_evidence:
+            area.roi_backed = False
+
+    def result(
+        self,
+        areas: Iterable[FocusArea],
+        *,
+        quarter_budget: float | None,
+        annual_budget: float | None,
+        scope_threshold: float,
+    ) -> tuple[list[FocusRollup], QuarterRollup]:
+        """Each of ``areas`` with its sums and flags, and the quarter's total."""
+        result = []
+        for area in areas:
+            sums = self._areas.get(name_key(area.name), _Sums())
+            planned, actual = sums.planned, sums.actual
+            share = rules.annual_share(planned, annual_budget)
+            result.append(
+                FocusRollup(
+                    focus_area=area.name,
+                    planned=planned,
+                    actual=actual,
+                    cap=area.budget_cap,
+                    remaining=None if area.budget_cap is None else area.budget_cap - actual,
+                    quarter_share=planned / quarter_budget if quarter_budget else None,
+                    annual_share=share,
+                    budget_flag=rules.budget_flag(
+                        planned=planned, actual=actual, cap=area.budget_cap
+                    ),
+                    scope_flag=rules.scope_flag(
+                        share=share, threshold=scope_threshold, backed_by_roi=sums.roi_backed
+                    ),
+                )
             )
+        planned, actual = self._total.planned, self._total.actual
+        total = QuarterRollup(
+            planned=planned,
+            actual=actual,
+            budget=quarter_budget,
+            unplanned=None if quarter_budget is None else quarter_budget - planned,
+            budget_flag=rules.budget_flag(planned=planned, actual=actual, cap=quarter_budget),
         )
-    planned = sum(i.planned for i in items)
-    actual = sum(i.actual or 0.0 for i in items)
-    total = QuarterRollup(
-        planned=planned,
-        actual=actual,
-        budget=quarter_budget,
-        unplanned=None if quarter_budget is None else quarter_budget - planned,
-        budget_flag=rules.budget_flag(planned=planned, actual=actual, cap=quarter_budget),
-    )
-    return result, total
+        return result, total

@@ -1,4 +1,4 @@
-"""One sync: read → locate → compute → diff → write. Knows no backend."""
+"""One sync: read → locate → compute, diffing each value as decided → write. No backend known."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from .backend import Backend
 from .checklist import Checklist, load_checklist
 from .compute import Overrides, compute
-from .diff import diff
+from .diff import Differ
 from .gc_pause import gc_paused
 from .layout import Layout, load_layout
 from .locate import locate
@@ -37,8 +37,11 @@ def sync(
     with gc_paused():
         snapshot = backend.read()
         located = locate(snapshot, layout)
-        outcome = compute(located, layout, checklist, as_of, overrides)
-        changes = diff(located, outcome.desired)
+        differ = Differ()
+        outcome = compute(
+            located, layout, checklist, as_of, overrides, sink=differ, keep_models=False
+        )
+        changes = differ.writes(located)
         written = 0 if dry_run else backend.write(snapshot, changes)
         titles = {key: table.title for key, table in located.tables.items()}
         report = build_report(

@@ -7,8 +7,6 @@ and the JSON report can list it.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +15,8 @@ from pydantic import ValidationError
 from .calendar import Quarter
 from .i18n import message
 from .layout import Lang, Layout, Sheet
-from .locate import Located, Row, Table
-from .models import ROW_MODELS, Overview, RowModel
+from .locate import Row, Table
+from .models import Overview, RowModel
 from .parsing import clean_text, is_blank
 
 
@@ -72,9 +70,10 @@ def row_id(row: Row) -> str | None:
     return clean_text(row.get("id"))
 
 
-def _model_problems(
-    sheet: Sheet, row: Row, rid: str | None, error: ValidationError, lang: Lang
+def model_problems(
+    sheet: Sheet, row: Row, rid: str | None, error: ValidationError
 ) -> list[Problem]:
+    """One problem per field pydantic rejected, its code the message to show."""
     problems = []
     for item in error.errors(include_url=False):
         column = str(item["loc"][0]) if item["loc"] else None
@@ -99,27 +98,6 @@ _KNOWN = {
     "expected_choice",
     "bad_quarter",
 }
-
-
-def parse_table(table: Table, lang: Lang) -> Parsed:
-    """Validate every row of a rows sheet into its model."""
-    model = ROW_MODELS[table.spec.key]
-    validate = model.__pydantic_validator__.validate_python
-    inputs = {c.key for c in table.spec.columns if not c.computed}
-    fields = [k for k in dict.fromkeys([*model.model_fields, *inputs]) if k in table.columns]
-    context = {"lang": lang}
-    parsed = Parsed(table)
-    for row in table.rows:
-        values = row.filled(fields)
-        if inputs.isdisjoint(values):
-            parsed.blank_rows.append(row)
-            continue
-        parsed.rows.append(row)
-        try:
-            parsed.models[row.number] = validate(values, context=context)
-        except ValidationError as error:
-            parsed.problems.extend(_model_problems(table.spec, row, row_id(row), error, lang))
-    return parsed
 
 
 @dataclass
@@ -181,75 +159,6 @@ def _field_problem(fields: dict[str, Row], key: str, code: str, **params: Any) -
     return Problem("overview", number, key, key, code, params)
 
 
-# ---------------------------------------------------------------- cross-checks
-
-
-def _norm(text: str | None) -> str:
+def norm(text: str | None) -> str:
+    """How values are matched across sheets: case and spacing do not matter."""
     return " ".join((text or "").split()).casefold()
-
-
-def check_unique(parsed: Parsed, columns: list[str]) -> None:
-    """IDs, and columns marked unique, appear on one row only (later copies flagged)."""
-    for key in ["id", *columns]:
-        seen: Counter[str] = Counter()
-        for row in parsed.rows:
-            value = _norm(clean_text(row.get(key)))
-            if not value:
-                continue
-            seen[value] += 1
-            if seen[value] > 1:
-                code = "duplicate_id" if key == "id" else "duplicate_value"
-                add_problem(parsed, row, key, code, value=clean_text(row.get(key)))
-
-
-def check_refs(parsed: Parsed, column: str, targets: set[str], target_title: str) -> None:
-    """``column`` of every row names something that exists on the target sheet."""
-    for row in parsed.rows:
-        model = parsed.models.get(row.number)
-        value = getattr(model, column, None) if model else None
-        if value and _norm(value) not in targets:
-            add_problem(parsed, row, column, "unknown_ref", value=value, sheet=target_title)
-
-
-def ref_targets(parsed: Parsed, column: str) -> set[str]:
-    """Normalised values of ``column`` on every row that has one."""
-    return {_norm(clean_text(row.get(column))) for row in parsed.rows} - {""}
-
-
-def check_dates(parsed: Parsed, quarter: Quarter, columns: list[str]) -> None:
-    for row in parsed.rows:
-        model = parsed.models.get(row.number)
-        for key in columns:
-            day = getattr(model, key, None) if model else None
-            if isinstance(day, dt.date) and not quarter.contains(day):
-                add_problem(
-                    parsed,
-                    row,
-                    key,
-                    "outside_quarter",
-                    value=day,
-                    start=quarter.start,
-                    end=quarter.end,
-                )
-
-
-def add_problem(
-    parsed: Parsed,
-    row: Row,
-    column: str | None,
-    code: str,
-    *,
-    warning: bool = False,
-    **params: Any,
-) -> None:
-    parsed.problems.append(
-        Problem(parsed.table.spec.key, row.number, row_id(row), column, code, params, warning)
-    )
-
-
-def parse_all(located: Located, layout: Layout, lang: Lang) -> dict[str, Parsed]:
-    return {
-        sheet.key: parse_table(located.table(sheet.key), lang)
-        for sheet in layout.sheets
-        if sheet.kind == "rows"
-    }

@@ -36,9 +36,9 @@ import hashlib
 import os
 import re
 import zipfile
-from sys import intern
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from sys import intern
 from typing import IO
 
 from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
