@@ -15,6 +15,7 @@ from .carry_report import CarryReport
 from .compute import Overrides
 from .errors import SheetsSyncError
 from .layout import Lang, load_layout
+from .locate import our_columns
 from .plan import Business, Options, WorkbookPlan, build_plan
 from .report import SyncReport
 from .roadmap import read_roadmap
@@ -55,7 +56,8 @@ def open_backend(
         raise SheetsSyncError(
             f"{path} is not an .xlsx file.", "Give the path of a roadmap workbook ending in .xlsx."
         )
-    return XlsxBackend(path)
+    # Every reader of a roadmap locates it, and locating looks only at our columns.
+    return XlsxBackend(path, columns=our_columns(load_layout()))
 
 
 def generate_xlsx(

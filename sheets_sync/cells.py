@@ -7,6 +7,7 @@ values) and applies a list of :class:`CellWrite`. Nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -53,6 +54,12 @@ class SheetGrid:
             return None
         line = self.rows[row - 1]
         return line[col - 1] if col <= len(line) else None
+
+
+# Given a sheet's first row (the hidden key row of our sheets), the column numbers
+# worth reading below its header rows; None keeps every column. Lets a reader skip
+# the columns people keep of their own, which no sync looks at.
+ColumnChooser = Callable[[list[CellValue]], "set[int] | None"]
 
 
 @dataclass

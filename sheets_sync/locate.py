@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .cells import CellValue, SheetGrid, WorkbookSnapshot
+from .cells import CellValue, ColumnChooser, SheetGrid, WorkbookSnapshot
 from .errors import MissingColumns, NotARoadmap
 from .layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, Layout, Sheet
 from .parsing import is_blank
@@ -123,6 +123,25 @@ def _keyed_columns(grid: SheetGrid, layout: Layout) -> Found | None:
         if columns and (best is None or len(columns) > len(best[1])):
             best = (sheet, columns, FIRST_DATA_ROW)
     return best
+
+
+def our_columns(layout: Layout) -> ColumnChooser:
+    """Which columns of a sheet hold our keys in row 1 (None: none do, read them all).
+
+    A backend may read only these below the header rows: :func:`locate` never looks
+    at the data of any other column of a sheet it finds by its keys.
+    """
+    keys = frozenset(sheet.key_cell(key) for sheet in layout.sheets for key in sheet.column_keys())
+
+    def choose(key_row: list[CellValue]) -> set[int] | None:
+        found = {
+            index
+            for index, value in enumerate(key_row, start=1)
+            if isinstance(value, str) and value.strip() in keys
+        }
+        return found or None
+
+    return choose
 
 
 def _labelled_columns(grid: SheetGrid, layout: Layout) -> Found | None:

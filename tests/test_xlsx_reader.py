@@ -189,3 +189,30 @@ def test_shared_string_table(noise: bytes) -> None:
     )
     expected = ["plain", " pad ", "rich", ""] + (["a & b\r"] if noise else [])
     assert _parse_shared_strings(table) == expected
+
+
+def test_chosen_columns_only_below_the_header_rows(tmp_path: Path) -> None:
+    """Keys in row 1 pick the columns; the header rows and unkeyed sheets stay whole."""
+    path = tmp_path / "chosen.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ours = wb.add_worksheet("Ours")
+    ours.write_row(0, 0, ["t.a", "mine", "t.b"])
+    ours.write_row(1, 0, ["A", "Mine", "B"])
+    for row in range(2, 6):
+        ours.write_row(row, 0, [row, f"own {row}", f"b {row}"])
+    ours.write_rich_string(6, 1, "rich ", wb.add_format({"bold": True}), "own")  # general path
+    ours.write_string(6, 2, "kept")
+    wb.add_worksheet("Theirs").write_row(0, 0, ["x", "y"])
+    wb.close()
+
+    def choose(key_row: list[object]) -> set[int] | None:
+        found = {i for i, v in enumerate(key_row, start=1) if v in ("t.a", "t.b")}
+        return found or None
+
+    chosen = read_xlsx(path, choose)
+    rows = chosen.sheets[0].rows
+    assert rows[:2] == [["t.a", "mine", "t.b"], ["A", "Mine", "B"]]
+    assert rows[2:6] == [[row, None, f"b {row}"] for row in range(2, 6)]
+    assert rows[6] == [None, None, "kept"]
+    assert chosen.sheets[1].rows == [["x", "y"]]
+    assert read_xlsx(path).sheets[0].rows[2] == [2, "own 2", "b 2"]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from ..cells import CellValue, CellWrite, Formula, WorkbookSnapshot
+from ..cells import CellValue, CellWrite, ColumnChooser, Formula, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
 from .atomic import replace_atomically
 from .ooxml import to_serial
@@ -25,19 +25,28 @@ class XlsxBackend:
     """A workbook in a local .xlsx file.
 
     ``backups`` previous versions are kept next to it as ``name.xlsx.bak1`` (newest)
-    to ``.bakN``; 0 keeps none.
+    to ``.bakN``; 0 keeps none. ``columns`` picks, from each sheet's first row, the
+    columns worth reading below the header rows (see
+    :func:`~sheets_sync.locate.our_columns`); by default every column is read.
     """
 
-    def __init__(self, path: str | os.PathLike[str], backups: int = 1) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        backups: int = 1,
+        *,
+        columns: ColumnChooser | None = None,
+    ) -> None:
         if backups < 0:
             raise ValueError("backups must be 0 or more")
         self.path = Path(path)
         self.backups = backups
+        self.columns = columns
 
     def read(self) -> WorkbookSnapshot:
         """Every worksheet's values; refuses a workbook that Excel or LibreOffice has open."""
         check_not_locked(self.path)
-        return read_xlsx(self.path)
+        return read_xlsx(self.path, self.columns)
 
     def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
         """Patch ``writes`` into the file atomically; the number of cells written."""

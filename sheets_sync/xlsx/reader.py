@@ -41,7 +41,7 @@ from pathlib import Path
 from sys import intern
 from typing import IO
 
-from ..cells import CellValue, Formula, SheetGrid, WorkbookSnapshot
+from ..cells import CellValue, ColumnChooser, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
 from ..gc_pause import gc_paused
 from .ooxml import (
@@ -102,10 +102,14 @@ def load_bytes(path: Path) -> tuple[bytes, str]:
     )
 
 
-def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
+def read_xlsx(
+    path: str | os.PathLike[str], columns: ColumnChooser | None = None
+) -> WorkbookSnapshot:
     """Every worksheet as plain values, formulas as :class:`Formula`, in tab order.
 
-    Chart sheets and other non-worksheets are left out: they hold no cells.
+    Chart sheets and other non-worksheets are left out: they hold no cells. With
+    ``columns``, rows below the two header rows keep only the columns it chooses
+    from each sheet's first row.
     """
     path = Path(path)
     data, version = load_bytes(path)
@@ -113,12 +117,16 @@ def read_xlsx(path: str | os.PathLike[str]) -> WorkbookSnapshot:
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     with gc_paused():
-        grids = _read_sheets(path, data, package, mapping, strings)
+        grids = _read_sheets(path, package, mapping, strings, columns)
     return WorkbookSnapshot(str(path), grids, version)
 
 
 def _read_sheets(
-    path: Path, data: bytes, package: zipfile.ZipFile, mapping: PackageMap, strings: SharedStrings
+    path: Path,
+    package: zipfile.ZipFile,
+    mapping: PackageMap,
+    strings: SharedStrings,
+    columns: ColumnChooser | None,
 ) -> list[SheetGrid]:
     grids = []
     for entry in mapping.sheets:
@@ -126,7 +134,7 @@ def _read_sheets(
             continue
         with package.open(entry.part) as stream:
             pats = patterns(element_prefix(stream.read(4096)))
-        sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904)
+        sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904, columns)
         try:
             with package.open(entry.part) as stream:
                 for segment in segments(stream, pats.row_end):
@@ -194,9 +202,15 @@ class SheetReader:
         strings: SharedStrings,
         date_styles: frozenset[int],
         date1904: bool,
+        choose: ColumnChooser | None = None,
+        header_rows: int = 2,
     ) -> None:
         self.pats = pats
         self.strings = strings
+        self.choose = choose
+        self.header_rows = header_rows
+        self._keep: set[int] | None = None
+        self._chosen = choose is None
         self.date_styles = date_styles
         self.date_style_text = frozenset(str(s).encode() for s in date_styles)
         self.date1904 = date1904
@@ -223,6 +237,15 @@ class SheetReader:
             if last >= 0:
                 self.row = int(segment[last + len(mark) : segment.index(b'"', last + len(mark))])
 
+    def _keep_for(self, row: int) -> set[int] | None:
+        """The columns to read in ``row``: all in the header rows, then the chosen ones."""
+        if row <= self.header_rows:
+            return None
+        if not self._chosen and self.choose is not None:
+            self._chosen = True
+            self._keep = self.choose(self.rows[0] if self.rows else [])
+        return self._keep
+
     def _feed_fast(self, found: list[tuple[bytes, ...]]) -> None:
         rows = self.rows
         columns = self._columns
@@ -231,12 +254,26 @@ class SheetReader:
         dates = self._dates
         current = b""
         line: list[CellValue] = []
+        number = 0
+        keep: set[int] | None = None
         for letters, row_text, style, kind, rest, v, text, f, other in found:
+            if row_text != current:
+                current = row_text
+                number = int(row_text)
+                while len(rows) < number:
+                    rows.append([])
+                line = rows[number - 1]
+                keep = self._keep_for(number)
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = col_number(letters)
+            if keep is not None and col not in keep:
+                continue
             value: CellValue
             if other or (rest and not rest.isspace()) or (text and kind != b"inlineStr"):
                 value = self._general(
-                    int(row_text),
-                    columns.get(letters) or col_number(letters),
+                    number,
+                    col,
                     self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
                 )
                 if value is None:
@@ -260,8 +297,8 @@ class SheetReader:
                     if value is None:
                         value = dates[v] = from_serial(float(v), self.date1904)
                 else:
-                    number = float(v)
-                    value = int(number) if number.is_integer() else number
+                    number_value = float(v)
+                    value = int(number_value) if number_value.is_integer() else number_value
             elif kind == b"s":
                 if table is None:
                     table = self.strings.items
@@ -277,15 +314,6 @@ class SheetReader:
                 )  # fmt: skip
                 if value is None:
                     continue
-            if row_text != current:
-                current = row_text
-                number_ = int(row_text)
-                while len(rows) < number_:
-                    rows.append([])
-                line = rows[number_ - 1]
-            col = columns.get(letters)
-            if col is None:
-                col = columns[letters] = col_number(letters)
             if len(line) == col - 1:
                 line.append(value)
             else:
@@ -324,6 +352,9 @@ class SheetReader:
             for cell in cells_of_row(segment[:end], pats, m.end()):
                 ref = R_ATTR.search(cell.attrs)
                 row = split_ref(ref.group(1))[0] if ref else self.row
+                keep = self._keep_for(row)
+                if keep is not None and cell.col not in keep:
+                    continue
                 value = self._general(row, cell.col, cell)
                 if value is not None:
                     while len(self.rows) < row:
@@ -376,8 +407,13 @@ def read_cells(
     the same rules as :func:`read_xlsx`.
     """
     path = Path(path)
-    data = path.read_bytes()
-    package = open_package(path, data)
+    with open(path, "rb") as fh:
+        return _read_cells(path, open_package(path, fh), wanted)
+
+
+def _read_cells(
+    path: Path, package: zipfile.ZipFile, wanted: Mapping[str, Iterable[tuple[int, int]]]
+) -> dict[tuple[str, int, int], CellValue]:
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     out: dict[tuple[str, int, int], CellValue] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from ..errors import WorkbookCorrupt, WorkbookLocked, WorkbookNotFound
 
@@ -63,15 +64,24 @@ def check_not_locked(path: Path) -> None:
         )
 
 
-def open_package(path: Path, data: bytes) -> zipfile.ZipFile:
-    """Open the bytes of ``path`` as a zip after the bomb and DTD checks."""
-    if data[:4] == b"\xd0\xcf\x11\xe0":
+def open_package(path: Path, data: bytes | IO[bytes]) -> zipfile.ZipFile:
+    """Open the bytes of ``path`` (or a seekable stream of them) as a zip, checked.
+
+    The bomb and DTD checks run before anything is read.
+    """
+    if isinstance(data, bytes):
+        magic = data[:4]
+        data = io.BytesIO(data)
+    else:
+        magic = data.read(4)
+        data.seek(0)
+    if magic == b"\xd0\xcf\x11\xe0":
         raise WorkbookCorrupt(
             f"{path} is a password-protected workbook or an old .xls file, not an .xlsx.",
             "Remove the password (or convert it) in Excel and save it as .xlsx.",
         )
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
+        package = zipfile.ZipFile(data)
     except (zipfile.BadZipFile, ValueError) as exc:
         raise WorkbookCorrupt(
             f"{path} is not an .xlsx workbook (not a zip package: {exc}).",

@@ -35,11 +35,15 @@ DEFAULT_LEVEL = 5
 
 @dataclass(frozen=True)
 class Deflated:
-    """A member's new content, already compressed."""
+    """A member's new content, already compressed (in pieces, written one after another)."""
 
-    data: bytes
+    pieces: list[bytes]
     crc: int
     size: int
+
+    @property
+    def packed(self) -> int:
+        return sum(map(len, self.pieces))
 
 
 def deflate(pieces: Iterable[bytes], level: int = DEFAULT_LEVEL) -> Deflated:
@@ -64,7 +68,7 @@ def deflate(pieces: Iterable[bytes], level: int = DEFAULT_LEVEL) -> Deflated:
                 out.append(inflight.popleft().result())
         out.extend(f.result() for f in inflight)
     out.append(zlib.compressobj(level, zlib.DEFLATED, -15).flush(zlib.Z_FINISH))
-    return Deflated(b"".join(out), crc, size)
+    return Deflated(out, crc, size)
 
 
 def _deflate_piece(piece: bytes, level: int) -> bytes:
@@ -111,19 +115,20 @@ class ZipRewriter:
         flags = fields[3] & _UTF8_FLAG  # sizes are known up front: no data descriptor
         local = _LOCAL.pack(
             _LOCAL_SIG, 20, flags, zipfile.ZIP_DEFLATED, fields[5], fields[6],
-            content.crc, len(content.data), content.size, name_len, 0,
+            content.crc, content.packed, content.size, name_len, 0,
         )  # fmt: skip
         fields[2] = max(fields[2], 20)  # version needed to extract
         fields[3] = flags
         fields[4] = zipfile.ZIP_DEFLATED
-        fields[7], fields[8], fields[9] = content.crc, len(content.data), content.size
+        fields[7], fields[8], fields[9] = content.crc, content.packed, content.size
         fields[11] = 0  # no extra field
         fields[16] = self.offset
         self.out.write(local)
         self.out.write(encoded)
-        self.out.write(content.data)
+        for piece in content.pieces:
+            self.out.write(piece)
         self.central.append(_CENTRAL.pack(*fields) + encoded + comment)
-        self.offset += len(local) + name_len + len(content.data)
+        self.offset += len(local) + name_len + content.packed
 
     def close(self) -> None:
         """Write the central directory and its end record (comment kept)."""
