@@ -73,17 +73,25 @@ def row_id(row: Row) -> str | None:
 def model_problems(
     sheet: Sheet, row: Row, rid: str | None, error: ValidationError
 ) -> list[Problem]:
-    """One problem per field pydantic rejected, its code the message to show."""
-    problems = []
+    """One problem per field pydantic rejected, its code the message to show.
+
+    A field tried as an exact type first and then parsed fails twice; the parser's
+    error says what the column expects. Any other error of pydantic's own becomes
+    "required": the column expects something else.
+    """
+    by_field: dict[str | None, tuple[str, dict[str, Any]]] = {}
     for item in error.errors(include_url=False):
         column = str(item["loc"][0]) if item["loc"] else None
         code = "required" if item["type"] == "missing" else item["type"]
         params = dict(item.get("ctx") or {})
         if code not in _KNOWN:
-            # A type error pydantic raised on its own: say what the column expects.
             code, params = "required", {}
-        problems.append(Problem(sheet.key, row.number, rid, column, code, params))
-    return problems
+        if column not in by_field or by_field[column][0] == "required":
+            by_field[column] = (code, params)
+    return [
+        Problem(sheet.key, row.number, rid, column, code, params)
+        for column, (code, params) in by_field.items()
+    ]
 
 
 _KNOWN = {

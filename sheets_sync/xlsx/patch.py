@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .ooxml import (
     MAX_COL,
     MAX_ROW,
     cell_ref,
+    col_letters,
     format_number,
     needs_preserve,
     ooxml_escape_text,
@@ -49,7 +51,6 @@ from .sheetxml import (
     attrs_of,
     cell_spans,
     cells_of_row,
-    find_cell,
     find_row,
     full_cell,
     patterns,
@@ -378,6 +379,11 @@ class SheetPatcher:
         self, row_xml: bytes, start: re.Match[bytes], number: int, targets: Mapping[int, CellValue]
     ) -> bytes:
         """The row rebuilt with ``targets`` written in; other cells kept byte for byte."""
+        head_len = start.end() - start.start()
+        if not start.group(2) and not self.orphans and plain_cells(row_xml, self.pats, head_len):
+            quick = self._patch_in_place(row_xml, number, targets, head_len)
+            if quick is not None:
+                return quick
         attrs = start.group(1)
         row_attrs = attrs_of(attrs)
         if R_ATTR.search(attrs) is None:
@@ -385,11 +391,6 @@ class SheetPatcher:
         row_style = None
         if row_attrs.get(b"customFormat") in (b"1", b"true") and b"s" in row_attrs:
             row_style = int(row_attrs[b"s"])
-        head_len = start.end() - start.start()
-        if not start.group(2) and not self.orphans and plain_cells(row_xml, self.pats, head_len):
-            quick = self._patch_in_place(row_xml, number, targets, head_len)
-            if quick is not None:
-                return quick
         spans = None
         if not start.group(2) and not self.orphans:
             spans = cell_spans(row_xml, self.pats, head_len)
@@ -439,26 +440,32 @@ class SheetPatcher:
     def _patch_in_place(
         self, row_xml: bytes, number: int, targets: Mapping[int, CellValue], offset: int
     ) -> bytes | None:
-        """Replace existing target cells where they stand; None when one must be created."""
+        """Replace existing target cells where they stand; None when one must be created.
+
+        The usual case of every sync (a few status cells in an existing row), so it
+        finds each cell by its reference and touches nothing else.
+        """
         found = []
+        opening = b"<" + self.p + b'c r="'
+        tail = b'%d"' % number
+        match = self.pats.cell.match
         for col, value in targets.items():
-            cell = find_cell(row_xml, self.pats, cell_ref(number, col).encode(), offset)
-            if cell is None:
+            at = row_xml.find(opening + _letters(col) + tail, offset)
+            m = match(row_xml, at) if at >= 0 else None
+            if m is None:
                 return None
-            found.append((cell, value))
-        found.sort(key=lambda item: item[0].start)
+            found.append((at, m.end(), m.group(2), m.group(3), col, value))
+        found.sort(key=lambda item: item[0])
         out = []
         pos = 0
-        for cell, value in found:
-            self._orphan_master(cell, number)
-            if self.orphans:
-                return None  # dependents may follow in this row: take the careful path
-            s = attrs_of(cell.attrs).get(b"s")
-            out += [
-                row_xml[pos : cell.start],
-                self._encode(number, cell.col, int(s) if s else None, value),
-            ]
-            pos = cell.end
+        for at, end, attrs, inner, col, value in found:
+            if inner and b"shared" in inner:
+                self._orphan_master(RawCell(col, at, end, attrs, inner), number)
+                if self.orphans:
+                    return None  # dependents may follow in this row: take the careful path
+            s = _STYLE.search(attrs)
+            out += [row_xml[pos:at], self._encode(number, col, int(s[1]) if s else None, value)]
+            pos = end
         out.append(row_xml[pos:])
         return b"".join(out)
 
@@ -507,6 +514,14 @@ class SheetPatcher:
         formula = shift_formula((group.formula, group.row, group.col), row, col)[1:]
         f = b"<" + m.group(1) + b"f>" + xml_escape(formula).encode() + b"</" + m.group(1) + b"f>"
         return raw[: m.start()] + f + raw[m.end() :]
+
+
+_STYLE = re.compile(rb"""(?:^|\s)s\s*=\s*["']([0-9]+)["']""")
+
+
+@functools.lru_cache(maxsize=1024)
+def _letters(col: int) -> bytes:
+    return col_letters(col).encode()
 
 
 def _widen(spans: bytes, cols: list[int]) -> bytes:
