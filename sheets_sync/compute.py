@@ -56,8 +56,8 @@ from .validate import (
 )
 
 CellKey = tuple[str, int, str]  # sheet key, row number, column key
-# Where compute hands each decided value: the sheet, the row number, the column key.
-Sink = Callable[[Table, int, str, CellValue], None]
+# Where compute hands each decided value: the sheet, the row, the column key.
+Sink = Callable[[Table, Row, str, CellValue], None]
 _ID = re.compile(r"^([A-Za-z]+)-(\d+)$")
 # Their flags need the initiatives' totals, so their rows are flagged after those.
 DEFERRED = frozenset({"focus_areas", "owners"})
@@ -112,23 +112,21 @@ def _round(value: float | None) -> float | None:
 class _Cells:
     """Hands on decided values; knows the layout to turn choice keys into labels.
 
-    Without a sink the values are collected in :attr:`desired`.
+    Without a sink the values are collected in :attr:`desired`. A sink skips keys
+    the table lacks (a column someone deleted).
     """
 
     def __init__(self, layout: Layout, lang: Lang, sink: Sink | None) -> None:
         self.layout, self.lang = layout, lang
         self.desired: dict[CellKey, CellValue] = {}
-        self.sink = sink or self._collect
+        self.put: Sink = sink or self._collect
         self._labels: dict[tuple[str, str, str], str | None] = {}
 
-    def _collect(self, table: Table, row: int, key: str, value: CellValue) -> None:
-        self.desired[(table.spec.key, row, key)] = value
-
-    def put(self, table: Table, row: int, key: str, value: CellValue) -> None:
+    def _collect(self, table: Table, row: Row, key: str, value: CellValue) -> None:
         if key in table.columns:
-            self.sink(table, row, key, value)
+            self.desired[(table.spec.key, row.number, key)] = value
 
-    def choice(self, table: Table, row: int, key: str, choice: str | None) -> None:
+    def choice(self, table: Table, row: Row, key: str, choice: str | None) -> None:
         if choice is None:
             self.put(table, row, key, None)
             return
@@ -141,13 +139,13 @@ class _Cells:
             self._labels[cache] = label
         self.put(table, row, key, label)
 
-    def clear_flags(self, table: Table, row: int) -> None:
+    def clear_flags(self, table: Table, row: Row) -> None:
         """An invalid row keeps its ID and its message; its flags would be stale."""
         for column in table.spec.columns:
             if column.computed and column.key not in ("id", "check") and not column.formula:
                 self.put(table, row, column.key, None)
 
-    def clear_row(self, table: Table, row: int) -> None:
+    def clear_row(self, table: Table, row: Row) -> None:
         """A row whose inputs were all cleared keeps no tool cells either."""
         for column in table.spec.columns:
             if column.computed:
@@ -255,10 +253,6 @@ def compute(
     cells = _Cells(layout, lang, sink)
     titles = {key: table.title for key, table in located.tables.items()}
     ids = {key: assign_ids(located.table(key)) for key in located.tables if key != "overview"}
-    for key, new in ids.items():
-        table = located.table(key)
-        for number, rid in new.items():
-            cells.put(table, number, "id", rid)
     where = Where(
         titles["focus_areas"],
         located.table("focus_areas").columns,
@@ -282,13 +276,13 @@ def compute(
     for row, model in focus.valid():
         assert isinstance(model, FocusArea)
         rollup = by_name[name_key(model.name)]
-        cells.choice(focus.table, row.number, "budget_flag", rollup.budget_flag)
-        cells.choice(focus.table, row.number, "scope_flag", rollup.scope_flag)
+        cells.choice(focus.table, row, "budget_flag", rollup.budget_flag)
+        cells.choice(focus.table, row, "scope_flag", rollup.scope_flag)
     owners = ctx.parsed["owners"]
     for row, model in owners.valid():
         assert isinstance(model, Owner)
         count = ctx.open_work.get(name_key(model.name), 0)
-        cells.put(owners.table, row.number, "open_initiatives", count)
+        cells.put(owners.table, row, "open_initiatives", count)
     if not keep_models:
         for key in DEFERRED:
             ctx.parsed[key].models.clear()
@@ -340,11 +334,13 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
         values = row.filled(fields)
         if inputs.isdisjoint(values):
             parsed.blank_rows.append(row)
-            cells.clear_row(table, row.number)
+            cells.clear_row(table, row)
             continue
         parsed.rows.append(row)
         first = len(problems)
         rid = row_id(row)
+        if row.assigned and "id" in row.assigned:  # a new ID, from assign_ids
+            cells.put(table, row, "id", rid)
         model: RowModel | None
         try:
             model = validate(values, context=context)
@@ -393,7 +389,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
                     )
         for column in formulas:
             formula = focus_formula(column.formula or "", where, row.number)
-            cells.put(table, row.number, column.key, formula)
+            cells.put(table, row, column.key, formula)
         mine = problems[first:]
         if model is not None and all(p.warning for p in mine):
             if keep:
@@ -401,8 +397,8 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
             if flag_row is not None:
                 flag_row(cells, table, row, model, ctx)
         else:
-            cells.clear_flags(table, row.number)
-        cells.put(table, row.number, "check", _message(mine, spec, ctx.lang) if mine else ok)
+            cells.clear_flags(table, row)
+        cells.put(table, row, "check", _message(mine, spec, ctx.lang) if mine else ok)
     return parsed
 
 
@@ -472,18 +468,18 @@ def _flag_initiative(cells: _Cells, table: Table, row: Row, model: RowModel, ctx
         as_of=ctx.as_of,
         due_soon_days=ctx.due_soon,
     )
-    cells.choice(table, row.number, "schedule", schedule)
-    cells.put(table, row.number, "annual_share", _round(share))
+    cells.choice(table, row, "schedule", schedule)
+    cells.put(table, row, "annual_share", _round(share))
     scope = rules.scope_flag(
         share=share, threshold=ctx.threshold, backed_by_roi=bool(model.roi_evidence)
     )
-    cells.choice(table, row.number, "scope_flag", scope)
+    cells.choice(table, row, "scope_flag", scope)
 
 
 def _flag_goal(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
     assert isinstance(model, Goal)
     progress = rules.goal_progress(model.baseline, model.target, model.current)
-    cells.put(table, row.number, "progress", _round(progress))
+    cells.put(table, row, "progress", _round(progress))
     if ctx.quarter is not None:
         health = rules.goal_health(
             baseline=model.baseline,
@@ -493,7 +489,7 @@ def _flag_goal(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Con
             deadline=model.deadline,
             as_of=ctx.as_of,
         )
-        cells.choice(table, row.number, "health", health)
+        cells.choice(table, row, "health", health)
 
 
 def _flag_review(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
@@ -505,18 +501,18 @@ def _flag_review(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _C
             final_decision=model.final_decision,
             as_of=ctx.as_of,
         )
-        cells.choice(table, row.number, "review_status", status)
+        cells.choice(table, row, "review_status", status)
 
 
 def _flag_checklist(cells: _Cells, table: Table, row: Row, model: RowModel, ctx: _Context) -> None:
     assert isinstance(model, ChecklistRow)
     if ctx.quarter is not None:
         due = ctx.quarter.week_end(model.due_week)
-        cells.put(table, row.number, "due", due)
+        cells.put(table, row, "due", due)
         status = rules.checklist_status(
             done=model.done == "yes", due=due, as_of=ctx.as_of, due_soon_days=ctx.due_soon
         )
-        cells.choice(table, row.number, "due_status", status)
+        cells.choice(table, row, "due_status", status)
 
 
 FLAGS: dict[str, Callable[[_Cells, Table, Row, RowModel, _Context], None]] = {
@@ -559,10 +555,10 @@ def _overview_cells(
         row = overview.fields.get(field_spec.key)
         if row is None:
             continue
-        cells.put(table, row.number, "label", field_spec.label.get(lang))
+        cells.put(table, row, "label", field_spec.label.get(lang))
         if field_spec.formula:
-            cells.put(table, row.number, "value", overview_formula(field_spec.formula, where))
+            cells.put(table, row, "value", overview_formula(field_spec.formula, where))
         elif field_spec.computed and field_spec.key != "source":
-            cells.put(table, row.number, "value", values.get(field_spec.key))
+            cells.put(table, row, "value", values.get(field_spec.key))
         if not field_spec.computed:
-            cells.put(table, row.number, "check", texts.get(row.number, ok))
+            cells.put(table, row, "check", texts.get(row.number, ok))

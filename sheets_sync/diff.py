@@ -7,8 +7,10 @@ import math
 
 from .cells import CellValue, CellWrite, Formula
 from .formulas import same_formula
-from .locate import Located, Table
+from .locate import Located, Row, Table
 from .parsing import date_to_serial, is_blank, serial_to_date
+
+_MARCH_1900 = dt.date(1900, 3, 1)
 
 
 def same_value(current: CellValue, wanted: CellValue) -> bool:
@@ -33,7 +35,10 @@ def same_value(current: CellValue, wanted: CellValue) -> bool:
         serial = float(date_to_serial(day))
         if isinstance(current, dt.datetime):
             serial += (current - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
-        return math.isclose(serial, float(wanted), rel_tol=1e-9, abs_tol=1e-6)
+        # Before March 1900 Excel counts one day behind (its day 0 is 1899-12-31 and it
+        # has a 29 February 1900), so a small number reads back a day later there.
+        serials = (serial, serial - 1) if day < _MARCH_1900 else (serial,)
+        return any(math.isclose(s, float(wanted), rel_tol=1e-9, abs_tol=1e-6) for s in serials)
     if isinstance(wanted, int | float):
         return isinstance(current, int | float) and math.isclose(
             float(current), float(wanted), rel_tol=1e-9, abs_tol=1e-9
@@ -51,19 +56,18 @@ class Differ:
     def __init__(self) -> None:
         self._writes: list[CellWrite] = []
 
-    def __call__(self, table: Table, row: int, key: str, wanted: CellValue) -> None:
+    def __call__(self, table: Table, row: Row, key: str, wanted: CellValue) -> None:
         col = table.columns.get(key)
         if col is None:
             return
-        lines = table.grid.rows
-        line = lines[row - 1] if 0 < row <= len(lines) else []
+        line = row.line
         current = line[col - 1] if col <= len(line) else None
         if type(wanted) is str and type(current) is str:  # most cells: labels and messages
             if current == wanted:
                 return
         elif same_value(current, wanted):
             return
-        self._writes.append(CellWrite(table.title, row, col, wanted))
+        self._writes.append(CellWrite(table.title, row.number, col, wanted))
 
     def writes(self, located: Located) -> list[CellWrite]:
         """The writes in sheet (workbook order), row, column order."""
@@ -74,8 +78,10 @@ class Differ:
 def diff(located: Located, desired: dict[tuple[str, int, str], CellValue]) -> list[CellWrite]:
     """The writes that bring the tool's cells to ``desired``, in sheet/row/column order."""
     differ = Differ()
-    for (sheet, row, key), wanted in desired.items():
+    for (sheet, number, key), wanted in desired.items():
         table = located.tables.get(sheet)
         if table is not None:
-            differ(table, row, key, wanted)
+            lines = table.grid.rows
+            line = lines[number - 1] if 0 < number <= len(lines) else []
+            differ(table, Row(number, line, table.columns), key, wanted)
     return differ.writes(located)

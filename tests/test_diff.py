@@ -17,6 +17,8 @@ from sheets_sync.diff import same_value
         (46447, dt.date(2027, 3, 1)),  # Google's serial date
         (0.1 + 0.2, 0.3),
         (dt.date(2027, 3, 1), 46447),  # a number in a cell someone formatted as a date
+        (dt.datetime(1899, 12, 31, 1, 40, 48), 0.07),  # ... read back the Excel way
+        (dt.datetime(1899, 12, 30, 1, 40, 48), 0.07),  # ... and the Google way
         (7, 7.0),
         ("OK", "OK"),
     ],
