@@ -42,9 +42,9 @@ from .errors import IncompleteReview, SheetsSyncError
 from .i18n import format_amount, message
 from .layout import Lang, Layout, load_layout
 from .models import FocusArea, Goal, Initiative, Review
+from .parsing import name_key
 from .plan import Business, Content, Options
 from .roadmap import Roadmap
-from .rollup import name_key
 
 DECISIONS = ("continue", "adjust", "scrap", "complete")
 CARRIED = ("continue", "adjust")

@@ -41,8 +41,8 @@ from .models import (
     Review,
     RowModel,
 )
-from .parsing import clean_text
-from .rollup import BudgetTally, FocusRollup, QuarterRollup, name_key
+from .parsing import clean_text, name_key
+from .rollup import BudgetTally, FocusRollup, QuarterRollup
 from .validate import (
     OverviewParsed,
     Parsed,
@@ -89,18 +89,21 @@ class Outcome:
 
 def assign_ids(table: Table) -> dict[int, str]:
     """IDs for rows a person added without one: the sheet's prefix and the next number."""
-    prefix = table.spec.id_prefix or "ID"
+    prefix = (table.spec.id_prefix or "ID").upper()
     used = 0
+    missing: list[Row] = []
     for row in table.rows:
-        match = _ID.match(clean_text(row.get("id")) or "")
-        if match and match[1].upper() == prefix.upper():
+        rid = clean_text(row.get("id"))
+        if rid is None:
+            missing.append(row)
+        elif (match := _ID.match(rid)) and match[1].upper() == prefix:
             used = max(used, int(match[2]))
     new: dict[int, str] = {}
     inputs = [c.key for c in table.spec.columns if not c.computed]
-    for row in table.rows:
-        if clean_text(row.get("id")) is None and not row.is_blank(inputs):
+    for row in missing:
+        if not row.is_blank(inputs):
             used += 1
-            new[row.number] = f"{prefix}-{used:03d}"
+            new[row.number] = f"{table.spec.id_prefix or 'ID'}-{used:03d}"
             row.assign("id", new[row.number])
     return new
 
@@ -320,6 +323,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
     validate = model_type.__pydantic_validator__.validate_python
     inputs = {c.key for c in spec.columns if not c.computed}
     fields = [k for k in dict.fromkeys([*model_type.model_fields, *inputs]) if k in table.columns]
+    positions = [(key, table.columns[key] - 1) for key in fields]
     unique = {key: Counter[str]() for key in ["id", *(c.key for c in spec.columns if c.unique)]}
     refs = [(c.key, c.ref) for c in spec.columns if c.ref]
     dates = DATE_COLUMNS.get(spec.key, ()) if ctx.quarter is not None else ()
@@ -331,7 +335,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
     parsed = Parsed(table)
     problems = parsed.problems
     for row in table.rows:
-        values = row.filled(fields)
+        values = row.filled_at(positions)
         if inputs.isdisjoint(values):
             parsed.blank_rows.append(row)
             cells.clear_row(table, row)
@@ -366,7 +370,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
         if model is not None:
             for key, ref in refs:
                 value = getattr(model, key)
-                if value and norm(value) not in ctx.targets(ref):
+                if value and name_key(value) not in ctx.targets(ref):
                     target = ctx.titles[ref.partition(".")[0]]
                     problems.append(
                         Problem(

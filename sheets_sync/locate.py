@@ -8,7 +8,7 @@ the fallback. Nothing here depends on positions fixed in advance.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .cells import CellValue, ColumnChooser, SheetGrid, WorkbookSnapshot
@@ -49,12 +49,18 @@ class Row:
 
     def filled(self, keys: Iterable[str] | None = None) -> dict[str, CellValue]:
         """The columns among ``keys`` (all by default) that hold something, by key."""
-        line, width, columns = self.line, len(self.line), self.columns
+        columns = self.columns
+        wanted = columns if keys is None else [k for k in keys if k in columns]
+        return self.filled_at([(key, columns[key] - 1) for key in wanted])
+
+    def filled_at(self, positions: Sequence[tuple[str, int]]) -> dict[str, CellValue]:
+        """:meth:`filled` for (key, 0-based index) pairs worked out once per sheet."""
+        line = self.line
+        width = len(line)
         out: dict[str, CellValue] = {}
-        for key in columns if keys is None else keys:
-            col = columns.get(key)
-            if col is not None and col <= width:
-                v = line[col - 1]
+        for key, at in positions:
+            if at < width:
+                v = line[at]
                 # inline blank test: this loop sees every cell of every row
                 if v is not None and (type(v) is not str or v.strip()):
                     out[key] = v

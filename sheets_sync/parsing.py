@@ -10,6 +10,7 @@ raises :class:`ParseError` naming what was expected, for a message on the row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,15 @@ class ParseError(ValueError):
         self.code = code
         self.value = value
         super().__init__(f"{code}: {value!r}")
+
+
+def match_key(text: str) -> str:
+    """How names and IDs are matched across sheets: case and spacing do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+# Names (focus areas, owners) repeat on thousands of rows: match them once each.
+name_key = functools.lru_cache(maxsize=4096)(match_key)
 
 
 def is_blank(value: CellValue) -> bool:

@@ -8,11 +8,7 @@ from typing import Any
 
 from . import rules
 from .models import FocusArea, Initiative
-
-
-def name_key(name: str) -> str:
-    """How a focus area's name is matched: case and spacing do not matter."""
-    return " ".join(name.split()).casefold()
+from .parsing import name_key
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .i18n import message
 from .layout import Lang, Layout, Sheet
 from .locate import Row, Table
 from .models import Overview, RowModel
-from .parsing import clean_text, is_blank
+from .parsing import clean_text, is_blank, match_key
 
 
 @dataclass(frozen=True)
@@ -168,5 +168,5 @@ def _field_problem(fields: dict[str, Row], key: str, code: str, **params: Any) -
 
 
 def norm(text: str | None) -> str:
-    """How values are matched across sheets: case and spacing do not matter."""
-    return " ".join((text or "").split()).casefold()
+    """How values are matched across sheets (see :func:`~sheets_sync.parsing.match_key`)."""
+    return match_key(text) if text else ""

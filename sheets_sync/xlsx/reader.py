@@ -270,15 +270,8 @@ class SheetReader:
             if keep is not None and col not in keep:
                 continue
             value: CellValue
-            if other or (rest and not rest.isspace()) or (text and kind != b"inlineStr"):
-                value = self._general(
-                    number,
-                    col,
-                    self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
-                )
-                if value is None:
-                    continue
-            elif text:
+            odd = rest and not rest.isspace()  # attributes beyond r, s and t
+            if text and not odd and kind == b"inlineStr":  # the commonest cell: plain text
                 value = text.decode()
                 if b"&" in text:
                     value = xml_unescape(value)
@@ -287,11 +280,7 @@ class SheetReader:
                 # Inline text repeats down a column (owners, statuses, focus areas):
                 # one object per distinct text, as a shared string table gives.
                 value = intern(value)
-            elif f:
-                value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
-            elif not v:
-                continue
-            elif not kind or kind == b"n":
+            elif v and not odd and (not kind or kind == b"n"):
                 if style and style in date_style_text:
                     value = dates.get(v)
                     if value is None:
@@ -299,12 +288,21 @@ class SheetReader:
                 else:
                     number_value = float(v)
                     value = int(number_value) if number_value.is_integer() else number_value
-            elif kind == b"s":
+            elif v and not odd and kind == b"s":
                 if table is None:
                     table = self.strings.items
                 value = table[int(v)]
                 if not value:
                     continue
+            elif f and not odd:
+                value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
+            elif other or odd or text:
+                raw = self._rebuild(letters, row_text, style, kind, rest, v, text, f, other)
+                value = self._general(number, col, raw)
+                if value is None:
+                    continue
+            elif not v:
+                continue
             elif kind == b"b":
                 value = v == b"1" or v == b"true"
             else:
