@@ -216,3 +216,41 @@ def test_chosen_columns_only_below_the_header_rows(tmp_path: Path) -> None:
     assert rows[6] == [None, None, "kept"]
     assert chosen.sheets[1].rows == [["x", "y"]]
     assert read_xlsx(path).sheets[0].rows[2] == [2, "own 2", "b 2"]
+
+
+def test_chosen_columns_past_the_first_piece_match_a_full_read(tmp_path: Path) -> None:
+    """Big enough for the chosen-columns pattern to take over after the first piece."""
+    path = tmp_path / "big.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Ours")
+    keys = ["t.a", "mine", "t.b", "other", "t.c"]
+    ws.write_row(0, 0, keys)
+    ws.write_row(1, 0, [k.upper() for k in keys])
+    bold = wb.add_format({"bold": True})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for row in range(2, 8000):
+        ws.write_string(row, 0, f"item {row} " + "x" * (row % 40))
+        ws.write_number(row, 1, row)
+        ws.write_formula(row, 2, f"=B{row + 1}*2", None, row * 2)
+        ws.write_string(row, 3, f"note {row}")
+        ws.write_datetime(row, 4, dt.datetime(2027, 1, 1) + dt.timedelta(days=row % 90), day)
+    ws.write_rich_string(7000, 0, "rich ", bold, "text")  # another shape, late in the sheet
+    ws.write_rich_string(7001, 3, "rich ", bold, "own")
+    wb.close()
+    chosen = {1, 3, 5}
+    full = read_xlsx(path).sheets[0].rows
+    got = read_xlsx(path, lambda key_row: chosen).sheets[0].rows
+    expected = full[:2] + [
+        [v if i in chosen else None for i, v in enumerate(line, start=1)] for line in full[2:]
+    ]
+    for line in expected:
+        while line and line[-1] is None:
+            line.pop()
+    assert got == expected
+    assert got[7000][0] == "rich text" and got[7001] == [
+        f"item 7001 {'x' * (7001 % 40)}",
+        None,
+        Formula("=B7002*2"),
+        None,
+        dt.date(2027, 1, 1) + dt.timedelta(days=7001 % 90),
+    ]

@@ -8,6 +8,7 @@ round trip agree on every conversion.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 
@@ -17,6 +18,7 @@ MAX_COL = 16_384
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
 
 
+@functools.lru_cache(maxsize=1024)
 def col_letters(col: int) -> str:
     """1 → "A", 28 → "AB"."""
     if not 1 <= col <= MAX_COL:

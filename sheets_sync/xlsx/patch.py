@@ -455,7 +455,8 @@ class SheetPatcher:
             if m is None:
                 return None
             found.append((at, m.end(), m.group(2), m.group(3), col, value))
-        found.sort(key=lambda item: item[0])
+        if len(found) > 1:
+            found.sort(key=lambda item: item[0])
         out = []
         pos = 0
         for at, end, attrs, inner, col, value in found:

@@ -46,6 +46,7 @@ from ..errors import WorkbookChanged, WorkbookCorrupt
 from ..gc_pause import gc_paused
 from .ooxml import (
     cell_ref,
+    col_letters,
     col_number,
     from_serial,
     ooxml_unescape_text,
@@ -61,6 +62,7 @@ from .sheetxml import (
     attrs_of,
     cells_of_row,
     decode_cell,
+    fast_cells,
     find_cell,
     find_row,
     formula_text,
@@ -211,6 +213,7 @@ class SheetReader:
         self.header_rows = header_rows
         self._keep: set[int] | None = None
         self._chosen = choose is None
+        self._chosen_cells: re.Pattern[bytes] | None = None
         self.date_styles = date_styles
         self.date_style_text = frozenset(str(s).encode() for s in date_styles)
         self.date1904 = date1904
@@ -225,17 +228,29 @@ class SheetReader:
 
     def feed(self, segment: bytes) -> None:
         """Read the cells of one piece that ends on a row boundary."""
-        found = self.pats.fast_cell.findall(segment)
-        c1, c2 = self._cell_marks
-        if len(found) != segment.count(c1) + segment.count(c2):
-            self._feed_general(segment)  # some cell has another shape
-            return
+        if self._chosen_cells is not None:
+            # Every cell starts <c r=": the chosen columns' cells are all found by
+            # their pattern, so the others need not be matched at all.
+            if self.pats.unplain.search(segment) is not None:
+                self._feed_general(segment)
+                return
+            found = self._chosen_cells.findall(segment)
+        else:
+            found = self.pats.fast_cell.findall(segment)
+            c1, c2 = self._cell_marks
+            if len(found) != segment.count(c1) + segment.count(c2):
+                self._feed_general(segment)  # some cell has another shape
+                return
         if found:
             self._feed_fast(found)
-            mark = self._row_mark
-            last = segment.rfind(mark)
-            if last >= 0:
-                self.row = int(segment[last + len(mark) : segment.index(b'"', last + len(mark))])
+        mark = self._row_mark
+        last = segment.rfind(mark)
+        if last >= 0:
+            self.row = int(segment[last + len(mark) : segment.index(b'"', last + len(mark))])
+        if self._chosen_cells is None and self._keep is not None:
+            self._chosen_cells = fast_cells(
+                self.pats.prefix, [col_letters(col).encode() for col in self._keep]
+            )
 
     def _keep_for(self, row: int) -> set[int] | None:
         """The columns to read in ``row``: all in the header rows, then the chosen ones."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -47,6 +47,7 @@ class SheetPatterns:
     fast_cell: re.Pattern[bytes]  # r, s, t in Excel's order; common contents whole
     sheet_data: re.Pattern[bytes]
     sheet_data_end: bytes
+    unplain: re.Pattern[bytes]  # a cell that does not start <c r="
 
 
 _PATTERNS: dict[bytes, SheetPatterns] = {}
@@ -70,22 +71,33 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
             ),
             row_number=re.compile(rb"<" + p + rb'row(?: r="([0-9]+)")?[\s/>]'),
             cell_start=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]'),
-            # The shapes Excel, LibreOffice, openpyxl and XlsxWriter write, each matched
-            # whole (a value, one plain inline run, a formula); anything else lands in
-            # the last group. Possessive runs keep the engine from backtracking.
-            fast_cell=re.compile(
-                rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
-                rb"([^>/]*+)(?:/>|>(?:"
-                rb"<" + p + rb"v>([^<]*+)</" + p + rb"v>"
-                rb"|<" + p + rb"is><" + p + rb"t>([^<]*+)</" + p + rb"t></" + p + rb"is>"
-                rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(?:<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
-                rb"|((?:[^<]++|<(?!/" + p + rb"c>))*+))</" + p + rb"c>)"
-            ),
+            fast_cell=fast_cells(prefix),
             sheet_data=re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>"),
             sheet_data_end=b"</" + prefix + b"sheetData>",
+            unplain=re.compile(rb"<" + p + rb'c(?:[>/]|\s(?!r="))'),
         )
         _PATTERNS[prefix] = found
     return found
+
+
+def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Pattern[bytes]:
+    """Cells in the shapes Excel, LibreOffice, openpyxl and XlsxWriter write.
+
+    Each common content (a value, one plain inline run, a formula) is matched whole
+    into its own group; any other content lands in the last group. Possessive runs
+    keep the engine from backtracking. With ``letters``, only cells of those columns
+    match: the engine passes over the others without building anything for them.
+    """
+    p = re.escape(prefix)
+    columns = rb"[A-Z]{1,3}" if letters is None else b"|".join(sorted(letters))
+    return re.compile(
+        rb"<" + p + rb'c r="(' + columns + rb')([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
+        rb'((?:[^>/"]++|"[^"]*+")*+)(?:/>|>(?:'
+        rb"<" + p + rb"v>([^<]*+)</" + p + rb"v>"
+        rb"|<" + p + rb"is><" + p + rb"t>([^<]*+)</" + p + rb"t></" + p + rb"is>"
+        rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(?:<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
+        rb"|((?:[^<]++|<(?!/" + p + rb"c>))*+))</" + p + rb"c>)"
+    )
 
 
 def attrs_of(raw: bytes) -> dict[bytes, bytes]:
@@ -209,9 +221,7 @@ def find_cell(row_xml: bytes, pats: SheetPatterns, ref: bytes, offset: int = 0) 
 
 def plain_cells(row_xml: bytes, pats: SheetPatterns, offset: int = 0) -> bool:
     """Whether every cell of the row starts ``<c r="``, so cells can be found by reference."""
-    p = pats.prefix
-    opened = row_xml.count(b"<" + p + b"c ", offset) + row_xml.count(b"<" + p + b"c>", offset)
-    return opened == row_xml.count(b"<" + p + b'c r="', offset)
+    return pats.unplain.search(row_xml, offset) is None
 
 
 def find_row(segment: bytes, pats: SheetPatterns, number: int, start: int = 0) -> int:
