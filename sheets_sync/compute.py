@@ -179,15 +179,16 @@ class _Context:
     parsed: dict[str, Parsed]
     tally: BudgetTally = field(default_factory=BudgetTally)
     open_work: Counter[str] = field(default_factory=Counter)
-    _targets: dict[str, set[str]] = field(default_factory=dict)
+    known_targets: dict[str, set[str]] = field(default_factory=dict)
 
     def targets(self, ref: str) -> set[str]:
         """Normalised values of ``sheet.column`` on every row that has one (made on first use)."""
-        found = self._targets.get(ref)
+        found = self.known_targets.get(ref)
         if found is None:
             sheet, _, column = ref.partition(".")
             rows = self.parsed[sheet].rows
-            found = self._targets[ref] = {norm(clean_text(r.get(column))) for r in rows} - {""}
+            found = {norm(clean_text(r.get(column))) for r in rows} - {""}
+            self.known_targets[ref] = found
         return found
 
 
@@ -332,6 +333,8 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
     formulas = [c for c in spec.columns if c.formula] if spec.key == "focus_areas" else []
     context = {"lang": ctx.lang}
     ok = message("ok", ctx.lang)
+    quarter = ctx.quarter
+    targets = ctx.known_targets
     parsed = Parsed(table)
     problems = parsed.problems
     for row in table.rows:
@@ -352,7 +355,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
             model = None
             problems.extend(model_problems(spec, row, rid, error))
         for key, seen in unique.items():
-            value = norm(clean_text(row.get(key)))
+            value = norm(rid if key == "id" else clean_text(row.get(key)))
             if value:
                 seen[value] += 1
                 if seen[value] > 1:
@@ -370,7 +373,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
         if model is not None:
             for key, ref in refs:
                 value = getattr(model, key)
-                if value and name_key(value) not in ctx.targets(ref):
+                if value and name_key(value) not in (targets.get(ref) or ctx.targets(ref)):
                     target = ctx.titles[ref.partition(".")[0]]
                     problems.append(
                         Problem(
@@ -378,7 +381,6 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
                             {"value": value, "sheet": target},
                         )
                     )  # fmt: skip
-            quarter = ctx.quarter
             for key in dates:
                 day = getattr(model, key)
                 if quarter is not None and isinstance(day, dt.date) and not quarter.contains(day):
@@ -394,8 +396,8 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
         for column in formulas:
             formula = focus_formula(column.formula or "", where, row.number)
             cells.put(table, row, column.key, formula)
-        mine = problems[first:]
-        if model is not None and all(p.warning for p in mine):
+        mine = problems[first:] if len(problems) > first else []
+        if model is not None and (not mine or all(p.warning for p in mine)):
             if keep:
                 parsed.models[row.number] = model
             if flag_row is not None:

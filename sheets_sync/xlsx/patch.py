@@ -154,29 +154,46 @@ def encode_value(
         with_time = isinstance(value, dt.datetime) and value.time() != dt.time()
         style = styles.date_style(style, with_time)
     s = b"" if style is None else b' s="%d"' % style
-    head = b"<" + p + b'c r="' + ref.encode() + b'"' + s
-    if value is None:
-        return head + b"/>" if style is not None else b""
-    if isinstance(value, bool):
-        body = b' t="b"><' + p + b"v>" + (b"1" if value else b"0") + b"</" + p + b"v>"
-    elif isinstance(value, int | float):
-        body = b"><" + p + b"v>" + format_number(value).encode() + b"</" + p + b"v>"
-    elif isinstance(value, dt.date):
-        serial = format_number(to_serial(value, date1904))
-        body = b"><" + p + b"v>" + serial.encode() + b"</" + p + b"v>"
-    elif isinstance(value, Formula):
-        text = xml_escape(value.text[1:]).encode()
-        body = b"><" + p + b"f>" + text + b"</" + p + b"f>"
-    elif isinstance(value, str):
+    r = ref.encode()
+    if type(value) is str:  # most writes: a label or a message
         space = b' xml:space="preserve"' if needs_preserve(value) else b""
         text = ooxml_escape_text(value).encode()
-        body = (
-            b' t="inlineStr"><' + p + b"is><" + p + b"t" + space + b">" + text
-            + b"</" + p + b"t></" + p + b"is>"
-        )  # fmt: skip
+        return b'<%bc r="%b"%b t="inlineStr"><%bis><%bt%b>%b</%bt></%bis></%bc>' % (
+            p,
+            r,
+            s,
+            p,
+            p,
+            space,
+            text,
+            p,
+            p,
+            p,
+        )
+    if value is None:
+        return b'<%bc r="%b"%b/>' % (p, r, s) if style is not None else b""
+    if isinstance(value, bool):
+        return b'<%bc r="%b"%b t="b"><%bv>%b</%bv></%bc>' % (
+            p,
+            r,
+            s,
+            p,
+            b"1" if value else b"0",
+            p,
+            p,
+        )
+    if isinstance(value, int | float):
+        number = format_number(value).encode()
+    elif isinstance(value, dt.date):
+        number = format_number(to_serial(value, date1904)).encode()
+    elif isinstance(value, Formula):
+        text = xml_escape(value.text[1:]).encode()
+        return b'<%bc r="%b"%b><%bf>%b</%bf></%bc>' % (p, r, s, p, text, p, p)
+    elif isinstance(value, str):
+        return encode_value(ref, style, str(value), styles, date1904, p)  # a str subclass
     else:
         raise TypeError(f"cannot write {type(value).__name__} into cell {ref}")
-    return head + body + b"</" + p + b"c>"
+    return b'<%bc r="%b"%b><%bv>%b</%bv></%bc>' % (p, r, s, p, number, p, p)
 
 
 @dataclass

@@ -271,6 +271,7 @@ class SheetReader:
         line: list[CellValue] = []
         number = 0
         keep: set[int] | None = None
+        restricted = self._chosen_cells is not None  # found holds chosen columns only
         for letters, row_text, style, kind, rest, v, text, f, other in found:
             if row_text != current:
                 current = row_text
@@ -278,7 +279,7 @@ class SheetReader:
                 while len(rows) < number:
                     rows.append([])
                 line = rows[number - 1]
-                keep = self._keep_for(number)
+                keep = None if restricted else self._keep_for(number)
             col = columns.get(letters)
             if col is None:
                 col = columns[letters] = col_number(letters)
@@ -287,14 +288,12 @@ class SheetReader:
             value: CellValue
             odd = rest and not rest.isspace()  # attributes beyond r, s and t
             if text and not odd and kind == b"inlineStr":  # the commonest cell: plain text
-                value = text.decode()
-                if b"&" in text:
-                    value = xml_unescape(value)
-                if "_x" in value:
-                    value = ooxml_unescape_text(value)
                 # Inline text repeats down a column (owners, statuses, focus areas):
                 # one object per distinct text, as a shared string table gives.
-                value = intern(value)
+                if b"&" in text or b"_x" in text:
+                    value = intern(ooxml_unescape_text(xml_unescape(text.decode())))
+                else:
+                    value = intern(text.decode())
             elif v and not odd and (not kind or kind == b"n"):
                 if style and style in date_style_text:
                     value = dates.get(v)
