@@ -62,12 +62,14 @@ class Differ:
             return
         line = row.line
         current = line[col - 1] if col <= len(line) else None
-        if type(wanted) is str and type(current) is str:  # most cells: labels and messages
-            if current == wanted:
+        if type(current) is type(wanted) and type(wanted) is not Formula:
+            if current == wanted:  # most cells: the same label, message or number
                 return
-        elif same_value(current, wanted):
-            return
-        self._writes.append(CellWrite(table.title, row.number, col, wanted))
+            if type(wanted) is str and wanted:  # other text: no blank spellings to allow
+                self._writes.append(CellWrite(table.title, row.number, col, wanted))
+                return
+        if not same_value(current, wanted):
+            self._writes.append(CellWrite(table.title, row.number, col, wanted))
 
     def writes(self, located: Located) -> list[CellWrite]:
         """The writes in sheet (workbook order), row, column order."""

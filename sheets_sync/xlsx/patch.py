@@ -54,7 +54,6 @@ from .sheetxml import (
     find_row,
     full_cell,
     patterns,
-    plain_cells,
     row_number,
     row_numbers,
     segments,
@@ -286,7 +285,16 @@ class SheetPatcher:
             self.next += 1
             m = self.pats.row_start.match(segment, at)
             assert m is not None
-            pos = self._patch_at(segment, m, wanted, self.by_row[wanted], pos, out)
+            targets = self.by_row[wanted]
+            if not m.group(2) and not self.orphans:  # the usual row: cells replaced in place
+                end = segment.find(self.pats.row_end, m.end())
+                spots = self._in_place(segment, m.end(), end, wanted, targets)
+                if spots is not None:
+                    for start, stop, cell in spots:
+                        out += [segment[pos:start], cell]
+                        pos = stop
+                    continue
+            pos = self._patch_at(segment, m, wanted, targets, pos, out)
             if self.orphans:  # a shared formula lost its master: walk the rest
                 self.row = wanted
                 return self._rows_one_by_one(segment, pos, pos, out)
@@ -397,7 +405,7 @@ class SheetPatcher:
     ) -> bytes:
         """The row rebuilt with ``targets`` written in; other cells kept byte for byte."""
         head_len = start.end() - start.start()
-        if not start.group(2) and not self.orphans and plain_cells(row_xml, self.pats, head_len):
+        if not start.group(2) and not self.orphans:
             quick = self._patch_in_place(row_xml, number, targets, head_len)
             if quick is not None:
                 return quick
@@ -457,35 +465,47 @@ class SheetPatcher:
     def _patch_in_place(
         self, row_xml: bytes, number: int, targets: Mapping[int, CellValue], offset: int
     ) -> bytes | None:
-        """Replace existing target cells where they stand; None when one must be created.
+        """The row with its target cells replaced where they stand, or None (see below)."""
+        spots = self._in_place(row_xml, offset, len(row_xml), number, targets)
+        if spots is None:
+            return None
+        out = []
+        pos = 0
+        for start, stop, cell in spots:
+            out += [row_xml[pos:start], cell]
+            pos = stop
+        out.append(row_xml[pos:])
+        return b"".join(out)
 
-        The usual case of every sync (a few status cells in an existing row), so it
-        finds each cell by its reference and touches nothing else.
+    def _in_place(
+        self, xml: bytes, start: int, end: int, number: int, targets: Mapping[int, CellValue]
+    ) -> list[tuple[int, int, bytes]] | None:
+        """Where each target cell stands in ``xml[start:end]`` and what replaces it.
+
+        The usual case of every sync (a few status cells in an existing row): each
+        cell is found by its reference and nothing else is touched. None when a cell
+        must be created, some cell lacks a reference, or a target is a shared
+        formula's master: the careful path takes those.
         """
-        found = []
+        if self.pats.unplain.search(xml, start, end) is not None:
+            return None
         opening = b"<" + self.p + b'c r="'
         tail = b'%d"' % number
         match = self.pats.cell.match
+        spots = []
         for col, value in targets.items():
-            at = row_xml.find(opening + _letters(col) + tail, offset)
-            m = match(row_xml, at) if at >= 0 else None
+            at = xml.find(opening + _letters(col) + tail, start, end)
+            m = match(xml, at) if at >= 0 else None
             if m is None:
                 return None
-            found.append((at, m.end(), m.group(2), m.group(3), col, value))
-        if len(found) > 1:
-            found.sort(key=lambda item: item[0])
-        out = []
-        pos = 0
-        for at, end, attrs, inner, col, value in found:
+            inner = m.group(3)
             if inner and b"shared" in inner:
-                self._orphan_master(RawCell(col, at, end, attrs, inner), number)
-                if self.orphans:
-                    return None  # dependents may follow in this row: take the careful path
-            s = _STYLE.search(attrs)
-            out += [row_xml[pos:at], self._encode(number, col, int(s[1]) if s else None, value)]
-            pos = end
-        out.append(row_xml[pos:])
-        return b"".join(out)
+                return None
+            s = _STYLE.search(m.group(2))
+            spots.append((at, m.end(), self._encode(number, col, int(s[1]) if s else None, value)))
+        if len(spots) > 1:
+            spots.sort(key=lambda spot: spot[0])
+        return spots
 
     def _encode(self, row: int, col: int, style: int | None, value: CellValue) -> bytes:
         return encode_value(cell_ref(row, col), style, value, self.styles, self.date1904, self.p)
