@@ -52,7 +52,6 @@ from .validate import (
     overview_language,
     parse_overview,
     problem_text,
-    row_id,
 )
 
 CellKey = tuple[str, int, str]  # sheet key, row number, column key
@@ -345,7 +344,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
             continue
         parsed.rows.append(row)
         first = len(problems)
-        rid = row_id(row)
+        rid = clean_text(values.get("id"))
         if row.assigned and "id" in row.assigned:  # a new ID, from assign_ids
             cells.put(table, row, "id", rid)
         model: RowModel | None
@@ -389,7 +388,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
                         Problem(spec.key, row.number, rid, key, "outside_quarter", params)
                     )
             if check_row is not None:
-                for column_key, kind, warning, details in check_row(row, model):
+                for column_key, kind, warning, details in check_row(values, model):
                     problems.append(
                         Problem(spec.key, row.number, rid, column_key, kind, details, warning)
                     )
@@ -411,9 +410,10 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
 # --- checks of one row beyond its model: (column, code, warning, params) -------------
 
 Found = list[tuple[str | None, str, bool, dict[str, object]]]
+Values = dict[str, CellValue]  # a row's filled cells, by column key
 
 
-def _check_initiative(row: Row, model: RowModel) -> Found:
+def _check_initiative(values: Values, model: RowModel) -> Found:
     assert isinstance(model, Initiative)
     out: Found = []
     if model.start and model.start > model.due:
@@ -422,19 +422,19 @@ def _check_initiative(row: Row, model: RowModel) -> Found:
         amount = getattr(model, key)
         if amount is not None and amount < 0:
             out.append((key, "negative_amount", False, {"value": amount}))
-        elif isinstance(row.get(key), str):
-            out.append((key, "text_amount", True, {"value": clean_text(row.get(key))}))
+        elif isinstance(values.get(key), str):
+            out.append((key, "text_amount", True, {"value": clean_text(values.get(key))}))
     return out
 
 
-def _check_focus_area(row: Row, model: RowModel) -> Found:
+def _check_focus_area(values: Values, model: RowModel) -> Found:
     assert isinstance(model, FocusArea)
     if model.budget_cap is not None and model.budget_cap < 0:
         return [("budget_cap", "negative_amount", False, {"value": model.budget_cap})]
     return []
 
 
-def _check_goal(row: Row, model: RowModel) -> Found:
+def _check_goal(values: Values, model: RowModel) -> Found:
     assert isinstance(model, Goal)
     if model.target == model.baseline:
         return [("target", "target_not_measurable", False, {})]
@@ -443,14 +443,14 @@ def _check_goal(row: Row, model: RowModel) -> Found:
     return []
 
 
-def _check_checklist(row: Row, model: RowModel) -> Found:
+def _check_checklist(values: Values, model: RowModel) -> Found:
     assert isinstance(model, ChecklistRow)
     if not 1 <= model.due_week <= 13:
         return [("due_week", "week_range", False, {"value": model.due_week})]
     return []
 
 
-ROW_CHECKS: dict[str, Callable[[Row, RowModel], Found]] = {
+ROW_CHECKS: dict[str, Callable[[Values, RowModel], Found]] = {
     "initiatives": _check_initiative,
     "focus_areas": _check_focus_area,
     "goals": _check_goal,

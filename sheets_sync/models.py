@@ -63,10 +63,16 @@ def _text(value: Any) -> str | None:
 
 
 def _choice(name: str) -> BeforeValidator:
+    known: dict[str, str] = {}  # each spelling met, looked up once: statuses repeat
+
     def validate(value: Any, info: ValidationInfo) -> str:
+        if type(value) is str and value in known:
+            return known[value]
         layout = load_layout()
         text = clean_text(value) or ""
         key = layout.parse_choice(name, text)
+        if key is not None and type(value) is str and len(known) < 1024:
+            known[value] = key
         if key is None:
             lang = _lang(info)
             allowed = ", ".join(

@@ -326,10 +326,14 @@ class SheetReader:
                 )  # fmt: skip
                 if value is None:
                     continue
-            if len(line) == col - 1:
+            width = len(line)
+            if width == col - 1:
+                line.append(value)
+            elif width < col:  # empty cells before it
+                line.extend([None] * (col - 1 - width))
                 line.append(value)
             else:
-                self._place(line, col, value)
+                line[col - 1] = value
 
     def _rebuild(
         self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
