@@ -52,7 +52,9 @@ def deflate(pieces: Iterable[bytes], level: int = DEFAULT_LEVEL) -> Deflated:
     zlib releases the GIL, so on a multi-core machine the pieces compress side by
     side while the caller produces the next ones.
     """
-    workers = max(1, min(4, os.cpu_count() or 1))
+    # One core stays with the caller, who produces the pieces (measured on two cores:
+    # one worker writes a 50k-row sheet 10% faster than two).
+    workers = max(1, min(4, (os.cpu_count() or 1) - 1))
     crc = 0
     size = 0
     out: list[bytes] = []
