@@ -75,15 +75,3 @@ class Differ:
         """The writes in sheet (workbook order), row, column order."""
         order = {table.title: i for i, table in enumerate(located.tables.values())}
         return sorted(self._writes, key=lambda w: (order[w.sheet], w.row, w.col))
-
-
-def diff(located: Located, desired: dict[tuple[str, int, str], CellValue]) -> list[CellWrite]:
-    """The writes that bring the tool's cells to ``desired``, in sheet/row/column order."""
-    differ = Differ()
-    for (sheet, number, key), wanted in desired.items():
-        table = located.tables.get(sheet)
-        if table is not None:
-            lines = table.grid.rows
-            line = lines[number - 1] if 0 < number <= len(lines) else []
-            differ(table, Row(number, line, table.columns), key, wanted)
-    return differ.writes(located)
