@@ -286,46 +286,47 @@ class SheetReader:
             if keep is not None and col not in keep:
                 continue
             value: CellValue
-            odd = rest and not rest.isspace()  # attributes beyond r, s and t
-            if text and not odd and kind == b"inlineStr":  # the commonest cell: plain text
+            if (rest and not rest.isspace()) or other or (text and kind != b"inlineStr"):
+                # attributes beyond r, s and t, or content of another shape
+                raw = self._rebuild(letters, row_text, style, kind, rest, v, text, f, other)
+                value = self._general(number, col, raw)
+                if value is None:
+                    continue
+            elif text:  # the commonest cell: plain inline text
                 # Inline text repeats down a column (owners, statuses, focus areas):
                 # one object per distinct text, as a shared string table gives.
                 if b"&" in text or b"_x" in text:
                     value = intern(ooxml_unescape_text(xml_unescape(text.decode())))
                 else:
                     value = intern(text.decode())
-            elif v and not odd and (not kind or kind == b"n"):
-                if style and style in date_style_text:
-                    value = dates.get(v)
-                    if value is None:
-                        value = dates[v] = from_serial(float(v), self.date1904)
+            elif v:
+                if not kind or kind == b"n":
+                    if style and style in date_style_text:
+                        value = dates.get(v)
+                        if value is None:
+                            value = dates[v] = from_serial(float(v), self.date1904)
+                    else:
+                        number_value = float(v)
+                        value = int(number_value) if number_value.is_integer() else number_value
+                elif kind == b"s":
+                    if table is None:
+                        table = self.strings.items
+                    value = table[int(v)]
+                    if not value:
+                        continue
+                elif kind == b"b":
+                    value = v == b"1" or v == b"true"
                 else:
-                    number_value = float(v)
-                    value = int(number_value) if number_value.is_integer() else number_value
-            elif v and not odd and kind == b"s":
-                if table is None:
-                    table = self.strings.items
-                value = table[int(v)]
-                if not value:
-                    continue
-            elif f and not odd:
+                    value = decode_cell(
+                        self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
+                        self.strings, self.date_styles, self.date1904,
+                    )  # fmt: skip
+                    if value is None:
+                        continue
+            elif f:
                 value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
-            elif other or odd or text:
-                raw = self._rebuild(letters, row_text, style, kind, rest, v, text, f, other)
-                value = self._general(number, col, raw)
-                if value is None:
-                    continue
-            elif not v:
-                continue
-            elif kind == b"b":
-                value = v == b"1" or v == b"true"
             else:
-                value = decode_cell(
-                    self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
-                    self.strings, self.date_styles, self.date1904,
-                )  # fmt: skip
-                if value is None:
-                    continue
+                continue
             width = len(line)
             if width == col - 1:
                 line.append(value)
