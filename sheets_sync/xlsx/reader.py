@@ -10,7 +10,7 @@ python-calamine ``to_python``, cached values only      0.8 s    ~110 MB
 the same + our types + a pass for the formulas         1.45 s   ~140 MB
 pyexpat with empty handlers (no decoding at all)       1.4 s    --
 openpyxl ``read_only`` ``iter_rows``                   7.8 s    --
-this module: streaming regex, formulas included        1.3 s    ~100 MB
+this module: streaming regex, formulas included        1.1 s    ~100 MB
 =====================================================  =======  ========
 
 Calamine (Rust) parses fastest but returns a formula's cached result and never the
@@ -19,10 +19,17 @@ copy of the sheet in Rust while Python objects are built: 13 MB extra per 200k
 cells, which broke the memory budget for a sync. The sheet XML that Excel,
 LibreOffice, openpyxl and XlsxWriter write is regular enough that one compiled
 regex (``findall`` per 256 KB piece, cut on ``</row>``) splits almost every cell
-into reference, style, type, formula and value in C; Python only converts. Cells of
-any other shape (inline and rich strings, shared formulas, extra attributes, other
-attribute orders, rows or cells without ``r``) take a general path with the same
-rules, also used by :func:`read_cells`.
+into reference, style, type and its value, plain inline text or formula in C;
+Python only converts. Cells of any other shape (rich strings, shared formulas,
+extra attributes, other attribute orders, rows or cells without ``r``) take a
+general path with the same rules, also used by :func:`read_cells`.
+
+Given a column chooser (see :func:`sheets_sync.locate.our_columns`), rows below the
+header keep only the chosen columns, and once a sheet's key row has been read the
+pattern itself names those columns: the engine passes over the others (a
+marketer's own columns, say) without building anything for them. Inline text is
+interned, so a status or owner typed on 50,000 rows is one string, as it would be
+in a shared string table.
 
 It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
 empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
