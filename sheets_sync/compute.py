@@ -179,14 +179,24 @@ class _Context:
     tally: BudgetTally = field(default_factory=BudgetTally)
     open_work: Counter[str] = field(default_factory=Counter)
     known_targets: dict[str, set[str]] = field(default_factory=dict)
+    # per sheet: how often each normalised ID and unique value occurs
+    counted: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
 
     def targets(self, ref: str) -> set[str]:
-        """Normalised values of ``sheet.column`` on every row that has one (made on first use)."""
+        """Normalised values of ``sheet.column`` on every row that has one (made on first use).
+
+        IDs and unique columns were counted as their sheet was walked; others are
+        collected from the rows.
+        """
         found = self.known_targets.get(ref)
         if found is None:
             sheet, _, column = ref.partition(".")
-            rows = self.parsed[sheet].rows
-            found = {norm(clean_text(r.get(column))) for r in rows} - {""}
+            counted = self.counted.get(sheet, {}).get(column)
+            if counted is not None:
+                found = set(counted)
+            else:
+                rows = self.parsed[sheet].rows
+                found = {norm(clean_text(r.get(column))) for r in rows} - {""}
             self.known_targets[ref] = found
         return found
 
@@ -325,6 +335,7 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
     fields = [k for k in dict.fromkeys([*model_type.model_fields, *inputs]) if k in table.columns]
     positions = [(key, table.columns[key] - 1) for key in fields]
     unique = {key: Counter[str]() for key in ["id", *(c.key for c in spec.columns if c.unique)]}
+    ctx.counted[spec.key] = unique
     refs = [(c.key, c.ref) for c in spec.columns if c.ref]
     dates = DATE_COLUMNS.get(spec.key, ()) if ctx.quarter is not None else ()
     check_row = ROW_CHECKS.get(spec.key)
