@@ -49,7 +49,8 @@ class Parsed:
     """A sheet's rows: the model of each valid row, and every problem found."""
 
     table: Table
-    models: dict[int, RowModel] = field(default_factory=dict)  # by row number
+    # by row number; left empty when a sync walks the sheet without keeping them
+    models: dict[int, RowModel] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     blank_rows: list[Row] = field(default_factory=list)  # only tool cells left
     rows: list[Row] = field(default_factory=list)
