@@ -206,14 +206,7 @@ def walk_order(layout: Layout) -> list[str]:
     pending = [s for s in layout.sheets if s.kind == "rows"]
     done: list[str] = []
     while pending:
-        ready = next(
-            (
-                s
-                for s in pending
-                if all(c.ref.partition(".")[0] in done for c in s.columns if c.ref)
-            ),
-            None,
-        )
+        ready = next((s for s in pending if set(_referenced(s)) <= set(done)), None)
         if ready is None:
             raise ValueError(f"the layout's references go round in a circle: {pending}")
         done.append(ready.key)
