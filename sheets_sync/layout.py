@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .parsing import match_key
 from .templates import load_toml
 
 Lang = Literal["en", "zh", "ru"]
@@ -154,7 +155,7 @@ class Layout(BaseModel):
 
     def parse_choice(self, name: str, text: str) -> str | None:
         """The choice key whose label (in any language) or key matches ``text``."""
-        return self.choice_index[name].get(" ".join(text.split()).casefold())
+        return self.choice_index[name].get(match_key(text))
 
     @cached_property
     def choice_index(self) -> dict[str, dict[str, str]]:
@@ -164,7 +165,7 @@ class Layout(BaseModel):
             spellings = index[name] = {}
             for key, labels in values.items():
                 for spelling in (key, *labels.all()):
-                    spellings.setdefault(" ".join(spelling.split()).casefold(), key)
+                    spellings.setdefault(match_key(spelling), key)
         return index
 
     @model_validator(mode="after")

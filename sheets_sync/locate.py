@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .cells import CellValue, ColumnChooser, SheetGrid, WorkbookSnapshot
 from .errors import MissingColumns, NotARoadmap
 from .layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, Layout, Sheet
-from .parsing import is_blank
+from .parsing import is_blank, match_key
 
 
 class Row:
@@ -109,7 +109,7 @@ class Located:
 
 
 def _norm(value: CellValue) -> str:
-    return " ".join(str(value).split()).casefold() if isinstance(value, str) else ""
+    return match_key(value) if isinstance(value, str) else ""
 
 
 Found = tuple[Sheet, dict[str, int], int]  # sheet, columns, first data row

@@ -67,10 +67,6 @@ class Parsed:
         ]
 
 
-def row_id(row: Row) -> str | None:
-    return clean_text(row.get("id"))
-
-
 def model_problems(
     sheet: Sheet, row: Row, rid: str | None, error: ValidationError
 ) -> list[Problem]:
