@@ -88,21 +88,21 @@ class Outcome:
 
 def assign_ids(table: Table) -> dict[int, str]:
     """IDs for rows a person added without one: the sheet's prefix and the next number."""
-    prefix = (table.spec.id_prefix or "ID").upper()
+    prefix = table.spec.id_prefix or "ID"
     used = 0
     missing: list[Row] = []
     for row in table.rows:
         rid = clean_text(row.get("id"))
         if rid is None:
             missing.append(row)
-        elif (match := _ID.match(rid)) and match[1].upper() == prefix:
+        elif (match := _ID.match(rid)) and match[1].upper() == prefix.upper():
             used = max(used, int(match[2]))
     new: dict[int, str] = {}
     inputs = [c.key for c in table.spec.columns if not c.computed]
     for row in missing:
         if not row.is_blank(inputs):
             used += 1
-            new[row.number] = f"{table.spec.id_prefix or 'ID'}-{used:03d}"
+            new[row.number] = f"{prefix}-{used:03d}"
             row.assign("id", new[row.number])
     return new
 
@@ -337,7 +337,6 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
     context = {"lang": ctx.lang}
     ok = message("ok", ctx.lang)
     quarter = ctx.quarter
-    targets = ctx.known_targets
     parsed = Parsed(table)
     problems = parsed.problems
     for row in table.rows:
@@ -357,49 +356,40 @@ def _walk(table: Table, cells: _Cells, ctx: _Context, keep: bool, where: Where) 
         except ValidationError as error:
             model = None
             problems.extend(model_problems(spec, row, rid, error))
+        found: Found = []  # this row's findings beyond its model
         for key, seen in unique.items():
             value = norm(rid if key == "id" else clean_text(row.get(key)))
             if value:
                 seen[value] += 1
                 if seen[value] > 1:
                     code = "duplicate_id" if key == "id" else "duplicate_value"
-                    problems.append(
-                        Problem(
-                            spec.key,
-                            row.number,
-                            rid,
-                            key,
-                            code,
-                            {"value": clean_text(row.get(key))},
-                        )
-                    )
+                    found.append((key, code, False, {"value": clean_text(row.get(key))}))
         if model is not None:
             for key, ref in refs:
                 value = getattr(model, key)
-                if value and name_key(value) not in (targets.get(ref) or ctx.targets(ref)):
+                if value and name_key(value) not in ctx.targets(ref):
                     target = ctx.titles[ref.partition(".")[0]]
-                    problems.append(
-                        Problem(
-                            spec.key, row.number, rid, key, "unknown_ref",
-                            {"value": value, "sheet": target},
-                        )
-                    )  # fmt: skip
+                    found.append((key, "unknown_ref", False, {"value": value, "sheet": target}))
             for key in dates:
                 day = getattr(model, key)
                 if quarter is not None and isinstance(day, dt.date) and not quarter.contains(day):
-                    params = {"value": day, "start": quarter.start, "end": quarter.end}
-                    problems.append(
-                        Problem(spec.key, row.number, rid, key, "outside_quarter", params)
-                    )
+                    span: dict[str, object] = {
+                        "value": day,
+                        "start": quarter.start,
+                        "end": quarter.end,
+                    }
+                    found.append((key, "outside_quarter", False, span))
             if check_row is not None:
-                for column_key, kind, warning, details in check_row(values, model):
-                    problems.append(
-                        Problem(spec.key, row.number, rid, column_key, kind, details, warning)
-                    )
+                found.extend(check_row(values, model))
+        if found:
+            problems.extend(
+                Problem(spec.key, row.number, rid, column, code, params, warning)
+                for column, code, warning, params in found
+            )
         for column in formulas:
             formula = focus_formula(column.formula or "", where, row.number)
             cells.put(table, row, column.key, formula)
-        mine = problems[first:] if len(problems) > first else []
+        mine = problems[first:]
         if model is not None and (not mine or all(p.warning for p in mine)):
             if keep:
                 parsed.models[row.number] = model
