@@ -160,7 +160,7 @@ def test_change_during_write_is_detected(book: Path, monkeypatch: pytest.MonkeyP
 
     backend = XlsxBackend(book)
     snapshot = backend.read()
-    real = backend_module.read_cells
+    real = backend_module.cells_of
 
     def read_cells_then_user_saves(*args, **kwargs):  # type: ignore[no-untyped-def]
         got = real(*args, **kwargs)
@@ -170,7 +170,7 @@ def test_change_during_write_is_detected(book: Path, monkeypatch: pytest.MonkeyP
         os.utime(book, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
         return got
 
-    monkeypatch.setattr(backend_module, "read_cells", read_cells_then_user_saves)
+    monkeypatch.setattr(backend_module, "cells_of", read_cells_then_user_saves)
     with pytest.raises(WorkbookChanged):
         backend.write(snapshot, [CellWrite("Roadmap", 2, 2, 1)])
     assert read_xlsx(book).sheet("Roadmap").cell(2, 2) == 5000  # type: ignore[union-attr]

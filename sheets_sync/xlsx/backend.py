@@ -13,9 +13,9 @@ from ..cells import CellValue, CellWrite, ColumnChooser, Formula, WorkbookSnapsh
 from ..errors import WorkbookChanged, WorkbookCorrupt
 from .atomic import replace_atomically
 from .ooxml import to_serial
-from .patch import CellMap, PatchResult, patch_xlsx, plan_writes
-from .reader import load_bytes, read_cells, read_xlsx, version_of
-from .safety import check_not_locked
+from .patch import PatchResult, group_writes, patch_xlsx
+from .reader import cells_of, load_bytes, read_xlsx, version_of
+from .safety import check_not_locked, open_package
 from .zipcopy import check_members
 
 T = TypeVar("T")
@@ -60,8 +60,8 @@ class XlsxBackend:
                 "The next sync will read it again and write then.",
             )
         seen = os.stat(self.path)
-        plan = plan_writes(writes)
-        count = sum(len(cells) for cells in plan.values())
+        plan = group_writes(writes)
+        count = sum(map(len, plan.values()))
 
         built: list[PatchResult] = []
 
@@ -85,7 +85,7 @@ class XlsxBackend:
         replace_atomically(self.path, build, verify, unchanged, self.backups)
         return count
 
-    def _verify(self, tmp: Path, built: PatchResult, plan: dict[str, CellMap]) -> None:
+    def _verify(self, tmp: Path, built: PatchResult, plan: dict[str, list[CellWrite]]) -> None:
         """The new file opens, holds every part as built, and written cells read back.
 
         Every member's CRC-32 and size must be those the patch produced, and every
@@ -95,20 +95,23 @@ class XlsxBackend:
         agrees with the reader on every value (tested), so reading all of them back
         would cost half the write and prove nothing more about this file.
         """
-        sample = {sheet: spread(sorted(cells), READ_BACK) for sheet, cells in plan.items()}
+        sample = {sheet: spread(cells, READ_BACK) for sheet, cells in plan.items()}
         sheets = {entry for entry in built.changed_parts if "worksheets/" in entry}
         try:
-            check_members(tmp, built.members, set(built.changed_parts) - sheets)
-            got = read_cells(tmp, sample)
+            data = tmp.read_bytes()
+            package = open_package(tmp, data)
+            check_members(package, data, built.members, set(built.changed_parts) - sheets)
+            coords = {sheet: [(w.row, w.col) for w in cells] for sheet, cells in sample.items()}
+            got = cells_of(tmp, package, data, coords)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WorkbookCorrupt(
                 f"The new version of {self.path} could not be read back ({exc}); "
                 "the workbook was left as it was.",
                 "Check the disk (space, errors) and sync again.",
             ) from None
-        for sheet, coords in sample.items():
-            for row, col in coords:
-                value = plan[sheet][(row, col)]
+        for sheet, cells in sample.items():
+            for w in cells:
+                row, col, value = w.row, w.col, w.value
                 if not same_value(got[(sheet, row, col)], value):
                     raise WorkbookCorrupt(
                         f"The new version of {self.path} did not read back as written "

@@ -8,7 +8,6 @@ Follows relationships instead of assuming ``xl/workbook.xml`` and
 from __future__ import annotations
 
 import posixpath
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,11 +152,3 @@ def map_package(path: Path, package: zipfile.ZipFile) -> PackageMap:
         mapping.date_styles = frozenset(styles.date_styles)
     return mapping
 
-
-_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
-
-
-def element_prefix(head: bytes) -> bytes:
-    """The namespace prefix sheet elements carry (b"" for the usual default namespace)."""
-    m = _PREFIX.search(head)
-    return (m.group(1) or b"") if m else b""

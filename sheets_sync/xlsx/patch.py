@@ -21,13 +21,16 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import BinaryIO
 
 from ..cells import CellValue, CellWrite, Formula
+from .members import member_blocks
 from .ooxml import (
     MAX_COL,
     MAX_ROW,
@@ -41,7 +44,7 @@ from .ooxml import (
     xml_escape,
     xml_unescape,
 )
-from .package import element_prefix, map_package
+from .package import PackageMap, map_package
 from .parts import drop_override, drop_relationship, set_full_calc_on_load
 from .safety import open_package
 from .sheetxml import (
@@ -53,17 +56,14 @@ from .sheetxml import (
     cells_of_row,
     find_row,
     full_cell,
-    patterns,
     row_number,
     row_numbers,
-    segments,
     set_attr,
+    sheet_pieces,
     shift_formula,
 )
 from .styles import StyleBook
 from .zipcopy import Deflated, ZipRewriter, deflate
-
-CellMap = dict[tuple[int, int], CellValue]
 
 
 @dataclass
@@ -77,65 +77,105 @@ class PatchResult:
     members: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def plan_writes(writes: Sequence[CellWrite]) -> dict[str, CellMap]:
-    """Writes grouped by sheet; a later write to the same cell wins."""
-    plan: dict[str, CellMap] = {}
+def group_writes(writes: Sequence[CellWrite]) -> dict[str, list[CellWrite]]:
+    """Writes by sheet, each sheet's in row and column order; a later write to a cell wins.
+
+    The sync hands them over in that order already, so usually nothing is sorted and
+    no structure beyond the lists is built: a patch walks them as it walks the rows.
+    """
+    by_sheet: dict[str, list[CellWrite]] = {}
     for w in writes:
         if not (1 <= w.row <= MAX_ROW and 1 <= w.col <= MAX_COL):
             raise ValueError(f"cell {w.sheet}!R{w.row}C{w.col} is outside the sheet")
-        plan.setdefault(w.sheet, {})[(w.row, w.col)] = w.value
-    return plan
+        by_sheet.setdefault(w.sheet, []).append(w)
+    for sheet, cells in by_sheet.items():
+        if any(
+            a.row > b.row or (a.row == b.row and a.col >= b.col)
+            for a, b in itertools.pairwise(cells)
+        ):
+            cells.sort(key=lambda w: (w.row, w.col))  # stable: later writes stay later
+            kept: list[CellWrite] = []
+            for w in cells:
+                if kept and kept[-1].row == w.row and kept[-1].col == w.col:
+                    kept[-1] = w
+                else:
+                    kept.append(w)
+            by_sheet[sheet] = kept
+    return by_sheet
 
 
 def patch_xlsx(
     path: Path, source: bytes, out: BinaryIO, writes: Sequence[CellWrite]
 ) -> PatchResult:
-    """Write a patched copy of the workbook bytes ``source`` (read from ``path``) to ``out``."""
+    """Write a patched copy of the workbook bytes ``source`` (read from ``path``) to ``out``.
+
+    Members keep their order. Each patched sheet is streamed into ``out`` (which must
+    be seekable) as it is patched, except when the styles part comes first in the
+    archive: the sheets after it are patched into memory before it is written, since
+    a date written into a cell may add a style.
+    """
     package = open_package(path, source)
     mapping = map_package(path, package)
-    plan = plan_writes(writes)
+    plan = group_writes(writes)
     styles = StyleBook(package.read(mapping.styles_part) if mapping.styles_part else None)
-    new_parts: dict[str, Deflated] = {}
+    sheets: dict[str, list[CellWrite]] = {}
     for title, cells in plan.items():
         entry = mapping.sheet_entry(title)
         if entry is None or entry.kind != "worksheet":
             raise ValueError(f"the workbook has no worksheet named {title!r}")
-        with package.open(entry.part) as stream:
-            prefix = element_prefix(stream.read(4096))
-        with package.open(entry.part) as stream:
-            patcher = SheetPatcher(cells, styles, mapping.date1904, patterns(prefix))
-            new_parts[entry.part] = deflate(patcher.run(stream))
+        sheets[entry.part] = cells
+
+    def patched(part: str) -> Iterator[bytes]:
+        blocks = member_blocks(package, source, package.getinfo(part))
+        pats, pieces = sheet_pieces(blocks)
+        return SheetPatcher(sheets[part], styles, mapping.date1904, pats).run(pieces)
+
+    small = _other_parts(package, mapping)
+    removed = {mapping.calc_chain_part} if mapping.calc_chain_part in package.NameToInfo else set()
     result = PatchResult(cells=sum(len(cells) for cells in plan.values()))
-    if styles.added and mapping.styles_part:
-        new_parts[mapping.styles_part] = deflate([styles.patched()])
-    removed: set[str] = set()
+    buffered: dict[str, Deflated] = {}
+    writer = ZipRewriter(source, package, out)
+    for info in package.infolist():
+        name = info.filename
+        if name in removed:
+            continue
+        if name == mapping.styles_part:
+            for part in sheets.keys() - buffered.keys() - result.members.keys():
+                buffered[part] = deflate(patched(part))  # their new styles come first
+            if styles.added:
+                small[name] = styles.patched()
+        if name in buffered:
+            built = buffered.pop(name)
+            writer.replace(name, built)
+            result.members[name] = (built.crc, built.size)
+        elif name in sheets:
+            result.members[name] = writer.stream(name, patched(name))
+        elif name in small:
+            built = deflate([small[name]])
+            writer.replace(name, built)
+            result.members[name] = (built.crc, built.size)
+        else:
+            writer.copy(name)
+            result.members[name] = (info.CRC, info.file_size)
+    writer.close()
+    result.changed_parts = sorted(sheets.keys() | small.keys())
+    result.removed_parts = sorted(removed)
+    return result
+
+
+def _other_parts(package: zipfile.ZipFile, mapping: PackageMap) -> dict[str, bytes]:
+    """The new content of the small parts a write changes: calc settings, the calc chain."""
+    small: dict[str, bytes] = {}
     workbook = package.read(mapping.workbook_part)
     patched_workbook = set_full_calc_on_load(workbook)
     if patched_workbook != workbook:
-        new_parts[mapping.workbook_part] = deflate([patched_workbook])
+        small[mapping.workbook_part] = patched_workbook
     if mapping.calc_chain_part and mapping.calc_chain_part in package.NameToInfo:
-        removed.add(mapping.calc_chain_part)
         rels = package.read(mapping.workbook_rels_part)
-        new_parts[mapping.workbook_rels_part] = deflate([drop_relationship(rels, "calcChain")])
+        small[mapping.workbook_rels_part] = drop_relationship(rels, "calcChain")
         types = package.read("[Content_Types].xml")
-        new_parts["[Content_Types].xml"] = deflate(
-            [drop_override(types, "/" + mapping.calc_chain_part)]
-        )
-    writer = ZipRewriter(source, package, out)
-    for info in package.infolist():
-        if info.filename in removed:
-            continue
-        if info.filename in new_parts:
-            built = new_parts[info.filename]
-            writer.replace(info.filename, built)
-            result.members[info.filename] = (built.crc, built.size)
-        else:
-            writer.copy(info.filename)
-            result.members[info.filename] = (info.CRC, info.file_size)
-    writer.close()
-    result.changed_parts = sorted(new_parts)
-    result.removed_parts = sorted(removed)
-    return result
+        small["[Content_Types].xml"] = drop_override(types, "/" + mapping.calc_chain_part)
+    return small
 
 
 # --- sheets --------------------------------------------------------------------------
@@ -209,31 +249,45 @@ class SheetPatcher:
     """Streams one sheet's XML, rebuilding only the rows that receive values."""
 
     def __init__(
-        self, cells: CellMap, styles: StyleBook, date1904: bool, pats: SheetPatterns
+        self, cells: Sequence[CellWrite], styles: StyleBook, date1904: bool, pats: SheetPatterns
     ) -> None:
         self.styles = styles
         self.date1904 = date1904
         self.pats = pats
         self.p = pats.prefix
-        self.by_row: dict[int, dict[int, CellValue]] = {}
-        for (row, col), value in cells.items():
-            self.by_row.setdefault(row, {})[col] = value
-        self.pending = sorted(self.by_row)
-        self.next = 0
+        self.cells = cells  # in row and column order, one per cell (see group_writes)
+        self.next = 0  # where the next row to patch starts in cells
         self.col_styles: list[tuple[int, int, int]] = []
         self.orphans: dict[bytes, _Shared] = {}
         self.row = 0
-        filled = [rc for rc, v in cells.items() if v is not None]
+        self._row_mark = b"<" + self.p + b'row r="'
+        filled = [w for w in cells if w.value is not None]
         self.bbox = (
-            (min(r for r, _ in filled), min(c for _, c in filled),
-             max(r for r, _ in filled), max(c for _, c in filled))
+            (min(w.row for w in filled), min(w.col for w in filled),
+             max(w.row for w in filled), max(w.col for w in filled))
             if filled else None
         )  # fmt: skip
 
-    def run(self, stream: IO[bytes]) -> Iterator[bytes]:
-        """The patched sheet XML, piece by piece."""
+    def _peek(self) -> int | None:
+        """The number of the next row that receives values, None when all are done."""
+        return self.cells[self.next].row if self.next < len(self.cells) else None
+
+    def _take(self) -> dict[int, CellValue]:
+        """The next row's values by column, and move past them."""
+        cells = self.cells
+        at = self.next
+        row = cells[at].row
+        targets: dict[int, CellValue] = {}
+        while at < len(cells) and cells[at].row == row:
+            targets[cells[at].col] = cells[at].value
+            at += 1
+        self.next = at
+        return targets
+
+    def run(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """The patched sheet XML, from its XML in pieces cut on row ends (see ``cut_rows``)."""
         state = "header"
-        for segment in segments(stream, self.pats.row_end):
+        for segment in pieces:
             if state == "done":
                 yield segment
                 continue
@@ -268,25 +322,31 @@ class SheetPatcher:
         When every row starts ``<row r="N"`` (what Excel writes), the target rows are
         found by searching for them; otherwise each row is looked at in turn.
         """
-        numbers = None if self.orphans else row_numbers(segment, self.pats)
-        if numbers is None or numbers != sorted(numbers):
+        p, mark = self.p, self._row_mark
+        starts = segment.count(b"<" + p + b"row ") + segment.count(b"<" + p + b"row>")
+        if self.orphans or starts != segment.count(mark):
             return self._rows_one_by_one(segment, scan_from, pos, out)
-        if not numbers:
+        last_at = segment.rfind(mark)
+        if last_at < 0:
             return pos
-        pending = self.pending
-        while self.next < len(pending) and pending[self.next] <= numbers[-1]:
-            wanted = pending[self.next]
-            found = numbers[bisect.bisect_left(numbers, wanted)]
-            at = find_row(segment, self.pats, found, pos)
-            if found != wanted:  # rows to create in front of an existing one
+        begin = last_at + len(mark)
+        last = int(segment[begin : segment.index(b'"', begin)])
+        numbers: list[int] | None = None  # every row's number, once a row must be created
+        while (wanted := self._peek()) is not None and wanted <= last:
+            at = segment.find(mark + b'%d"' % wanted, pos)
+            if at < 0:  # rows to create in front of the first existing one after them
+                numbers = numbers or row_numbers(segment, self.pats) or []
+                if numbers != sorted(numbers):
+                    return self._rows_one_by_one(segment, pos, pos, out)
+                found = numbers[bisect.bisect_left(numbers, wanted)]
+                at = find_row(segment, self.pats, found, pos)
                 out += [segment[pos:at], self._new_rows(found)]
                 pos = at
                 continue
-            self.next += 1
+            targets = self._take()
             m = self.pats.row_start.match(segment, at)
             assert m is not None
-            targets = self.by_row[wanted]
-            if not m.group(2) and not self.orphans:  # the usual row: cells replaced in place
+            if not m.group(2):  # the usual row: cells replaced in place
                 end = segment.find(self.pats.row_end, m.end())
                 spots = self._in_place(segment, m.end(), end, wanted, targets)
                 if spots is not None:
@@ -298,7 +358,7 @@ class SheetPatcher:
             if self.orphans:  # a shared formula lost its master: walk the rest
                 self.row = wanted
                 return self._rows_one_by_one(segment, pos, pos, out)
-        self.row = numbers[-1]
+        self.row = last
         return pos
 
     def _rows_one_by_one(self, segment: bytes, scan_from: int, pos: int, out: list[bytes]) -> int:
@@ -309,10 +369,7 @@ class SheetPatcher:
             if new_rows:
                 out += [segment[pos : m.start()], new_rows]
                 pos = m.start()
-            targets = None
-            if self.next < len(self.pending) and self.pending[self.next] == number:
-                targets = self.by_row[number]
-                self.next += 1
+            targets = self._take() if self._peek() == number else None
             # A row without "r" counts from the one before: new rows in front of it
             # would renumber it, so it gets its "r" written out.
             renumbered = bool(new_rows) and R_ATTR.search(m.group(1)) is None
@@ -380,11 +437,8 @@ class SheetPatcher:
     def _new_rows(self, before: int | None) -> bytes:
         """Rows that do not exist yet, numbered below ``before`` (all when None)."""
         out: list[bytes] = []
-        pending = self.pending
-        while self.next < len(pending) and (before is None or pending[self.next] < before):
-            number = pending[self.next]
-            self.next += 1
-            cells = self.by_row[number]
+        while (number := self._peek()) is not None and (before is None or number < before):
+            cells = self._take()
             body = b"".join(
                 self._encode(number, col, self._column_style(col), cells[col])
                 for col in sorted(cells)

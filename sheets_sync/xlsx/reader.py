@@ -38,7 +38,6 @@ empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import os
 import re
@@ -46,11 +45,11 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from sys import intern
-from typing import IO
 
 from ..cells import CellValue, ColumnChooser, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
 from ..gc_pause import gc_paused
+from .members import member_blocks
 from .ooxml import (
     cell_ref,
     col_letters,
@@ -60,7 +59,7 @@ from .ooxml import (
     split_ref,
     xml_unescape,
 )
-from .package import PackageMap, element_prefix, map_package
+from .package import PackageMap, map_package
 from .safety import check_exists, open_package
 from .sheetxml import (
     R_ATTR,
@@ -71,14 +70,11 @@ from .sheetxml import (
     decode_cell,
     fast_cells,
     find_cell,
-    find_row,
     formula_text,
     inline_text,
-    patterns,
     plain_cells,
     row_number,
-    row_numbers,
-    segments,
+    sheet_pieces,
     shift_formula,
 )
 
@@ -126,13 +122,14 @@ def read_xlsx(
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     with gc_paused():
-        grids = _read_sheets(path, package, mapping, strings, columns)
+        grids = _read_sheets(path, package, data, mapping, strings, columns)
     return WorkbookSnapshot(str(path), grids, version)
 
 
 def _read_sheets(
     path: Path,
     package: zipfile.ZipFile,
+    source: bytes,
     mapping: PackageMap,
     strings: SharedStrings,
     columns: ColumnChooser | None,
@@ -141,13 +138,12 @@ def _read_sheets(
     for entry in mapping.sheets:
         if entry.kind != "worksheet":
             continue
-        with package.open(entry.part) as stream:
-            pats = patterns(element_prefix(stream.read(4096)))
-        sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904, columns)
+        info = package.getinfo(entry.part)
         try:
-            with package.open(entry.part) as stream:
-                for segment in segments(stream, pats.row_end):
-                    sheet.feed(segment)
+            pats, pieces = sheet_pieces(member_blocks(package, source, info))
+            sheet = SheetReader(pats, strings, mapping.date_styles, mapping.date1904, columns)
+            for segment in pieces:
+                sheet.feed(segment)
         except (ValueError, IndexError, zipfile.BadZipFile, EOFError) as exc:
             raise WorkbookCorrupt(
                 f"{path}: sheet {entry.title!r} cannot be read ({exc}).",
@@ -425,19 +421,24 @@ class SheetReader:
 def read_cells(
     path: str | os.PathLike[str], wanted: Mapping[str, Iterable[tuple[int, int]]]
 ) -> dict[tuple[str, int, int], CellValue]:
-    """The values of a few cells, without reading whole sheets.
+    """The values of a few cells, without decoding whole sheets.
 
     Used to check a freshly written file before it replaces the workbook; decodes with
-    the same rules as :func:`read_xlsx`.
+    the same rules as :func:`read_xlsx`. Each sheet asked about is inflated in full,
+    so a damaged one raises :class:`zipfile.BadZipFile` (its CRC-32 is checked).
     """
     path = Path(path)
-    with open(path, "rb") as fh:
-        return _read_cells(path, open_package(path, fh), wanted)
+    data = path.read_bytes()
+    return cells_of(path, open_package(path, data), data, wanted)
 
 
-def _read_cells(
-    path: Path, package: zipfile.ZipFile, wanted: Mapping[str, Iterable[tuple[int, int]]]
+def cells_of(
+    path: Path,
+    package: zipfile.ZipFile,
+    source: bytes,
+    wanted: Mapping[str, Iterable[tuple[int, int]]],
 ) -> dict[tuple[str, int, int], CellValue]:
+    """:func:`read_cells` on a package already open on the bytes ``source``."""
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     out: dict[tuple[str, int, int], CellValue] = {}
@@ -449,50 +450,59 @@ def _read_cells(
         for r, c in coords:
             by_row.setdefault(r, set()).add(c)
             out[(title, r, c)] = None
-        with package.open(entry.part) as stream:
-            head = stream.read(4096)
-        pats = patterns(element_prefix(head))
-        with package.open(entry.part) as stream:
-            for row, row_xml, offset in _rows_wanted(stream, pats, by_row):
-                if plain_cells(row_xml, pats, offset):
-                    refs = [cell_ref(row, col).encode() for col in by_row[row]]
-                    found = [find_cell(row_xml, pats, ref, offset) for ref in refs]
-                    cells = [cell for cell in found if cell is not None]
-                else:
-                    cells = cells_of_row(row_xml, pats, offset)
-                for cell in cells:
-                    if cell.col in by_row[row]:
-                        out[(title, row, cell.col)] = decode_cell(
-                            cell, strings, mapping.date_styles, mapping.date1904
-                        )
+        pats, pieces = sheet_pieces(member_blocks(package, source, package.getinfo(entry.part)))
+        for row, row_xml, offset in _rows_wanted(pieces, pats, by_row):
+            if plain_cells(row_xml, pats, offset):
+                refs = [cell_ref(row, col).encode() for col in by_row[row]]
+                found = [find_cell(row_xml, pats, ref, offset) for ref in refs]
+                cells = [cell for cell in found if cell is not None]
+            else:
+                cells = cells_of_row(row_xml, pats, offset)
+            for cell in cells:
+                if cell.col in by_row[row]:
+                    out[(title, row, cell.col)] = decode_cell(
+                        cell, strings, mapping.date_styles, mapping.date1904
+                    )
     return out
 
 
 def _rows_wanted(
-    stream: IO[bytes], pats: SheetPatterns, wanted: Mapping[int, object]
+    pieces: Iterable[bytes], pats: SheetPatterns, wanted: Mapping[int, object]
 ) -> Iterator[tuple[int, bytes, int]]:
-    """(number, XML, where its cells start) for the wanted rows that exist."""
+    """(number, XML, where its cells start) for the wanted rows that exist.
+
+    Every piece is read to the end, so that the member's CRC-32 is checked. When each
+    row of a piece starts ``<row r="N"`` (the norm), the wanted rows are searched for
+    by number; otherwise the piece's rows are walked.
+    """
     order = sorted(wanted)
-    row = 0
-    for segment in segments(stream, pats.row_end):
-        numbers = row_numbers(segment, pats)
-        if numbers is not None and numbers and numbers == sorted(numbers):
-            low = bisect.bisect_left(order, numbers[0])
-            high = bisect.bisect_right(order, numbers[-1])
-            at = 0
-            for number in order[low:high]:
-                i = bisect.bisect_left(numbers, number)
-                if numbers[i] != number:
-                    continue
-                at = find_row(segment, pats, number, at)
-                m = pats.row_start.match(segment, at)
+    at = 0  # the next wanted row
+    row = 0  # the last row number seen
+    p = pats.prefix
+    mark = b"<" + p + b'row r="'
+    for segment in pieces:
+        if at == len(order):
+            continue
+        starts = segment.count(b"<" + p + b"row ") + segment.count(b"<" + p + b"row>")
+        last = segment.rfind(mark)
+        if starts == segment.count(mark):
+            if last >= 0:
+                begin = last + len(mark)
+                row = int(segment[begin : segment.index(b'"', begin)])
+            while at < len(order) and order[at] <= row:
+                number = order[at]
+                at += 1
+                found = segment.find(mark + b'%d"' % number)
+                m = pats.row_start.match(segment, found) if found >= 0 else None
                 if m and not m.group(2):
-                    end = segment.find(pats.row_end, m.end())
-                    yield number, segment[:end], m.end()
-            row = numbers[-1]
+                    yield number, segment[: segment.find(pats.row_end, m.end())], m.end()
             continue
         for m in pats.row_start.finditer(segment):
             row = row_number(m.group(1), row)
-            if row in wanted and not m.group(2):
-                end = segment.find(pats.row_end, m.end())
-                yield row, segment[:end], m.end()
+            while at < len(order) and order[at] < row:
+                at += 1
+            if at < len(order) and order[at] == row:
+                at += 1
+                if not m.group(2):
+                    end = segment.find(pats.row_end, m.end())
+                    yield row, segment[:end], m.end()

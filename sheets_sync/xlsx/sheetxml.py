@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from .ooxml import (
     xml_unescape,
 )
 
-CHUNK = 1 << 18  # 256 KB: small transient copies, pieces big enough to deflate well
+CHUNK = 1 << 16  # 64 KB: small transient copies
+PREFIX_PROBE = 4096  # the root element and its namespaces are within the first bytes
 
 ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
@@ -100,6 +102,15 @@ def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Patt
     )
 
 
+_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+
+
+def element_prefix(head: bytes) -> bytes:
+    """The namespace prefix sheet elements carry (b"" for the usual default namespace)."""
+    m = _PREFIX.search(head)
+    return (m.group(1) or b"") if m else b""
+
+
 def attrs_of(raw: bytes) -> dict[bytes, bytes]:
     """Attributes of a start tag's inside, values still XML-escaped."""
     return {m[1]: m[2] if m[3] is None else m[3] for m in ATTR.finditer(raw)}
@@ -121,19 +132,37 @@ def row_number(raw_attrs: bytes, previous: int) -> int:
 
 def segments(stream: IO[bytes], row_end: bytes, chunk: int = CHUNK) -> Iterator[bytes]:
     """The stream in pieces that each end right after a ``</row>`` (the last: at EOF)."""
+    return cut_rows(iter(lambda: stream.read(chunk), b""), row_end)
+
+
+def cut_rows(blocks: Iterable[bytes], row_end: bytes) -> Iterator[bytes]:
+    """Blocks regrouped into pieces that each end right after a ``</row>``.
+
+    Each piece is one copy: what was left of the block before, joined to the block
+    up to its last ``</row>``.
+    """
     pending = b""
-    while True:
-        block = stream.read(chunk)
-        if not block:
-            if pending:
-                yield pending
-            return
-        pending += block
-        cut = pending.rfind(row_end)
-        if cut >= 0:
-            cut += len(row_end)
-            yield pending[:cut]
-            pending = pending[cut:]
+    for block in blocks:
+        cut = block.rfind(row_end)
+        if cut < 0:  # a row longer than a block
+            pending += block
+            continue
+        cut += len(row_end)
+        yield b"".join((pending, memoryview(block)[:cut])) if pending else block[:cut]
+        pending = block[cut:]
+    if pending:
+        yield pending
+
+
+def sheet_pieces(blocks: Iterator[bytes]) -> tuple[SheetPatterns, Iterator[bytes]]:
+    """A sheet's patterns, from its first bytes, and its content cut on row ends."""
+    head = b""
+    for block in blocks:
+        head += block
+        if len(head) >= PREFIX_PROBE:
+            break
+    pats = patterns(element_prefix(head[:PREFIX_PROBE]))
+    return pats, cut_rows(itertools.chain((head,), blocks), pats.row_end)
 
 
 @dataclass
