@@ -26,7 +26,8 @@ class Backend(Protocol):
     def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
         """Apply ``writes`` in one batch; returns the number of cells written.
 
-        ``snapshot`` is what :meth:`read` returned: a backend uses its ``version``
+        ``snapshot`` is what :meth:`read` returned, or a copy of it without its
+        rows (the sync drops them before writing): a backend uses its ``version``
         to refuse writing over a workbook that changed since, raising
         :class:`~sheets_sync.errors.WorkbookChanged`. With no writes it does nothing.
         """

@@ -242,7 +242,8 @@ def compute(
 
     Each tool cell's value is decided once and handed to ``sink`` (collected in
     ``Outcome.desired`` without one). ``keep_models=False`` drops each row's model
-    once its row is flagged, for a sync that needs only the cells and the report.
+    once its row is flagged, and keeps no rows in ``Outcome.parsed``, for a sync
+    that needs only the cells and the report.
     """
     overview_table = located.table("overview")
     lang = overview_language(overview_table, layout, overrides.language if overrides else None)
@@ -299,7 +300,7 @@ def compute(
         sheet = ctx.parsed[key]
         problems.extend(sheet.problems)
         counts[key] = SheetCount(sheet.table.title, len(sheet.rows), len(sheet.invalid_rows()))
-    parsed = {key: ctx.parsed[key] for key in rows_sheets}
+    parsed = {key: ctx.parsed[key] for key in rows_sheets} if keep_models else {}
 
     _overview_cells(cells, overview, layout, checklist, quarter, where, total, lang)
     counts["overview"] = SheetCount(

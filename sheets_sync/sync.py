@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from .backend import Backend
 from .checklist import Checklist, load_checklist
@@ -42,10 +43,13 @@ def sync(
             located, layout, checklist, as_of, overrides, sink=differ, keep_models=False
         )
         changes = differ.writes(located)
-        written = 0 if dry_run else backend.write(snapshot, changes)
         titles = {key: table.title for key, table in located.tables.items()}
+        # The rows are done with: dropped here, their memory serves the write.
+        version = replace(snapshot, sheets=[])
+        del snapshot, located, differ
+        written = 0 if dry_run else backend.write(version, changes)
         report = build_report(
-            snapshot.source,
+            version.source,
             outcome,
             layout,
             as_of,
@@ -54,5 +58,5 @@ def sync(
             written=written,
             titles=titles,
         )
-        del snapshot, located, outcome
+        del outcome
     return report

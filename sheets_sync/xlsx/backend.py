@@ -103,7 +103,7 @@ class XlsxBackend:
             check_members(package, data, built.members, set(built.changed_parts) - sheets)
             coords = {sheet: [(w.row, w.col) for w in cells] for sheet, cells in sample.items()}
             got = cells_of(tmp, package, data, coords)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, WorkbookCorrupt, OSError, ValueError) as exc:
             raise WorkbookCorrupt(
                 f"The new version of {self.path} could not be read back ({exc}); "
                 "the workbook was left as it was.",

@@ -185,6 +185,14 @@ _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
 _SPANS = re.compile(rb"""(\sspans\s*=\s*)(["'])([^"']*)\2""")
 
 
+@functools.lru_cache(maxsize=4096)
+def _inline_text(value: str, p: bytes) -> bytes:
+    """An inline-text cell's type and content, from the type attribute on (labels repeat)."""
+    space = b' xml:space="preserve"' if needs_preserve(value) else b""
+    text = ooxml_escape_text(value).encode()
+    return b' t="inlineStr"><%bis><%bt%b>%b</%bt></%bis></%bc>' % (p, p, space, text, p, p, p)
+
+
 def encode_value(
     ref: str, style: int | None, value: CellValue, styles: StyleBook, date1904: bool, p: bytes
 ) -> bytes:
@@ -195,20 +203,7 @@ def encode_value(
     s = b"" if style is None else b' s="%d"' % style
     r = ref.encode()
     if type(value) is str:  # most writes: a label or a message
-        space = b' xml:space="preserve"' if needs_preserve(value) else b""
-        text = ooxml_escape_text(value).encode()
-        return b'<%bc r="%b"%b t="inlineStr"><%bis><%bt%b>%b</%bt></%bis></%bc>' % (
-            p,
-            r,
-            s,
-            p,
-            p,
-            space,
-            text,
-            p,
-            p,
-            p,
-        )
+        return b'<%bc r="%b"%b%b' % (p, r, s, _inline_text(value, p))
     if value is None:
         return b'<%bc r="%b"%b/>' % (p, r, s) if style is not None else b""
     if isinstance(value, bool):
@@ -261,6 +256,7 @@ class SheetPatcher:
         self.orphans: dict[bytes, _Shared] = {}
         self.row = 0
         self._row_mark = b"<" + self.p + b'row r="'
+        self._row_tag = b"<" + self.p + b"row"
         filled = [w for w in cells if w.value is not None]
         self.bbox = (
             (min(w.row for w in filled), min(w.col for w in filled),
@@ -322,10 +318,11 @@ class SheetPatcher:
         When every row starts ``<row r="N"`` (what Excel writes), the target rows are
         found by searching for them; otherwise each row is looked at in turn.
         """
-        p, mark = self.p, self._row_mark
-        starts = segment.count(b"<" + p + b"row ") + segment.count(b"<" + p + b"row>")
-        if self.orphans or starts != segment.count(mark):
+        mark = self._row_mark
+        # "<row" also starts "<rowBreaks" (after the rows): that piece takes the careful path
+        if self.orphans or segment.count(self._row_tag) != segment.count(mark):
             return self._rows_one_by_one(segment, scan_from, pos, out)
+        plain = self.pats.unplain.search(segment, pos) is None  # every cell starts <c r="
         last_at = segment.rfind(mark)
         if last_at < 0:
             return pos
@@ -348,7 +345,7 @@ class SheetPatcher:
             assert m is not None
             if not m.group(2):  # the usual row: cells replaced in place
                 end = segment.find(self.pats.row_end, m.end())
-                spots = self._in_place(segment, m.end(), end, wanted, targets)
+                spots = self._in_place(segment, m.end(), end, wanted, targets, plain)
                 if spots is not None:
                     for start, stop, cell in spots:
                         out += [segment[pos:start], cell]
@@ -532,16 +529,23 @@ class SheetPatcher:
         return b"".join(out)
 
     def _in_place(
-        self, xml: bytes, start: int, end: int, number: int, targets: Mapping[int, CellValue]
+        self,
+        xml: bytes,
+        start: int,
+        end: int,
+        number: int,
+        targets: Mapping[int, CellValue],
+        plain: bool = False,
     ) -> list[tuple[int, int, bytes]] | None:
         """Where each target cell stands in ``xml[start:end]`` and what replaces it.
 
         The usual case of every sync (a few status cells in an existing row): each
         cell is found by its reference and nothing else is touched. None when a cell
         must be created, some cell lacks a reference, or a target is a shared
-        formula's master: the careful path takes those.
+        formula's master: the careful path takes those. ``plain`` says the caller
+        has seen that every cell around starts ``<c r="``.
         """
-        if self.pats.unplain.search(xml, start, end) is not None:
+        if not plain and self.pats.unplain.search(xml, start, end) is not None:
             return None
         opening = b"<" + self.p + b'c r="'
         tail = b'%d"' % number

@@ -27,9 +27,9 @@ general path with the same rules, also used by :func:`read_cells`.
 Given a column chooser (see :func:`sheets_sync.locate.our_columns`), rows below the
 header keep only the chosen columns, and once a sheet's key row has been read the
 pattern itself names those columns: the engine passes over the others (a
-marketer's own columns, say) without building anything for them. Inline text is
-interned, so a status or owner typed on 50,000 rows is one string, as it would be
-in a shared string table.
+marketer's own columns, say) without building anything for them. Repeated inline
+text and numbers are decoded once and kept as one object, so a status or owner
+typed on 50,000 rows is one string, as it would be in a shared string table.
 
 It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
 empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
@@ -44,7 +44,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from sys import intern
 
 from ..cells import CellValue, ColumnChooser, Formula, SheetGrid, WorkbookSnapshot
 from ..errors import WorkbookChanged, WorkbookCorrupt
@@ -223,7 +222,11 @@ class SheetReader:
         self.rows: list[list[CellValue]] = []
         self.row = 0  # the last row number seen, for rows that omit r
         self.masters: dict[bytes, tuple[str, int, int]] = {}
+        # Values by their XML text, so that repeats are one object (and decoded once).
+        # They live as long as the reader, one sheet; the grid keeps what it uses.
         self._dates: dict[bytes, CellValue] = {}
+        self._numbers: dict[bytes, CellValue] = {}
+        self._texts: dict[bytes, CellValue] = {}
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
@@ -270,6 +273,8 @@ class SheetReader:
         table: list[str] | None = None
         date_style_text = self.date_style_text
         dates = self._dates
+        numbers = self._numbers
+        texts = self._texts
         current = b""
         line: list[CellValue] = []
         number = 0
@@ -298,10 +303,13 @@ class SheetReader:
             elif text:  # the commonest cell: plain inline text
                 # Inline text repeats down a column (owners, statuses, focus areas):
                 # one object per distinct text, as a shared string table gives.
-                if b"&" in text or b"_x" in text:
-                    value = intern(ooxml_unescape_text(xml_unescape(text.decode())))
-                else:
-                    value = intern(text.decode())
+                value = texts.get(text)
+                if value is None:
+                    if b"&" in text or b"_x" in text:
+                        value = ooxml_unescape_text(xml_unescape(text.decode()))
+                    else:
+                        value = text.decode()
+                    texts[text] = value
             elif v:
                 if not kind or kind == b"n":
                     if style and style in date_style_text:
@@ -309,8 +317,12 @@ class SheetReader:
                         if value is None:
                             value = dates[v] = from_serial(float(v), self.date1904)
                     else:
-                        number_value = float(v)
-                        value = int(number_value) if number_value.is_integer() else number_value
+                        value = numbers.get(v)
+                        if value is None:
+                            number_value = float(v)
+                            value = numbers[v] = (
+                                int(number_value) if number_value.is_integer() else number_value
+                            )
                 elif kind == b"s":
                     if table is None:
                         table = self.strings.items

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -115,7 +116,7 @@ def check_package(path: Path, package: zipfile.ZipFile) -> None:
             try:
                 with package.open(info) as stream:
                     head = stream.read(PROLOG_PROBE)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
                 raise WorkbookCorrupt(
                     f"{path} is damaged: part {info.filename} cannot be unpacked ({exc}).",
                     f"{_RESAVE} Or restore the backup next to it ({path.name}.bak1).",

@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 import struct
 import zipfile
-import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
+
+# zlib-ng deflates sheet XML 1.5x faster than zlib at the same level, a little smaller.
+from zlib_ng import zlib_ng as zlib
 
 from .members import member_blocks
 
