@@ -27,7 +27,7 @@ class Formula:
 CellValue = str | int | float | bool | dt.date | dt.datetime | Formula | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     """One cell the tool wants to hold ``value``. Rows and columns are 1-based."""
 

@@ -114,9 +114,14 @@ Email = Annotated[str, _parsed(lambda value, _lang: parse_email(value))]
 class RowModel(BaseModel):
     """Common settings: unknown keys are ignored, the ID is the tool's."""
 
-    # Text arrives stripped; an infinite or NaN amount is no amount.
+    # Text arrives stripped; an infinite or NaN amount is no amount. pydantic's
+    # string cache would keep every stripped ID alive for the life of the process.
     model_config = ConfigDict(
-        extra="ignore", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+        extra="ignore",
+        frozen=True,
+        str_strip_whitespace=True,
+        allow_inf_nan=False,
+        cache_strings=False,
     )
 
     id: Text | None = None

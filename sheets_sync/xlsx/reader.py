@@ -495,9 +495,9 @@ def _rows_wanted(
     for segment in pieces:
         if at == len(order):
             continue
-        starts = segment.count(b"<" + p + b"row ") + segment.count(b"<" + p + b"row>")
+        # "<row" also starts "<rowBreaks" (after the rows): that piece is walked
         last = segment.rfind(mark)
-        if starts == segment.count(mark):
+        if segment.count(b"<" + p + b"row") == segment.count(mark):
             if last >= 0:
                 begin = last + len(mark)
                 row = int(segment[begin : segment.index(b'"', begin)])
