@@ -109,3 +109,41 @@ def test_a_sheet_that_cannot_be_inflated_is_a_corrupt_workbook(tmp_path: Path) -
     with pytest.raises(WorkbookCorrupt) as err:
         read_xlsx(path)
     assert "cannot be read" in str(err.value) or "damaged" in str(err.value)
+
+
+def two_sheets(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    for title in ("Plain", "Bare"):
+        ws = wb.add_worksheet(title)
+        for row in range(300):
+            ws.write_row(row, 0, [f"{title} {row}", row, "On track"])
+    wb.close()
+    return path
+
+
+def test_a_patch_skips_only_the_checks_the_read_made(tmp_path: Path) -> None:
+    """Cells without a reference are seen by the read, and the patch then checks that sheet."""
+    from sheets_sync.cells import CellWrite
+    from sheets_sync.xlsx import XlsxBackend
+
+    from .xlsx_workbooks import rewrite_zip
+
+    path = two_sheets(tmp_path / "roadmap.xlsx")
+
+    def drop_refs(name: str, data: bytes) -> bytes:  # row 100 of "Bare": cells without r
+        if name != "xl/worksheets/sheet2.xml":
+            return data
+        return data.replace(b'<c r="B100"', b"<c").replace(b'<c r="C100"', b"<c")
+
+    rewrite_zip(path, drop_refs)
+    backend = XlsxBackend(path)
+    snapshot = backend.read()
+    assert backend._plain == (snapshot.version, frozenset({"xl/worksheets/sheet1.xml"}))
+    writes = [CellWrite(title, row, 3, f"{title} flag {row}") for title in ("Plain", "Bare")
+              for row in (2, 100, 250)]  # fmt: skip
+    assert backend.write(snapshot, writes) == len(writes)
+    after = read_xlsx(path)
+    for w in writes:
+        assert after.sheet(w.sheet).cell(w.row, w.col) == w.value  # type: ignore[union-attr]
+    assert after.sheet("Bare").cell(100, 2) == 99  # type: ignore[union-attr]
+    assert after.sheet("Plain").cell(100, 2) == 99  # type: ignore[union-attr]

@@ -228,8 +228,10 @@ def test_a_damaged_new_file_is_never_swapped_in(
 
     real = backend_module.patch_xlsx
 
-    def damaging(path: Path, source: bytes, out: io.BufferedWriter, writes: list) -> object:
-        result = real(path, source, out, writes)
+    def damaging(
+        path: Path, source: bytes, out: io.BufferedWriter, writes: list, plain: object
+    ) -> object:
+        result = real(path, source, out, writes, plain)
         out.flush()
         data = bytearray(Path(out.name).read_bytes())
         at = data.index(b"xl/worksheets/sheet1.xml") + 200  # inside the new deflate stream

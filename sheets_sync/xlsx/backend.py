@@ -42,18 +42,25 @@ class XlsxBackend:
         self.path = Path(path)
         self.backups = backups
         self.columns = columns
+        # What the last read saw of the bytes it read: sheets whose cells are all plain.
+        self._plain: tuple[str | None, frozenset[str]] = (None, frozenset())
 
     def read(self) -> WorkbookSnapshot:
         """Every worksheet's values; refuses a workbook that Excel or LibreOffice has open."""
         check_not_locked(self.path)
-        return read_xlsx(self.path, self.columns)
+        plain: set[str] = set()
+        snapshot = read_xlsx(self.path, self.columns, plain)
+        self._plain = (snapshot.version, frozenset(plain))
+        return snapshot
 
     def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
         """Patch ``writes`` into the file atomically; the number of cells written."""
         if not writes:
             return 0
         check_not_locked(self.path)
-        source, version = load_bytes(self.path)
+        data, version = load_bytes(self.path)
+        source = [data]  # handed to the patch, then let go before the check reads the new file
+        del data
         if snapshot.version is not None and snapshot.version != version:
             raise WorkbookChanged(
                 f"{self.path} changed on disk after it was read; nothing was written.",
@@ -65,8 +72,12 @@ class XlsxBackend:
 
         built: list[PatchResult] = []
 
+        seen_version, plain = self._plain
+        if seen_version != version:
+            plain = frozenset()
+
         def build(out: BinaryIO) -> None:
-            built.append(patch_xlsx(self.path, source, out, writes))
+            built.append(patch_xlsx(self.path, source.pop(), out, writes, plain))
 
         def verify(tmp: Path) -> None:
             self._verify(tmp, built[0], plan)

@@ -24,7 +24,7 @@ import functools
 import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -105,9 +105,17 @@ def group_writes(writes: Sequence[CellWrite]) -> dict[str, list[CellWrite]]:
 
 
 def patch_xlsx(
-    path: Path, source: bytes, out: BinaryIO, writes: Sequence[CellWrite]
+    path: Path,
+    source: bytes,
+    out: BinaryIO,
+    writes: Sequence[CellWrite],
+    plain: Collection[str] = (),
 ) -> PatchResult:
     """Write a patched copy of the workbook bytes ``source`` (read from ``path``) to ``out``.
+
+    ``plain`` names sheet parts a read of these very bytes found with every cell
+    starting ``<c r="`` (see :func:`~sheets_sync.xlsx.reader.read_xlsx`): they are
+    not checked again.
 
     Members keep their order. Each patched sheet is streamed into ``out`` (which must
     be seekable) as it is patched, except when the styles part comes first in the
@@ -128,7 +136,8 @@ def patch_xlsx(
     def patched(part: str) -> Iterator[bytes]:
         blocks = member_blocks(package, source, package.getinfo(part))
         pats, pieces = sheet_pieces(blocks)
-        return SheetPatcher(sheets[part], styles, mapping.date1904, pats).run(pieces)
+        patcher = SheetPatcher(sheets[part], styles, mapping.date1904, pats, part in plain)
+        return patcher.run(pieces)
 
     small = _other_parts(package, mapping)
     removed = {mapping.calc_chain_part} if mapping.calc_chain_part in package.NameToInfo else set()
@@ -244,13 +253,19 @@ class SheetPatcher:
     """Streams one sheet's XML, rebuilding only the rows that receive values."""
 
     def __init__(
-        self, cells: Sequence[CellWrite], styles: StyleBook, date1904: bool, pats: SheetPatterns
+        self,
+        cells: Sequence[CellWrite],
+        styles: StyleBook,
+        date1904: bool,
+        pats: SheetPatterns,
+        plain: bool = False,
     ) -> None:
         self.styles = styles
         self.date1904 = date1904
         self.pats = pats
         self.p = pats.prefix
         self.cells = cells  # in row and column order, one per cell (see group_writes)
+        self.plain = plain  # every cell is known to start <c r="
         self.next = 0  # where the next row to patch starts in cells
         self.col_styles: list[tuple[int, int, int]] = []
         self.orphans: dict[bytes, _Shared] = {}
@@ -322,7 +337,7 @@ class SheetPatcher:
         # "<row" also starts "<rowBreaks" (after the rows): that piece takes the careful path
         if self.orphans or segment.count(self._row_tag) != segment.count(mark):
             return self._rows_one_by_one(segment, scan_from, pos, out)
-        plain = self.pats.unplain.search(segment, pos) is None  # every cell starts <c r="
+        plain = self.plain or self.pats.unplain.search(segment, pos) is None
         last_at = segment.rfind(mark)
         if last_at < 0:
             return pos

@@ -18,7 +18,7 @@ formula, so it needed a second pass over the XML for formulas, and it holds a fu
 copy of the sheet in Rust while Python objects are built: 13 MB extra per 200k
 cells, which broke the memory budget for a sync. The sheet XML that Excel,
 LibreOffice, openpyxl and XlsxWriter write is regular enough that one compiled
-regex (``findall`` per 256 KB piece, cut on ``</row>``) splits almost every cell
+regex (``findall`` per 64 KB piece, cut on ``</row>``) splits almost every cell
 into reference, style, type and its value, plain inline text or formula in C;
 Python only converts. Cells of any other shape (rich strings, shared formulas,
 extra attributes, other attribute orders, rows or cells without ``r``) take a
@@ -28,8 +28,8 @@ Given a column chooser (see :func:`sheets_sync.locate.our_columns`), rows below 
 header keep only the chosen columns, and once a sheet's key row has been read the
 pattern itself names those columns: the engine passes over the others (a
 marketer's own columns, say) without building anything for them. Repeated inline
-text and numbers are decoded once and kept as one object, so a status or owner
-typed on 50,000 rows is one string, as it would be in a shared string table.
+text and numbers are kept as one object (numbers decoded once), so a status or
+owner typed on 50,000 rows is one string, as it would be in a shared string table.
 
 It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
 empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
@@ -107,13 +107,16 @@ def load_bytes(path: Path) -> tuple[bytes, str]:
 
 
 def read_xlsx(
-    path: str | os.PathLike[str], columns: ColumnChooser | None = None
+    path: str | os.PathLike[str],
+    columns: ColumnChooser | None = None,
+    plain: set[str] | None = None,
 ) -> WorkbookSnapshot:
     """Every worksheet as plain values, formulas as :class:`Formula`, in tab order.
 
     Chart sheets and other non-worksheets are left out: they hold no cells. With
     ``columns``, rows below the two header rows keep only the columns it chooses
-    from each sheet's first row.
+    from each sheet's first row. ``plain`` receives the parts of the sheets whose
+    every cell starts ``<c r="``, which a patch of the same bytes need not check.
     """
     path = Path(path)
     data, version = load_bytes(path)
@@ -121,7 +124,7 @@ def read_xlsx(
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     with gc_paused():
-        grids = _read_sheets(path, package, data, mapping, strings, columns)
+        grids = _read_sheets(path, package, data, mapping, strings, columns, plain)
     return WorkbookSnapshot(str(path), grids, version)
 
 
@@ -132,6 +135,7 @@ def _read_sheets(
     mapping: PackageMap,
     strings: SharedStrings,
     columns: ColumnChooser | None,
+    plain: set[str] | None = None,
 ) -> list[SheetGrid]:
     grids = []
     for entry in mapping.sheets:
@@ -149,6 +153,8 @@ def _read_sheets(
                 "Open it in Excel or LibreOffice and save it again, or restore a backup.",
             ) from None
         grids.append(SheetGrid(entry.title, sheet.finish()))
+        if plain is not None and sheet.plain:
+            plain.add(entry.part)
     return grids
 
 
@@ -222,15 +228,17 @@ class SheetReader:
         self.rows: list[list[CellValue]] = []
         self.row = 0  # the last row number seen, for rows that omit r
         self.masters: dict[bytes, tuple[str, int, int]] = {}
-        # Values by their XML text, so that repeats are one object (and decoded once).
-        # They live as long as the reader, one sheet; the grid keeps what it uses.
+        # Repeated values as one object: dates and numbers by their XML text (decoded
+        # once), text by itself. They live as long as the reader, one sheet; the grid
+        # keeps what it uses.
         self._dates: dict[bytes, CellValue] = {}
         self._numbers: dict[bytes, CellValue] = {}
-        self._texts: dict[bytes, CellValue] = {}
+        self._texts: dict[str, str] = {}
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
         self._row_mark = b"<" + p + b'row r="'
+        self.plain = True  # every cell so far starts <c r="
 
     def feed(self, segment: bytes) -> None:
         """Read the cells of one piece that ends on a row boundary."""
@@ -238,10 +246,13 @@ class SheetReader:
             # Every cell starts <c r=": the chosen columns' cells are all found by
             # their pattern, so the others need not be matched at all.
             if self.pats.unplain.search(segment) is not None:
+                self.plain = False
                 self._feed_general(segment)
                 return
             found = self._chosen_cells.findall(segment)
         else:
+            if self.pats.unplain.search(segment) is not None:
+                self.plain = False
             found = self.pats.fast_cell.findall(segment)
             c1, c2 = self._cell_marks
             if len(found) != segment.count(c1) + segment.count(c2):
@@ -303,13 +314,11 @@ class SheetReader:
             elif text:  # the commonest cell: plain inline text
                 # Inline text repeats down a column (owners, statuses, focus areas):
                 # one object per distinct text, as a shared string table gives.
-                value = texts.get(text)
-                if value is None:
-                    if b"&" in text or b"_x" in text:
-                        value = ooxml_unescape_text(xml_unescape(text.decode()))
-                    else:
-                        value = text.decode()
-                    texts[text] = value
+                if b"&" in text or b"_x" in text:
+                    value = ooxml_unescape_text(xml_unescape(text.decode()))
+                else:
+                    value = text.decode()
+                value = texts.setdefault(value, value)
             elif v:
                 if not kind or kind == b"n":
                     if style and style in date_style_text:

@@ -15,7 +15,6 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
 
 from ..cells import CellValue, Formula
 from .ooxml import (
@@ -25,7 +24,6 @@ from .ooxml import (
     xml_unescape,
 )
 
-CHUNK = 1 << 16  # 64 KB: small transient copies
 PREFIX_PROBE = 4096  # the root element and its namespaces are within the first bytes
 
 ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -128,11 +126,6 @@ def row_number(raw_attrs: bytes, previous: int) -> int:
     """A row's ``r``; rows without one follow the previous row."""
     m = R_ATTR.search(raw_attrs)
     return int(m.group(1)) if m else previous + 1
-
-
-def segments(stream: IO[bytes], row_end: bytes, chunk: int = CHUNK) -> Iterator[bytes]:
-    """The stream in pieces that each end right after a ``</row>`` (the last: at EOF)."""
-    return cut_rows(iter(lambda: stream.read(chunk), b""), row_end)
 
 
 def cut_rows(blocks: Iterable[bytes], row_end: bytes) -> Iterator[bytes]:
