@@ -45,11 +45,11 @@ def sync(
         changes = differ.writes(located)
         titles = {key: table.title for key, table in located.tables.items()}
         # The rows are done with: dropped here, their memory serves the write.
-        version = replace(snapshot, sheets=[])
+        emptied = replace(snapshot, sheets=[])
         del snapshot, located, differ
-        written = 0 if dry_run else backend.write(version, changes)
+        written = 0 if dry_run else backend.write(emptied, changes)
         report = build_report(
-            version.source,
+            emptied.source,
             outcome,
             layout,
             as_of,

@@ -56,6 +56,8 @@ from .sheetxml import (
     cells_of_row,
     find_row,
     full_cell,
+    last_row,
+    plain_rows,
     row_number,
     row_numbers,
     set_attr,
@@ -270,8 +272,6 @@ class SheetPatcher:
         self.col_styles: list[tuple[int, int, int]] = []
         self.orphans: dict[bytes, _Shared] = {}
         self.row = 0
-        self._row_mark = b"<" + self.p + b'row r="'
-        self._row_tag = b"<" + self.p + b"row"
         filled = [w for w in cells if w.value is not None]
         self.bbox = (
             (min(w.row for w in filled), min(w.col for w in filled),
@@ -333,19 +333,15 @@ class SheetPatcher:
         When every row starts ``<row r="N"`` (what Excel writes), the target rows are
         found by searching for them; otherwise each row is looked at in turn.
         """
-        mark = self._row_mark
-        # "<row" also starts "<rowBreaks" (after the rows): that piece takes the careful path
-        if self.orphans or segment.count(self._row_tag) != segment.count(mark):
+        if self.orphans or not plain_rows(segment, self.pats):
             return self._rows_one_by_one(segment, scan_from, pos, out)
         plain = self.plain or self.pats.unplain.search(segment, pos) is None
-        last_at = segment.rfind(mark)
-        if last_at < 0:
+        last = last_row(segment, self.pats)
+        if last is None:
             return pos
-        begin = last_at + len(mark)
-        last = int(segment[begin : segment.index(b'"', begin)])
         numbers: list[int] | None = None  # every row's number, once a row must be created
         while (wanted := self._peek()) is not None and wanted <= last:
-            at = segment.find(mark + b'%d"' % wanted, pos)
+            at = segment.find(self.pats.row_mark + b'%d"' % wanted, pos)
             if at < 0:  # rows to create in front of the first existing one after them
                 numbers = numbers or row_numbers(segment, self.pats) or []
                 if numbers != sorted(numbers):

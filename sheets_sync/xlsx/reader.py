@@ -71,7 +71,9 @@ from .sheetxml import (
     find_cell,
     formula_text,
     inline_text,
+    last_row,
     plain_cells,
+    plain_rows,
     row_number,
     sheet_pieces,
     shift_formula,
@@ -237,7 +239,6 @@ class SheetReader:
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
-        self._row_mark = b"<" + p + b'row r="'
         self.plain = True  # every cell so far starts <c r="
 
     def feed(self, segment: bytes) -> None:
@@ -260,10 +261,9 @@ class SheetReader:
                 return
         if found:
             self._feed_fast(found)
-        mark = self._row_mark
-        last = segment.rfind(mark)
-        if last >= 0:
-            self.row = int(segment[last + len(mark) : segment.index(b'"', last + len(mark))])
+        last = last_row(segment, self.pats)
+        if last is not None:
+            self.row = last
         if self._chosen_cells is None and self._keep is not None:
             self._chosen_cells = fast_cells(
                 self.pats.prefix, [col_letters(col).encode() for col in self._keep]
@@ -499,21 +499,15 @@ def _rows_wanted(
     order = sorted(wanted)
     at = 0  # the next wanted row
     row = 0  # the last row number seen
-    p = pats.prefix
-    mark = b"<" + p + b'row r="'
     for segment in pieces:
         if at == len(order):
             continue
-        # "<row" also starts "<rowBreaks" (after the rows): that piece is walked
-        last = segment.rfind(mark)
-        if segment.count(b"<" + p + b"row") == segment.count(mark):
-            if last >= 0:
-                begin = last + len(mark)
-                row = int(segment[begin : segment.index(b'"', begin)])
+        if plain_rows(segment, pats):
+            row = last_row(segment, pats) or row
             while at < len(order) and order[at] <= row:
                 number = order[at]
                 at += 1
-                found = segment.find(mark + b'%d"' % number)
+                found = segment.find(pats.row_mark + b'%d"' % number)
                 m = pats.row_start.match(segment, found) if found >= 0 else None
                 if m and not m.group(2):
                     yield number, segment[: segment.find(pats.row_end, m.end())], m.end()

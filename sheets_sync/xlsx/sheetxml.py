@@ -41,6 +41,7 @@ class SheetPatterns:
     prefix: bytes
     row_start: re.Pattern[bytes]
     row_end: bytes
+    row_mark: bytes  # how a row with its number begins: <row r="
     row_number: re.Pattern[bytes]
     cell: re.Pattern[bytes]
     cell_start: re.Pattern[bytes]
@@ -61,6 +62,7 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
             prefix=prefix,
             row_start=re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>"),
             row_end=b"</" + prefix + b"row>",
+            row_mark=b"<" + prefix + b'row r="',
             cell=re.compile(
                 rb"<"
                 + p
@@ -248,7 +250,25 @@ def plain_cells(row_xml: bytes, pats: SheetPatterns, offset: int = 0) -> bool:
 
 def find_row(segment: bytes, pats: SheetPatterns, number: int, start: int = 0) -> int:
     """Where ``<row r="number"`` begins (callers know from :func:`row_numbers` it is there)."""
-    return segment.index(b"<" + pats.prefix + b'row r="%d"' % number, start)
+    return segment.index(pats.row_mark + b'%d"' % number, start)
+
+
+def plain_rows(segment: bytes, pats: SheetPatterns) -> bool:
+    """Whether every row of a piece starts ``<row r="N"``, so rows can be found by number.
+
+    "<row" also starts "<rowBreaks" (after the rows): a piece holding it is not plain.
+    """
+    return segment.count(b"<" + pats.prefix + b"row") == segment.count(pats.row_mark)
+
+
+def last_row(segment: bytes, pats: SheetPatterns) -> int | None:
+    """The number of the last ``<row r="N"`` in a piece, None when it has none."""
+    mark = pats.row_mark
+    at = segment.rfind(mark)
+    if at < 0:
+        return None
+    at += len(mark)
+    return int(segment[at : segment.index(b'"', at)])
 
 
 @functools.lru_cache(maxsize=4096)

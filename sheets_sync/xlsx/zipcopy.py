@@ -22,12 +22,10 @@ from typing import BinaryIO
 # zlib-ng deflates sheet XML 1.5x faster than zlib at the same level, a little smaller.
 from zlib_ng import zlib_ng as zlib
 
-from .members import member_blocks
+from .members import LOCAL_HEADER, LOCAL_SIGNATURE, member_blocks
 
-_LOCAL = struct.Struct("<4s5H3I2H")
 _CENTRAL = struct.Struct("<4s6H3I5H2I")
 _EOCD = struct.Struct("<4s4H2IH")
-_LOCAL_SIG = b"PK\x03\x04"
 _CENTRAL_SIG = b"PK\x01\x02"
 _EOCD_SIG = b"PK\x05\x06"
 _DESCRIPTOR_SIG = b"PK\x07\x08"
@@ -135,11 +133,11 @@ class ZipRewriter:
         """Copy a member exactly as it is in the source."""
         info = self.archive.getinfo(name)
         start = info.header_offset
-        head = _LOCAL.unpack_from(self.source, start)
-        if head[0] != _LOCAL_SIG:
+        head = LOCAL_HEADER.unpack_from(self.source, start)
+        if head[0] != LOCAL_SIGNATURE:
             raise zipfile.BadZipFile(f"bad local header for {name}")
         flags, name_len, extra_len = head[2], head[9], head[10]
-        end = start + _LOCAL.size + name_len + extra_len + info.compress_size
+        end = start + LOCAL_HEADER.size + name_len + extra_len + info.compress_size
         if flags & 0x08:  # a data descriptor follows the data
             zip64 = info.compress_size >= _LIMIT or info.file_size >= _LIMIT
             end += (20 if zip64 else 12) + (
@@ -167,7 +165,7 @@ class ZipRewriter:
         """
         at = self.out.tell()
         name_len = _CENTRAL.unpack_from(self.raw_central[name])[10]
-        self.out.write(bytes(_LOCAL.size + name_len))  # the local header, filled in below
+        self.out.write(bytes(LOCAL_HEADER.size + name_len))  # the local header, filled in below
         compressor = Compressor(pieces)
         packed = 0
         for chunk in compressor:
@@ -192,8 +190,8 @@ class ZipRewriter:
         encoded = record[_CENTRAL.size : _CENTRAL.size + name_len]
         comment = record[_CENTRAL.size + name_len + extra_len :]
         flags = fields[3] & _UTF8_FLAG  # sizes are known up front: no data descriptor
-        local = _LOCAL.pack(
-            _LOCAL_SIG, 20, flags, zipfile.ZIP_DEFLATED, fields[5], fields[6],
+        local = LOCAL_HEADER.pack(
+            LOCAL_SIGNATURE, 20, flags, zipfile.ZIP_DEFLATED, fields[5], fields[6],
             crc, packed, size, name_len, 0,
         )  # fmt: skip
         fields[2] = max(fields[2], 20)  # version needed to extract
