@@ -151,4 +151,3 @@ def map_package(path: Path, package: zipfile.ZipFile) -> PackageMap:
         styles = StyleBook(package.read(mapping.styles_part))
         mapping.date_styles = frozenset(styles.date_styles)
     return mapping
-

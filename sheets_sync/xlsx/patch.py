@@ -56,7 +56,7 @@ from .sheetxml import (
     cells_of_row,
     find_row,
     full_cell,
-    last_row,
+    numbered_end,
     plain_rows,
     row_number,
     row_numbers,
@@ -330,19 +330,21 @@ class SheetPatcher:
     def _rows(self, segment: bytes, scan_from: int, pos: int, out: list[bytes]) -> int:
         """Patch the rows of one segment into ``out``; returns how far it got.
 
-        When every row starts ``<row r="N"`` (what Excel writes), the target rows are
-        found by searching for them; otherwise each row is looked at in turn.
+        The target rows are found by searching for ``<row r="N"`` (what Excel
+        writes); when one is not there, or the rows are shaped otherwise, each row is
+        looked at in turn.
         """
-        if self.orphans or not plain_rows(segment, self.pats):
+        last = None if self.orphans else numbered_end(segment, self.pats)
+        if last is None:
             return self._rows_one_by_one(segment, scan_from, pos, out)
         plain = self.plain or self.pats.unplain.search(segment, pos) is None
-        last = last_row(segment, self.pats)
-        if last is None:
-            return pos
         numbers: list[int] | None = None  # every row's number, once a row must be created
         while (wanted := self._peek()) is not None and wanted <= last:
             at = segment.find(self.pats.row_mark + b'%d"' % wanted, pos)
             if at < 0:  # rows to create in front of the first existing one after them
+                if numbers is None and not plain_rows(segment, self.pats):
+                    # a row without its number may be the one: walk the rest
+                    return self._rows_one_by_one(segment, max(scan_from, pos), pos, out)
                 numbers = numbers or row_numbers(segment, self.pats) or []
                 if numbers != sorted(numbers):
                     return self._rows_one_by_one(segment, pos, pos, out)
@@ -352,6 +354,7 @@ class SheetPatcher:
                 pos = at
                 continue
             targets = self._take()
+            self.row = wanted  # a walk of the rest counts on from here
             m = self.pats.row_start.match(segment, at)
             assert m is not None
             if not m.group(2):  # the usual row: cells replaced in place
@@ -364,7 +367,6 @@ class SheetPatcher:
                     continue
             pos = self._patch_at(segment, m, wanted, targets, pos, out)
             if self.orphans:  # a shared formula lost its master: walk the rest
-                self.row = wanted
                 return self._rows_one_by_one(segment, pos, pos, out)
         self.row = last
         return pos

@@ -38,6 +38,7 @@ empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -72,6 +73,7 @@ from .sheetxml import (
     formula_text,
     inline_text,
     last_row,
+    numbered_end,
     plain_cells,
     plain_rows,
     row_number,
@@ -205,6 +207,10 @@ def _parse_shared_strings(data: bytes) -> list[str]:
     return out
 
 
+class _OtherShape(Exception):
+    """A piece holds a cell the fast pattern does not read."""
+
+
 class SheetReader:
     """Turns one sheet's XML, fed piece by piece, into rows of plain values."""
 
@@ -244,12 +250,9 @@ class SheetReader:
     def feed(self, segment: bytes) -> None:
         """Read the cells of one piece that ends on a row boundary."""
         if self._chosen_cells is not None:
-            # Every cell starts <c r=": the chosen columns' cells are all found by
-            # their pattern, so the others need not be matched at all.
-            if self.pats.unplain.search(segment) is not None:
-                self.plain = False
-                self._feed_general(segment)
-                return
+            # While every cell starts <c r=", the chosen columns' cells are all found
+            # by their pattern, so the others need not be matched at all; a cell of
+            # another shape matches it too, empty, and sends the piece the general way.
             found = self._chosen_cells.findall(segment)
         else:
             if self.pats.unplain.search(segment) is not None:
@@ -260,7 +263,12 @@ class SheetReader:
                 self._feed_general(segment)  # some cell has another shape
                 return
         if found:
-            self._feed_fast(found)
+            try:
+                self._feed_fast(found)
+            except _OtherShape:
+                self.plain = False
+                self._feed_general(segment)  # places again what the fast pass placed
+                return
         last = last_row(segment, self.pats)
         if last is not None:
             self.row = last
@@ -286,13 +294,15 @@ class SheetReader:
         dates = self._dates
         numbers = self._numbers
         texts = self._texts
-        current = b""
+        current: bytes | None = None
         line: list[CellValue] = []
         number = 0
         keep: set[int] | None = None
         restricted = self._chosen_cells is not None  # found holds chosen columns only
         for letters, row_text, style, kind, rest, v, text, f, other in found:
             if row_text != current:
+                if not row_text:  # a cell that does not start <c r=" (see fast_cells)
+                    raise _OtherShape
                 current = row_text
                 number = int(row_text)
                 while len(rows) < number:
@@ -492,9 +502,9 @@ def _rows_wanted(
 ) -> Iterator[tuple[int, bytes, int]]:
     """(number, XML, where its cells start) for the wanted rows that exist.
 
-    Every piece is read to the end, so that the member's CRC-32 is checked. When each
-    row of a piece starts ``<row r="N"`` (the norm), the wanted rows are searched for
-    by number; otherwise the piece's rows are walked.
+    Every piece is read to the end, so that the member's CRC-32 is checked. The
+    wanted rows are searched for as ``<row r="N"`` (the norm); a piece where one is
+    not found, or whose rows are shaped otherwise, is walked row by row.
     """
     order = sorted(wanted)
     at = 0  # the next wanted row
@@ -502,16 +512,22 @@ def _rows_wanted(
     for segment in pieces:
         if at == len(order):
             continue
-        if plain_rows(segment, pats):
-            row = last_row(segment, pats) or row
-            while at < len(order) and order[at] <= row:
-                number = order[at]
-                at += 1
+        last = numbered_end(segment, pats)
+        if last is not None:
+            spots: list[tuple[int, int]] = []
+            plain = False  # whether every row of the piece is known to carry its number
+            for number in order[at : bisect.bisect_right(order, last, at)]:
                 found = segment.find(pats.row_mark + b'%d"' % number)
-                m = pats.row_start.match(segment, found) if found >= 0 else None
-                if m and not m.group(2):
-                    yield number, segment[: segment.find(pats.row_end, m.end())], m.end()
-            continue
+                if found < 0 and not (plain or (plain := plain_rows(segment, pats))):
+                    break  # it may be a row without its number: walk the piece
+                spots.append((number, found))
+            else:
+                for number, found in spots:
+                    m = pats.row_start.match(segment, found) if found >= 0 else None
+                    if m and not m.group(2):
+                        yield number, segment[: segment.find(pats.row_end, m.end())], m.end()
+                at, row = at + len(spots), last
+                continue
         for m in pats.row_start.finditer(segment):
             row = row_number(m.group(1), row)
             while at < len(order) and order[at] < row:

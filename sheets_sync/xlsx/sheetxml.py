@@ -88,18 +88,23 @@ def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Patt
     Each common content (a value, one plain inline run, a formula) is matched whole
     into its own group; any other content lands in the last group. Possessive runs
     keep the engine from backtracking. With ``letters``, only cells of those columns
-    match: the engine passes over the others without building anything for them.
+    match: the engine passes over the others without building anything for them,
+    and a cell that does not start ``<c r="`` matches with every group empty, so the
+    one pass that finds the chosen cells also tells whether any cell is shaped
+    otherwise.
     """
     p = re.escape(prefix)
     columns = rb"[A-Z]{1,3}" if letters is None else b"|".join(sorted(letters))
-    return re.compile(
-        rb"<" + p + rb'c r="(' + columns + rb')([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
+    usual = (
+        rb' r="(' + columns + rb')([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
         rb'((?:[^>/"]++|"[^"]*+")*+)(?:/>|>(?:'
         rb"<" + p + rb"v>([^<]*+)</" + p + rb"v>"
         rb"|<" + p + rb"is><" + p + rb"t>([^<]*+)</" + p + rb"t></" + p + rb"is>"
         rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(?:<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
         rb"|((?:[^<]++|<(?!/" + p + rb"c>))*+))</" + p + rb"c>)"
-    )
+    )  # fmt: skip
+    other = b"" if letters is None else rb'|(?=[>/]|\s(?!r="))'
+    return re.compile(rb"<" + p + rb"c(?:" + usual + other + rb")")
 
 
 _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
@@ -259,6 +264,25 @@ def plain_rows(segment: bytes, pats: SheetPatterns) -> bool:
     "<row" also starts "<rowBreaks" (after the rows): a piece holding it is not plain.
     """
     return segment.count(b"<" + pats.prefix + b"row") == segment.count(pats.row_mark)
+
+
+def numbered_end(segment: bytes, pats: SheetPatterns) -> int | None:
+    """The number of a piece's last row, when it starts ``<row r="N"`` and is the last.
+
+    A row found by its ``<row r="N"`` is row N whatever its neighbours look like, so
+    the rows of a piece need checking (:func:`plain_rows`) only when a wanted row is
+    not found; but a row after the last numbered one would count on from it unseen,
+    so such a piece gives None and is walked row by row.
+    """
+    mark = pats.row_mark
+    at = segment.rfind(mark)
+    if at < 0:
+        return None
+    at += len(mark)
+    end = segment.index(b'"', at)
+    if pats.row_start.search(segment, end) is not None:
+        return None
+    return int(segment[at:end])
 
 
 def last_row(segment: bytes, pats: SheetPatterns) -> int | None:
