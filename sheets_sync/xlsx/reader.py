@@ -200,7 +200,7 @@ def _parse_shared_strings(data: bytes) -> list[str]:
         return [inline_text(other) if other else plain.decode("utf-8") for plain, other in found]
     out = []
     for plain, other in found:
-        if other or b"&" in plain or b"_x" in plain:
+        if other or plain.find(b"&") >= 0 or plain.find(b"_x") >= 0:  # see _feed_fast
             out.append(inline_text(other or b"<t>" + plain + b"</t>"))
         else:
             out.append(plain.decode("utf-8"))
@@ -324,10 +324,11 @@ class SheetReader:
             elif text:  # the commonest cell: plain inline text
                 # Inline text repeats down a column (owners, statuses, focus areas):
                 # one object per distinct text, as a shared string table gives.
-                if b"&" in text or b"_x" in text:
-                    value = ooxml_unescape_text(xml_unescape(text.decode()))
-                else:
-                    value = text.decode()
+                # (Tested on the str: ``in`` on bytes first tries its operand as an
+                # integer and discards the TypeError, four times the cost.)
+                value = text.decode()
+                if "&" in value or "_x" in value:
+                    value = ooxml_unescape_text(xml_unescape(value))
                 value = texts.setdefault(value, value)
             elif v:
                 if not kind or kind == b"n":
@@ -358,7 +359,8 @@ class SheetReader:
                     if value is None:
                         continue
             elif f:
-                value = _formula("=" + (xml_unescape(f.decode()) if b"&" in f else f.decode()))
+                formula = f.decode()
+                value = _formula("=" + (xml_unescape(formula) if "&" in formula else formula))
             else:
                 continue
             width = len(line)
@@ -415,7 +417,7 @@ class SheetReader:
     def _general(self, row: int, col: int, cell: RawCell) -> CellValue:
         """One cell by the general rules, expanding shared formulas."""
         inner = cell.inner or b""
-        if b"shared" in inner:
+        if inner.find(b"shared") >= 0:
             m = _F_ATTRS.search(inner)
             if m:
                 fa = attrs_of(m.group(1))
