@@ -14,8 +14,9 @@ from ..errors import WorkbookChanged, WorkbookCorrupt
 from .atomic import replace_atomically
 from .ooxml import to_serial
 from .patch import PatchResult, group_writes, patch_xlsx
-from .reader import cells_of, load_bytes, read_xlsx, version_of
+from .reader import cells_of, open_workbook, read_xlsx
 from .safety import check_not_locked, open_package
+from .source import FileSource, current_version, open_source
 from .zipcopy import check_members
 
 T = TypeVar("T")
@@ -58,15 +59,22 @@ class XlsxBackend:
         if not writes:
             return 0
         check_not_locked(self.path)
-        data, version = load_bytes(self.path)
-        source = [data]  # handed to the patch, then let go before the check reads the new file
-        del data
+        source = open_workbook(self.path)  # read by the patch, closed before the check
+        try:
+            return self._write(source, snapshot, writes)
+        finally:
+            source.close()
+
+    def _write(
+        self, source: FileSource, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]
+    ) -> int:
+        version = source.version
         if snapshot.version is not None and snapshot.version != version:
             raise WorkbookChanged(
                 f"{self.path} changed on disk after it was read; nothing was written.",
                 "The next sync will read it again and write then.",
             )
-        seen = os.stat(self.path)
+        seen = os.fstat(source.handle.fileno())  # the file whose bytes are patched
         plan = group_writes(writes)
         count = sum(map(len, plan.values()))
 
@@ -77,7 +85,8 @@ class XlsxBackend:
             plain = frozenset()
 
         def build(out: BinaryIO) -> None:
-            built.append(patch_xlsx(self.path, source.pop(), out, writes, plain))
+            built.append(patch_xlsx(self.path, source, out, writes, plain))
+            source.close()
 
         def verify(tmp: Path) -> None:
             self._verify(tmp, built[0], plan)
@@ -90,8 +99,7 @@ class XlsxBackend:
                 seen.st_ino,
             ):
                 return False
-            data = self.path.read_bytes()
-            return version_of(len(data), now.st_mtime_ns, data) == version
+            return current_version(self.path) == version
 
         replace_atomically(self.path, build, verify, unchanged, self.backups)
         return count
@@ -109,11 +117,11 @@ class XlsxBackend:
         sample = {sheet: spread(cells, READ_BACK) for sheet, cells in plan.items()}
         sheets = {entry for entry in built.changed_parts if "worksheets/" in entry}
         try:
-            data = tmp.read_bytes()
-            package = open_package(tmp, data)
-            check_members(package, data, built.members, set(built.changed_parts) - sheets)
-            coords = {sheet: [(w.row, w.col) for w in cells] for sheet, cells in sample.items()}
-            got = cells_of(tmp, package, data, coords)
+            with open_source(tmp, versioned=False) as data:
+                package = open_package(tmp, data.stream())
+                check_members(package, data, built.members, set(built.changed_parts) - sheets)
+                coords = {sheet: [(w.row, w.col) for w in cells] for sheet, cells in sample.items()}
+                got = cells_of(tmp, package, data, coords)
         except (zipfile.BadZipFile, WorkbookCorrupt, OSError, ValueError) as exc:
             raise WorkbookCorrupt(
                 f"The new version of {self.path} could not be read back ({exc}); "

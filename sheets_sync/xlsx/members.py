@@ -1,11 +1,12 @@
-"""A zip member's content inflated straight from the archive's bytes, block by block.
+"""A zip member's content inflated straight from the archive, block by block.
 
 zipfile's reader copies every block several times on its way out (the unconsumed
 input, the read buffer, the joined result) and runs its loop in Python; reading a
 sheet three times per sync (read, patch, check) that way cost a tenth of the sync's
-time and a few megabytes at once. Here one decompressor works on slices of the
-archive held in memory, every block it returns is handed on as it is, and the
-CRC-32 and size are checked at the end, as zipfile checks them.
+time and a few megabytes at once. Here one decompressor is fed the archive's
+compressed bytes a few kilobytes at a time (see :mod:`.source`), every block it
+returns is handed on as it is, and the CRC-32 and size are checked at the end, as
+zipfile checks them.
 """
 
 from __future__ import annotations
@@ -18,28 +19,39 @@ from typing import cast
 # zlib-ng: the same deflate streams as zlib, inflated and checked (CRC-32) faster.
 from zlib_ng import zlib_ng as zlib
 
+from .source import Buffer, Source, as_source
+
 LOCAL_HEADER = struct.Struct("<4s5H3I2H")
 LOCAL_SIGNATURE = b"PK\x03\x04"
 
 BLOCK = 1 << 16  # inflated bytes per block: small transient copies downstream
 _FEED = 1 << 14  # compressed bytes handed to the decompressor at a time
 
-Buffer = bytes | memoryview
 # zlib-ng's stub declares its error class as an instance.
 _INFLATE_ERROR = cast("type[Exception]", zlib.error)
 
 
-def data_start(source: Buffer, info: zipfile.ZipInfo) -> int:
+def data_start(source: Source, info: zipfile.ZipInfo) -> int:
     """Where ``info``'s compressed data begins in ``source`` (after its local header)."""
     start = info.header_offset
-    head = LOCAL_HEADER.unpack_from(source, start)
+    head = LOCAL_HEADER.unpack(_exactly(source, start, LOCAL_HEADER.size, info))
     if head[0] != LOCAL_SIGNATURE:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     return int(start + LOCAL_HEADER.size + head[9] + head[10])
 
 
+def _exactly(source: Source, offset: int, length: int, info: zipfile.ZipInfo) -> Buffer:
+    got = source.read_at(offset, length)
+    if len(got) != length:
+        raise zipfile.BadZipFile(f"{info.filename} is truncated")
+    return got
+
+
 def member_blocks(
-    package: zipfile.ZipFile, source: Buffer | None, info: zipfile.ZipInfo, block: int = BLOCK
+    package: zipfile.ZipFile,
+    source: Source | bytes | None,
+    info: zipfile.ZipInfo,
+    block: int = BLOCK,
 ) -> Iterator[bytes]:
     """The member's content in blocks of at most ``block`` bytes.
 
@@ -53,25 +65,25 @@ def member_blocks(
         with package.open(info) as stream:
             yield from iter(lambda: stream.read(block), b"")
         return
+    source = as_source(source)
     start = data_start(source, info)
-    view = memoryview(source)[start : start + info.compress_size]
-    if len(view) != info.compress_size:
+    if start + info.compress_size > source.size:
         raise zipfile.BadZipFile(f"{info.filename} is truncated")
     crc = size = 0
     if info.compress_type == zipfile.ZIP_STORED:
-        for at in range(0, len(view), block):
-            out = bytes(view[at : at + block])
+        for at in range(start, start + info.compress_size, block):
+            out = bytes(source.read_at(at, min(block, start + info.compress_size - at)))
             crc = zlib.crc32(out, crc)
             size += len(out)
             yield out
     else:
         engine = zlib.decompressobj(-zlib.MAX_WBITS)
-        pos, end = 0, len(view)
+        pos, end = start, start + info.compress_size
         try:
             while not engine.eof:
                 feed: Buffer = engine.unconsumed_tail
                 if not feed and pos < end:
-                    feed = view[pos : pos + _FEED]
+                    feed = source.read_at(pos, min(_FEED, end - pos))
                     pos += _FEED
                 out = engine.decompress(feed, block)
                 if out:

@@ -64,6 +64,7 @@ from .sheetxml import (
     sheet_pieces,
     shift_formula,
 )
+from .source import Source, as_source
 from .styles import StyleBook
 from .zipcopy import Deflated, ZipRewriter, deflate
 
@@ -108,12 +109,12 @@ def group_writes(writes: Sequence[CellWrite]) -> dict[str, list[CellWrite]]:
 
 def patch_xlsx(
     path: Path,
-    source: bytes,
+    source: bytes | Source,
     out: BinaryIO,
     writes: Sequence[CellWrite],
     plain: Collection[str] = (),
 ) -> PatchResult:
-    """Write a patched copy of the workbook bytes ``source`` (read from ``path``) to ``out``.
+    """Write a patched copy of the workbook ``source`` (read from ``path``) to ``out``.
 
     ``plain`` names sheet parts a read of these very bytes found with every cell
     starting ``<c r="`` (see :func:`~sheets_sync.xlsx.reader.read_xlsx`): they are
@@ -124,7 +125,8 @@ def patch_xlsx(
     archive: the sheets after it are patched into memory before it is written, since
     a date written into a cell may add a style.
     """
-    package = open_package(path, source)
+    source = as_source(source)
+    package = open_package(path, source.stream())
     mapping = map_package(path, package)
     plan = group_writes(writes)
     styles = StyleBook(package.read(mapping.styles_part) if mapping.styles_part else None)

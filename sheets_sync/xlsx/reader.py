@@ -39,7 +39,6 @@ empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 import zipfile
@@ -47,7 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ..cells import CellValue, ColumnChooser, Formula, SheetGrid, WorkbookSnapshot
-from ..errors import WorkbookChanged, WorkbookCorrupt
+from ..errors import WorkbookCorrupt
 from ..gc_pause import gc_paused
 from .members import member_blocks
 from .ooxml import (
@@ -80,6 +79,7 @@ from .sheetxml import (
     sheet_pieces,
     shift_formula,
 )
+from .source import FileSource, Source, open_source
 
 _SI_ANY = re.compile(
     rb'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>'
@@ -89,25 +89,10 @@ _SI_ANY = re.compile(
 _F_ATTRS = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
 
 
-def version_of(size: int, mtime_ns: int, data: bytes) -> str:
-    """The snapshot version: cheap fields first, the content hash decides."""
-    return f"{size}:{mtime_ns}:{hashlib.sha256(data).hexdigest()}"
-
-
-def load_bytes(path: Path) -> tuple[bytes, str]:
-    """The file's bytes and their version, guaranteed to belong together."""
+def open_workbook(path: Path) -> FileSource:
+    """The workbook file, open, with the version of what it holds (see :mod:`.source`)."""
     check_exists(path)
-    for _ in range(3):
-        with open(path, "rb") as fh:
-            before = os.fstat(fh.fileno())
-            data = fh.read()
-            after = os.fstat(fh.fileno())
-        stable = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
-        if stable and len(data) == after.st_size:
-            return data, version_of(len(data), after.st_mtime_ns, data)
-    raise WorkbookChanged(
-        f"{path} kept changing while it was being read.", "Try again once it is saved."
-    )
+    return open_source(path)
 
 
 def read_xlsx(
@@ -123,19 +108,19 @@ def read_xlsx(
     every cell starts ``<c r="``, which a patch of the same bytes need not check.
     """
     path = Path(path)
-    data, version = load_bytes(path)
-    package = open_package(path, data)
-    mapping = map_package(path, package)
-    strings = SharedStrings(package, mapping)
-    with gc_paused():
-        grids = _read_sheets(path, package, data, mapping, strings, columns, plain)
-    return WorkbookSnapshot(str(path), grids, version)
+    with open_workbook(path) as source:
+        package = open_package(path, source.stream())
+        mapping = map_package(path, package)
+        strings = SharedStrings(package, mapping)
+        with gc_paused():
+            grids = _read_sheets(path, package, source, mapping, strings, columns, plain)
+    return WorkbookSnapshot(str(path), grids, source.version)
 
 
 def _read_sheets(
     path: Path,
     package: zipfile.ZipFile,
-    source: bytes,
+    source: Source,
     mapping: PackageMap,
     strings: SharedStrings,
     columns: ColumnChooser | None,
@@ -461,17 +446,17 @@ def read_cells(
     so a damaged one raises :class:`zipfile.BadZipFile` (its CRC-32 is checked).
     """
     path = Path(path)
-    data = path.read_bytes()
-    return cells_of(path, open_package(path, data), data, wanted)
+    with open_source(path, versioned=False) as source:
+        return cells_of(path, open_package(path, source.stream()), source, wanted)
 
 
 def cells_of(
     path: Path,
     package: zipfile.ZipFile,
-    source: bytes,
+    source: Source,
     wanted: Mapping[str, Iterable[tuple[int, int]]],
 ) -> dict[tuple[str, int, int], CellValue]:
-    """:func:`read_cells` on a package already open on the bytes ``source``."""
+    """:func:`read_cells` on a package already open on ``source``."""
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     out: dict[tuple[str, int, int], CellValue] = {}

@@ -74,6 +74,7 @@ def open_package(path: Path, data: bytes | IO[bytes]) -> zipfile.ZipFile:
         magic = data[:4]
         data = io.BytesIO(data)
     else:
+        data.seek(0)
         magic = data.read(4)
         data.seek(0)
     if magic == b"\xd0\xcf\x11\xe0":

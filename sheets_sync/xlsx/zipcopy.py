@@ -23,6 +23,7 @@ from typing import BinaryIO
 from zlib_ng import zlib_ng as zlib
 
 from .members import LOCAL_HEADER, LOCAL_SIGNATURE, member_blocks
+from .source import Source, copy_range
 
 _CENTRAL = struct.Struct("<4s6H3I5H2I")
 _EOCD = struct.Struct("<4s4H2IH")
@@ -121,7 +122,7 @@ def deflate(pieces: Iterable[bytes], level: int = DEFAULT_LEVEL) -> Deflated:
 class ZipRewriter:
     """Writes a new archive: members copied raw, replaced, or left out, in source order."""
 
-    def __init__(self, source: bytes, archive: zipfile.ZipFile, out: BinaryIO) -> None:
+    def __init__(self, source: Source, archive: zipfile.ZipFile, out: BinaryIO) -> None:
         self.source = source
         self.archive = archive
         self.out = out
@@ -133,7 +134,7 @@ class ZipRewriter:
         """Copy a member exactly as it is in the source."""
         info = self.archive.getinfo(name)
         start = info.header_offset
-        head = LOCAL_HEADER.unpack_from(self.source, start)
+        head = LOCAL_HEADER.unpack(self.source.read_at(start, LOCAL_HEADER.size))
         if head[0] != LOCAL_SIGNATURE:
             raise zipfile.BadZipFile(f"bad local header for {name}")
         flags, name_len, extra_len = head[2], head[9], head[10]
@@ -141,9 +142,11 @@ class ZipRewriter:
         if flags & 0x08:  # a data descriptor follows the data
             zip64 = info.compress_size >= _LIMIT or info.file_size >= _LIMIT
             end += (20 if zip64 else 12) + (
-                4 if self.source[end : end + 4] == _DESCRIPTOR_SIG else 0
+                4 if self.source.read_at(end, 4) == _DESCRIPTOR_SIG else 0
             )
-        self.out.write(memoryview(self.source)[start:end])
+        if end > self.source.size:
+            raise zipfile.BadZipFile(f"{name} is truncated")
+        copy_range(self.source, start, end, self.out)
         self.central.append(_with_offset(self.raw_central[name], self.offset))
         self.offset += end - start
 
@@ -215,25 +218,29 @@ class ZipRewriter:
         self.out.write(comment)
 
 
-def _central_records(source: bytes, archive: zipfile.ZipFile) -> dict[str, bytes]:
+def _central_records(source: Source, archive: zipfile.ZipFile) -> dict[str, bytes]:
     """Each member's central directory record, as raw bytes, by name."""
     infos = archive.infolist()
     if not infos:
         return {}
-    end = source.rfind(_EOCD_SIG)
-    directory_size, directory_offset = struct.unpack_from("<2I", source, end + 12)
+    # The end record sits in the last 64 KiB (its comment is at most that long).
+    tail_at = max(0, source.size - _EOCD.size - 0xFFFF)
+    tail = bytes(source.read_at(tail_at, source.size - tail_at))
+    end = tail_at + tail.rfind(_EOCD_SIG)
+    directory_size, directory_offset = struct.unpack_from("<2I", tail, end - tail_at + 12)
     # A self-extracting prefix shifts every offset; zipfile works out the shift.
     shift = end - directory_size - directory_offset
     if directory_offset == _LIMIT or directory_size == _LIMIT:
         raise zipfile.LargeZipFile("zip64 archives are not rewritten")
-    pos = directory_offset + shift
+    directory = bytes(source.read_at(directory_offset + shift, directory_size))
+    pos = 0
     out: dict[str, bytes] = {}
     for info in infos:
-        fields = _CENTRAL.unpack_from(source, pos)
+        fields = _CENTRAL.unpack_from(directory, pos)
         if fields[0] != _CENTRAL_SIG:
             raise zipfile.BadZipFile("bad central directory")
         length = _CENTRAL.size + fields[10] + fields[11] + fields[12]
-        out[info.filename] = source[pos : pos + length]
+        out[info.filename] = directory[pos : pos + length]
         pos += length
     return out
 
@@ -260,7 +267,7 @@ def _with_offset(record: bytes, offset: int) -> bytes:
 
 def check_members(
     package: zipfile.ZipFile,
-    source: bytes,
+    source: Source,
     expected: dict[str, tuple[int, int]],
     inflate: Iterable[str],
 ) -> None:
