@@ -147,3 +147,26 @@ def test_a_patch_skips_only_the_checks_the_read_made(tmp_path: Path) -> None:
         assert after.sheet(w.sheet).cell(w.row, w.col) == w.value  # type: ignore[union-attr]
     assert after.sheet("Bare").cell(100, 2) == 99  # type: ignore[union-attr]
     assert after.sheet("Plain").cell(100, 2) == 99  # type: ignore[union-attr]
+
+
+def test_an_open_workbook_keeps_reading_what_it_hashed(tmp_path: Path) -> None:
+    """A save (new file renamed over the old) while the file is open changes nothing read."""
+    import os
+
+    from sheets_sync.xlsx.source import BytesSource, current_version, open_source
+
+    old, new = sheet_xml(2000), sheet_xml(10)
+    path, other = tmp_path / "book.xlsx", tmp_path / "saved.xlsx"
+    path.write_bytes(archive(zipfile.ZIP_DEFLATED, old))
+    other.write_bytes(archive(zipfile.ZIP_DEFLATED, new))
+    with open_source(path) as source:
+        version = source.version
+        os.replace(other, path)  # what Excel and LibreOffice do on save
+        package = zipfile.ZipFile(source.stream())
+        info = package.getinfo("part.xml")
+        assert b"".join(member_blocks(package, source, info, 4096)) == old
+        assert current_version(path) != version
+    data = path.read_bytes()
+    in_memory = BytesSource(data)
+    package = zipfile.ZipFile(in_memory.stream())
+    assert b"".join(member_blocks(package, in_memory, package.getinfo("part.xml"))) == new
