@@ -40,16 +40,11 @@ def build(path: Path, rows: int) -> None:
     """An example roadmap whose Initiatives sheet is filled to ``rows`` rows."""
     from sheets_sync.calendar import Quarter
     from sheets_sync.layout import load_layout
-    from sheets_sync.plan import Options, build_plan, example_content
+    from sheets_sync.plan import Options, build_plan, example_content, with_initiatives
     from sheets_sync.xlsx_render import render_xlsx
 
     options = Options(Quarter(2027, 1), "b2b", "en", 60000.0, 100000.0, example=True)
-    content = example_content(options, load_layout())
-    base = content["initiatives"]
-    content["initiatives"] = [
-        {**base[n % len(base)], "id": f"IN-{n + 1:05d}", "planned": 100 + n % 900}
-        for n in range(rows)
-    ]
+    content = with_initiatives(example_content(options, load_layout()), rows)
     render_xlsx(build_plan(options, BUILT_ON, content=content), path)
     add_own_columns(path, rows)
 

@@ -206,6 +206,20 @@ def example_content(options: Options, layout: Layout) -> Content:
     return rows
 
 
+def with_initiatives(content: Content, rows: int) -> Content:
+    """``content`` with its initiatives repeated to ``rows`` rows, each with its own ID.
+
+    A roadmap of any size from the example, for trying a sync on a big workbook (the
+    benchmarks and the tests of multi-piece sheets use it). Budgets vary by row.
+    """
+    base = content["initiatives"]
+    scaled = [
+        {**base[n % len(base)], "id": f"IN-{n + 1:05d}", "planned": 100 + n % 900}
+        for n in range(rows)
+    ]
+    return {**content, "initiatives": scaled}
+
+
 def checklist_content(
     options: Options, layout: Layout, checklist: Checklist
 ) -> list[dict[str, CellValue]]:

@@ -80,18 +80,13 @@ ROWS = 400  # initiatives: the sheet spans several of the pieces the XML is read
 def many_rows(path: Path) -> None:
     """The example roadmap with :data:`ROWS` initiatives."""
     from sheets_sync.layout import load_layout
-    from sheets_sync.plan import build_plan, example_content
+    from sheets_sync.plan import build_plan, example_content, with_initiatives
     from sheets_sync.xlsx_render import render_xlsx
 
     from .conftest import AS_OF, options
 
     opts = options()
-    content = example_content(opts, load_layout())
-    base = content["initiatives"]
-    content["initiatives"] = [
-        {**base[n % len(base)], "id": f"IN-{n + 1:04d}", "planned": 100 + n % 900}
-        for n in range(ROWS)
-    ]
+    content = with_initiatives(example_content(opts, load_layout()), ROWS)
     render_xlsx(build_plan(opts, AS_OF, content=content), path)
 
 

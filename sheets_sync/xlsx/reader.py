@@ -234,6 +234,12 @@ class SheetReader:
 
     def feed(self, segment: bytes) -> None:
         """Read the cells of one piece that ends on a row boundary."""
+        if self._chosen_cells is None and self._keep is not None:
+            # Compiled once a sheet turns out to have more than one piece: most
+            # sheets of a roadmap are one, and read as they are.
+            self._chosen_cells = fast_cells(
+                self.pats.prefix, [col_letters(col).encode() for col in self._keep]
+            )
         if self._chosen_cells is not None:
             # While every cell starts <c r=", the chosen columns' cells are all found
             # by their pattern, so the others need not be matched at all; a cell of
@@ -257,10 +263,6 @@ class SheetReader:
         last = last_row(segment, self.pats)
         if last is not None:
             self.row = last
-        if self._chosen_cells is None and self._keep is not None:
-            self._chosen_cells = fast_cells(
-                self.pats.prefix, [col_letters(col).encode() for col in self._keep]
-            )
 
     def _keep_for(self, row: int) -> set[int] | None:
         """The columns to read in ``row``: all in the header rows, then the chosen ones."""
