@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 import zipfile
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, cast
 
 # zlib-ng: the same deflate streams as zlib, inflated and checked (CRC-32) faster.
 from zlib_ng import zlib_ng as zlib
@@ -31,13 +31,18 @@ _FEED = 1 << 14  # compressed bytes handed to the decompressor at a time
 _INFLATE_ERROR = cast("type[Exception]", zlib.error)
 
 
-def data_start(source: Source, info: zipfile.ZipInfo) -> int:
-    """Where ``info``'s compressed data begins in ``source`` (after its local header)."""
-    start = info.header_offset
-    head = LOCAL_HEADER.unpack(_exactly(source, start, LOCAL_HEADER.size, info))
+def local_header(source: Source, info: zipfile.ZipInfo) -> tuple[Any, ...]:
+    """``info``'s local header fields (see :data:`LOCAL_HEADER`), its signature checked."""
+    head = LOCAL_HEADER.unpack(_exactly(source, info.header_offset, LOCAL_HEADER.size, info))
     if head[0] != LOCAL_SIGNATURE:
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    return int(start + LOCAL_HEADER.size + head[9] + head[10])
+    return head
+
+
+def data_start(source: Source, info: zipfile.ZipInfo) -> int:
+    """Where ``info``'s compressed data begins in ``source`` (after its local header)."""
+    head = local_header(source, info)
+    return int(info.header_offset + LOCAL_HEADER.size + head[9] + head[10])
 
 
 def _exactly(source: Source, offset: int, length: int, info: zipfile.ZipInfo) -> Buffer:

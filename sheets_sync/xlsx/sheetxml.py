@@ -274,25 +274,27 @@ def numbered_end(segment: bytes, pats: SheetPatterns) -> int | None:
     not found; but a row after the last numbered one would count on from it unseen,
     so such a piece gives None and is walked row by row.
     """
+    found = _last_numbered(segment, pats)
+    if found is None or pats.row_start.search(segment, found[1]) is not None:
+        return None
+    return found[0]
+
+
+def last_row(segment: bytes, pats: SheetPatterns) -> int | None:
+    """The number of the last ``<row r="N"`` in a piece, None when it has none."""
+    found = _last_numbered(segment, pats)
+    return None if found is None else found[0]
+
+
+def _last_numbered(segment: bytes, pats: SheetPatterns) -> tuple[int, int] | None:
+    """The last ``<row r="N"`` of a piece: N and where its closing quote stands."""
     mark = pats.row_mark
     at = segment.rfind(mark)
     if at < 0:
         return None
     at += len(mark)
     end = segment.index(b'"', at)
-    if pats.row_start.search(segment, end) is not None:
-        return None
-    return int(segment[at:end])
-
-
-def last_row(segment: bytes, pats: SheetPatterns) -> int | None:
-    """The number of the last ``<row r="N"`` in a piece, None when it has none."""
-    mark = pats.row_mark
-    at = segment.rfind(mark)
-    if at < 0:
-        return None
-    at += len(mark)
-    return int(segment[at : segment.index(b'"', at)])
+    return int(segment[at:end]), end
 
 
 @functools.lru_cache(maxsize=4096)

@@ -22,7 +22,7 @@ from typing import BinaryIO
 # zlib-ng deflates sheet XML 1.5x faster than zlib at the same level, a little smaller.
 from zlib_ng import zlib_ng as zlib
 
-from .members import LOCAL_HEADER, LOCAL_SIGNATURE, member_blocks
+from .members import LOCAL_HEADER, LOCAL_SIGNATURE, local_header, member_blocks
 from .source import Source, copy_range
 
 _CENTRAL = struct.Struct("<4s6H3I5H2I")
@@ -134,9 +134,7 @@ class ZipRewriter:
         """Copy a member exactly as it is in the source."""
         info = self.archive.getinfo(name)
         start = info.header_offset
-        head = LOCAL_HEADER.unpack(self.source.read_at(start, LOCAL_HEADER.size))
-        if head[0] != LOCAL_SIGNATURE:
-            raise zipfile.BadZipFile(f"bad local header for {name}")
+        head = local_header(self.source, info)
         flags, name_len, extra_len = head[2], head[9], head[10]
         end = start + LOCAL_HEADER.size + name_len + extra_len + info.compress_size
         if flags & 0x08:  # a data descriptor follows the data
