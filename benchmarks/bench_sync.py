@@ -38,10 +38,10 @@ SYNC_ON = dt.date(2027, 2, 20)  # a later sync: schedules, statuses and due date
 
 def build(path: Path, rows: int) -> None:
     """An example roadmap whose Initiatives sheet is filled to ``rows`` rows."""
-    from sheets_sync.calendar import Quarter
-    from sheets_sync.layout import load_layout
-    from sheets_sync.plan import Options, build_plan, example_content, with_initiatives
-    from sheets_sync.xlsx_render import render_xlsx
+    from sheets_sync.backends.xlsx.render import render_xlsx
+    from sheets_sync.core.calendar import Quarter
+    from sheets_sync.core.layout import load_layout
+    from sheets_sync.quarter.new_plan import Options, build_plan, example_content, with_initiatives
 
     options = Options(Quarter(2027, 1), "b2b", "en", 60000.0, 100000.0, example=True)
     content = with_initiatives(example_content(options, load_layout()), rows)
@@ -77,7 +77,7 @@ def add_own_columns(path: Path, rows: int) -> None:
 def planned_writes(path: Path) -> list[tuple[str, int, int, object]]:
     """The cells the sync will change, from a dry run: what openpyxl must write too."""
     from sheets_sync.api import sync_workbook
-    from sheets_sync.cells import Formula
+    from sheets_sync.core.cells import Formula
 
     report = sync_workbook(path, as_of=SYNC_ON, dry_run=True)
     return [

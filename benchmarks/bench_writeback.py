@@ -73,8 +73,8 @@ def changes(rows: int) -> list[tuple[int, int, object]]:
 
 def our_side(path: Path, rows: int) -> None:
     """Read the workbook and patch the changed cells back (what a sync does to the file)."""
-    from sheets_sync.cells import CellWrite
-    from sheets_sync.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.core.cells import CellWrite
 
     backend = XlsxBackend(path, backups=0)
     snapshot = backend.read()
@@ -98,7 +98,7 @@ SIDES = {"ours": our_side, "openpyxl": openpyxl_side}
 
 def child(side: str, path: Path, rows: int) -> None:
     if side == "ours":
-        import sheets_sync.xlsx  # noqa: F401  (imports are not part of the timing)
+        import sheets_sync.backends.xlsx  # noqa: F401  (imports are not part of the timing)
     else:
         import openpyxl  # noqa: F401
     started = time.perf_counter()

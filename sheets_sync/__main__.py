@@ -1,5 +1,5 @@
 """``python -m sheets_sync``."""
 
-from .cli import main
+from sheets_sync.cli import main
 
 main()

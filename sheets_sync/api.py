@@ -7,20 +7,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .backend import Backend, Renderer
-from .budget import BudgetChoice, split_annual
-from .calendar import year_quarters
-from .carry import carry_over
-from .carry_report import CarryReport
-from .compute import Overrides
-from .errors import SheetsSyncError
-from .layout import Lang, load_layout
-from .locate import our_columns
-from .plan import Business, Options, WorkbookPlan, build_plan
-from .report import SyncReport
-from .roadmap import read_roadmap
-from .sync import sync
-from .xlsx.backend import XlsxBackend
+from sheets_sync.backends.protocol import Backend, Renderer
+from sheets_sync.backends.xlsx.workbook import XlsxBackend
+from sheets_sync.core.budget import BudgetChoice, split_annual
+from sheets_sync.core.calendar import year_quarters
+from sheets_sync.core.layout import Lang, load_layout
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.quarter.carry import carry_over
+from sheets_sync.quarter.carry_report import CarryReport
+from sheets_sync.quarter.new_plan import Business, Options, WorkbookPlan, build_plan
+from sheets_sync.quarter.read_back import read_roadmap
+from sheets_sync.sync.compute import Overrides
+from sheets_sync.sync.locate import our_columns
+from sheets_sync.sync.report import SyncReport
+from sheets_sync.sync.run import sync
 
 if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl loaded
     import gspread
@@ -34,7 +34,7 @@ def is_google(target: str | Path) -> bool:
 
 def google_client(credentials: str | Path | None = None) -> gspread.Client:
     """A retrying gspread client from a key file, the environment, or ADC."""
-    from .google import load_credentials, make_client
+    from sheets_sync.backends.google import load_credentials, make_client
 
     auth = load_credentials(credentials)
     return make_client(auth.credentials, account=auth.account)
@@ -48,7 +48,7 @@ def open_backend(
 ) -> Backend:
     """The backend for a local path (``roadmap.xlsx``) or ``gsheet:ID`` / a sheet's URL."""
     if is_google(target):
-        from .google import GoogleSheetsBackend
+        from sheets_sync.backends.google import GoogleSheetsBackend
 
         return GoogleSheetsBackend(str(target), client or google_client(credentials))
     path = Path(target)
@@ -64,7 +64,7 @@ def generate_xlsx(
     out: str | Path, options: Options, *, as_of: dt.date, force: bool = False
 ) -> WorkbookPlan:
     """Write a new roadmap workbook to ``out``; refuses to overwrite unless ``force``."""
-    from .xlsx_render import XlsxOutput
+    from sheets_sync.backends.xlsx.render import XlsxOutput
 
     output = XlsxOutput(out, force=force)
     output.prepare()
@@ -84,7 +84,7 @@ def generate_google(
     share: Sequence[str] = (),
 ) -> tuple[str, WorkbookPlan]:
     """Create the roadmap as a Google spreadsheet (or add it to ``spreadsheet``)."""
-    from .google.render import GoogleOutput
+    from sheets_sync.backends.google.render import GoogleOutput
 
     output = GoogleOutput(
         client, title=title, spreadsheet=spreadsheet, folder_id=folder_id, share=share
@@ -141,7 +141,7 @@ def next_quarter(
             "Write next quarter to a new file; the source keeps this quarter's history.",
         )
     backend = open_backend(source) if isinstance(source, str | Path) else source
-    from .xlsx_render import XlsxOutput
+    from sheets_sync.backends.xlsx.render import XlsxOutput
 
     output = XlsxOutput(out, force=force) if isinstance(out, str | Path) else out
     if output is not None and not dry_run:
@@ -214,7 +214,7 @@ def plan_year(
             scope_threshold=scope_threshold,
         )
     ]
-    from .xlsx_render import XlsxOutput
+    from sheets_sync.backends.xlsx.render import XlsxOutput
 
     outputs = [XlsxOutput(path, force=force) for path, _ in planned]
     for output in outputs:

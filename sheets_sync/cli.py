@@ -12,8 +12,8 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from . import __version__
-from .api import (
+from sheets_sync import __version__
+from sheets_sync.api import (
     generate_google,
     generate_xlsx,
     google_client,
@@ -24,19 +24,19 @@ from .api import (
     plan_year,
     sync_workbook,
 )
-from .backend import Renderer
-from .budget import BudgetChoice, parse_weights
-from .calendar import Quarter
-from .carry import DECISIONS
-from .carry_report import render_carry_text
-from .errors import SheetsSyncError
-from .i18n import as_lang
-from .layout import load_layout
-from .parsing import ParseError, parse_money
-from .plan import Business, Options
-from .report import render_text
-from .watch.adapter import drive_version, sync_configured
-from .watch.commands import status_command, watch_command
+from sheets_sync.backends.protocol import Renderer
+from sheets_sync.core.budget import BudgetChoice, parse_weights
+from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.i18n import as_lang
+from sheets_sync.core.layout import load_layout
+from sheets_sync.core.parsing import ParseError, parse_money
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.jobs.adapter import drive_version, sync_configured
+from sheets_sync.jobs.commands import status_command, watch_command
+from sheets_sync.quarter.carry import DECISIONS
+from sheets_sync.quarter.carry_report import render_carry_text
+from sheets_sync.quarter.new_plan import Business, Options
+from sheets_sync.sync.report import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -327,7 +327,7 @@ def next_quarter_command(
     target: Path | Renderer | None = out
     client = google_client(credentials) if google or is_google(source) else None
     if google:
-        from .google.render import GoogleOutput
+        from sheets_sync.backends.google.render import GoogleOutput
 
         assert client is not None
         target = GoogleOutput(client, folder_id=folder, share=share)

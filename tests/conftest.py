@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_sync.api import generate_xlsx
-from sheets_sync.calendar import Quarter
-from sheets_sync.plan import Options
+from sheets_sync.core.calendar import Quarter
+from sheets_sync.quarter.new_plan import Options
 
 AS_OF = dt.date(2027, 2, 15)
 QUARTER = Quarter(2027, 1)

@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from sheets_sync.calendar import Quarter, elapsed_share, year_quarters
+from sheets_sync.core.calendar import Quarter, elapsed_share, year_quarters
 
 
 def test_calendar_quarter_dates() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_sync.checklist import load_checklist
-from sheets_sync.compute import compute, walk_order
-from sheets_sync.diff import Differ
-from sheets_sync.layout import load_layout
-from sheets_sync.locate import Row, Table, locate
-from sheets_sync.xlsx import read_xlsx
+from sheets_sync.backends.xlsx import read_xlsx
+from sheets_sync.core.checklist import load_checklist
+from sheets_sync.core.layout import load_layout
+from sheets_sync.sync.compute import compute, walk_order
+from sheets_sync.sync.diff import Differ
+from sheets_sync.sync.locate import Row, Table, locate
 
 from .conftest import AS_OF
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync.cells import Formula
-from sheets_sync.diff import same_value
+from sheets_sync.core.cells import Formula
+from sheets_sync.sync.diff import same_value
 
 
 @pytest.mark.parametrize(

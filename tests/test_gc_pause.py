@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from sheets_sync.gc_pause import gc_paused
+from sheets_sync.core.gc_pause import gc_paused
 
 
 def test_paused_inside_and_restored_after_an_error() -> None:

@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_sync.api import generate_xlsx, sync_workbook
-from sheets_sync.calendar import Quarter
-from sheets_sync.checklist import load_checklist
+from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.checklist import load_checklist
+from sheets_sync.core.layout import load_layout
 from sheets_sync.errors import FileExists
-from sheets_sync.layout import load_layout
 
 from .conftest import AS_OF, options
 

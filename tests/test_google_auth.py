@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.google.auth import SCOPES, load_credentials
+from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend
 from sheets_sync.errors import CredentialsError
-from sheets_sync.google.auth import SCOPES, load_credentials
-from sheets_sync.google.backend import GoogleSheetsBackend
 
 from .fakes.google_env import EMAIL, GoogleEnv, google_env, key_info, mini_sync, rsa_key
 

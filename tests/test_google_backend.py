@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.cells import CellWrite, Formula
-from sheets_sync.google.backend import (
+from sheets_sync.backends.google.spreadsheet import (
     ROW_TAG_KEY,
     GoogleSheetsBackend,
     WriteReport,
@@ -20,6 +19,7 @@ from sheets_sync.google.backend import (
     encode,
     spreadsheet_id,
 )
+from sheets_sync.core.cells import CellWrite, Formula
 
 from .fakes.google_env import FLAG_COL, GoogleEnv, flag_for, flags_by_id, google_env, mini_sync
 
@@ -318,7 +318,7 @@ def test_requests_per_sync_do_not_grow_with_rows(env: GoogleEnv, rows: int) -> N
 
 
 def test_backend_fits_the_backend_protocol(env: GoogleEnv) -> None:
-    from sheets_sync.backend import Backend
+    from sheets_sync.backends.protocol import Backend
 
     backend: Backend = env.backend(env.roadmap(1))
     assert isinstance(backend, GoogleSheetsBackend)

@@ -8,10 +8,7 @@ from typing import Any
 
 import pytest
 
-from sheets_sync.cells import Formula
-from sheets_sync.errors import FileExists
-from sheets_sync.google.backend import ROW_TAG_KEY, WriteReport
-from sheets_sync.google.create import (
+from sheets_sync.backends.google.create import (
     FlagColour,
     NamedRange,
     SheetSpec,
@@ -22,7 +19,10 @@ from sheets_sync.google.create import (
     layout_requests,
     sheet_properties,
 )
-from sheets_sync.google.http import GoogleRequestRejected
+from sheets_sync.backends.google.http import GoogleRequestRejected
+from sheets_sync.backends.google.spreadsheet import ROW_TAG_KEY, WriteReport
+from sheets_sync.core.cells import Formula
+from sheets_sync.errors import FileExists
 
 from .fakes import discovery
 from .fakes.google_env import EMAIL, GoogleEnv, google_env, mini_sync
@@ -131,7 +131,7 @@ def test_create_sends_one_create_and_one_batch_update(env: GoogleEnv) -> None:
     assert "initiative_budgets" in book.named_ranges
 
     # Every row is tagged at birth: the first sync writes at once.
-    from sheets_sync.google.backend import GoogleSheetsBackend
+    from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend
 
     backend = GoogleSheetsBackend(new_id, client, ["Initiatives"])
     assert mini_sync(backend) == WriteReport(written=3, requests=1)

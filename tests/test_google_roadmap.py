@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from sheets_sync.api import generate_google
-from sheets_sync.google import GoogleSheetsBackend
-from sheets_sync.sync import sync
+from sheets_sync.backends.google import GoogleSheetsBackend
+from sheets_sync.sync.run import sync
 
 from .conftest import AS_OF, options
 from .fakes.google_env import google_env
@@ -56,7 +56,7 @@ def test_generate_and_sync_a_google_roadmap(tmp_path: Path) -> None:
 
 
 def test_drive_version_tells_an_unchanged_spreadsheet(tmp_path: Path) -> None:
-    from sheets_sync.google.drive import file_version
+    from sheets_sync.backends.google.drive import file_version
 
     with google_env(tmp_path) as env:
         client = env.client()
@@ -74,8 +74,8 @@ def test_drive_version_tells_an_unchanged_spreadsheet(tmp_path: Path) -> None:
 
 def test_next_quarter_from_a_google_roadmap_into_a_new_one(tmp_path: Path) -> None:
     from sheets_sync.api import next_quarter
-    from sheets_sync.budget import BudgetChoice
-    from sheets_sync.google.render import GoogleOutput
+    from sheets_sync.backends.google.render import GoogleOutput
+    from sheets_sync.core.budget import BudgetChoice
 
     with google_env(tmp_path) as env:
         client = env.client()

@@ -2,10 +2,10 @@
 
 import re
 
-from sheets_sync.checklist import load_checklist
-from sheets_sync.i18n import _catalog, message, message_codes
-from sheets_sync.layout import LANGS, load_layout
-from sheets_sync.models import ROW_MODELS, Overview
+from sheets_sync.core.checklist import load_checklist
+from sheets_sync.core.i18n import _catalog, message, message_codes
+from sheets_sync.core.layout import LANGS, load_layout
+from sheets_sync.core.models import ROW_MODELS, Overview
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -67,7 +67,7 @@ def test_required_columns_are_required_in_the_models() -> None:
 
 
 def test_checklist_differs_by_business_model_and_is_trilingual() -> None:
-    from sheets_sync.calendar import Quarter
+    from sheets_sync.core.calendar import Quarter
 
     checklist = load_checklist()
     for number in range(1, 5):

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from sheets_sync.layout import load_layout
-from sheets_sync.locate import Row
-from sheets_sync.models import Initiative
-from sheets_sync.validate import model_problems
+from sheets_sync.core.layout import load_layout
+from sheets_sync.core.models import Initiative
+from sheets_sync.sync.checks import model_problems
+from sheets_sync.sync.locate import Row
 
 BASE: dict[str, Any] = {
     "focus_area": "Events",

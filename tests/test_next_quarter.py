@@ -19,15 +19,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sheets_sync.api import generate_xlsx, next_quarter, sync_workbook
-from sheets_sync.budget import BudgetChoice, split_annual
-from sheets_sync.calendar import Quarter
-from sheets_sync.carry import shift_date
-from sheets_sync.carry_report import CarryReport
-from sheets_sync.cells import CellWrite, WorkbookSnapshot
+from sheets_sync.backends.xlsx.reader import read_xlsx
 from sheets_sync.cli import main
+from sheets_sync.core.budget import BudgetChoice, split_annual
+from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.cells import CellWrite, WorkbookSnapshot
 from sheets_sync.errors import IncompleteReview, InvalidRows, SheetsSyncError
-from sheets_sync.plan import Options, WorkbookPlan
-from sheets_sync.xlsx.reader import read_xlsx
+from sheets_sync.quarter.carry import shift_date
+from sheets_sync.quarter.carry_report import CarryReport
+from sheets_sync.quarter.new_plan import Options, WorkbookPlan
 
 ANNUAL = 240000.0
 WEIGHTS = (30.0, 25.0, 25.0, 20.0)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync.parsing import (
+from sheets_sync.core.parsing import (
     ParseError,
     date_to_serial,
     parse_date,

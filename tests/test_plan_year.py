@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheets_sync.api import plan_year, sync_workbook
-from sheets_sync.budget import BudgetChoice, parse_weights, resolve_budget, split_annual
-from sheets_sync.calendar import Quarter
-from sheets_sync.checklist import load_checklist
 from sheets_sync.cli import main
+from sheets_sync.core.budget import BudgetChoice, parse_weights, resolve_budget, split_annual
+from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.checklist import load_checklist
 from sheets_sync.errors import SheetsSyncError
 
 from .test_next_quarter import Book, day

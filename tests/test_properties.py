@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sheets_sync.api import sync_workbook
-from sheets_sync.cells import WorkbookSnapshot
-from sheets_sync.checklist import load_checklist
-from sheets_sync.compute import compute
-from sheets_sync.layout import FIRST_DATA_ROW, load_layout
-from sheets_sync.locate import locate
-from sheets_sync.plan import build_plan
+from sheets_sync.core.cells import WorkbookSnapshot
+from sheets_sync.core.checklist import load_checklist
+from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
+from sheets_sync.quarter.new_plan import build_plan
+from sheets_sync.sync.compute import compute
+from sheets_sync.sync.locate import locate
 
 from .conftest import AS_OF, all_cells, options
 

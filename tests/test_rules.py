@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from sheets_sync import rules
-from sheets_sync.calendar import Quarter
+from sheets_sync.core import rules
+from sheets_sync.core.calendar import Quarter
 
 D = dt.date
 Q = Quarter(2027, 1)

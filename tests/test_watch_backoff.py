@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.errors import WorkbookLocked
-from sheets_sync.watch import Backoff, Result, RunOutcome, Watcher, WorkbookConfig, load_config
-from sheets_sync.watch.backoff import no_jitter, spread
+from sheets_sync.jobs import Backoff, Result, RunOutcome, Watcher, WorkbookConfig, load_config
+from sheets_sync.jobs.backoff import no_jitter, spread
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.errors import WorkbookNotFound
-from sheets_sync.watch import (
+from sheets_sync.jobs import (
     DefaultFingerprinter,
     Result,
     RunOutcome,
@@ -20,7 +20,7 @@ from sheets_sync.watch import (
     load_config,
     local_fingerprint,
 )
-from sheets_sync.watch.backoff import no_jitter
+from sheets_sync.jobs.backoff import no_jitter
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 

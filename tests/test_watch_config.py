@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.errors import ConfigError
-from sheets_sync.watch import ConfigProblems, load_config, resolve_config_path
+from sheets_sync.jobs import ConfigProblems, load_config, resolve_config_path
 
 EXAMPLE = Path(__file__).parent.parent / "config" / "sheets_sync.toml"
 

@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 from sheets_sync.errors import CredentialsError, WorkbookLocked
-from sheets_sync.watch import Result, Watcher, load_config, read_status
-from sheets_sync.watch.backoff import no_jitter
+from sheets_sync.jobs import Result, Watcher, load_config, read_status
+from sheets_sync.jobs.backoff import no_jitter
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 

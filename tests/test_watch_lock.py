@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.watch import AlreadyRunning, InstanceLock, load_config, run_watch
-from sheets_sync.watch.lock import holder
+from sheets_sync.jobs import AlreadyRunning, InstanceLock, load_config, run_watch
+from sheets_sync.jobs.lock import holder
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
 
@@ -45,7 +45,7 @@ def test_a_second_watcher_process_refuses(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from sheets_sync.watch import InstanceLock\n"
+        "from sheets_sync.jobs import InstanceLock\n"
         f"lock = InstanceLock(Path({str(config.state_dir / 'watch.lock')!r}), Path('x'))\n"
         "lock.acquire()\n"
         "print('locked', flush=True)\n"

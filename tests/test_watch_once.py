@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_sync.errors import CredentialsError, QuotaExceeded, WorkbookLocked
-from sheets_sync.watch import Result, read_status, run_watch
-from sheets_sync.watch.commands import status_command, watch_command
+from sheets_sync.jobs import Result, read_status, run_watch
+from sheets_sync.jobs.commands import status_command, watch_command
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 import schedule
 
-from sheets_sync.watch import ScheduleConfig
-from sheets_sync.watch.scheduler import Plan
+from sheets_sync.jobs import ScheduleConfig
+from sheets_sync.jobs.scheduler import Plan
 
 UTC = dt.UTC
 

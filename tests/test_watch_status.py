@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 
 from sheets_sync.errors import CredentialsError
-from sheets_sync.watch import InstanceLock, load_config, read_status, render_status, run_watch
-from sheets_sync.watch.backoff import no_jitter
-from sheets_sync.watch.status import StatusFile, write_status
+from sheets_sync.jobs import InstanceLock, load_config, read_status, render_status, run_watch
+from sheets_sync.jobs.backoff import no_jitter
+from sheets_sync.jobs.status import StatusFile, write_status
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
 

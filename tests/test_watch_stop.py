@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.watch import (
+from sheets_sync.jobs import (
     RunOutcome,
     SystemClock,
     Watcher,

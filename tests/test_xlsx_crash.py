@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from sheets_sync.cells import CellWrite
-from sheets_sync.xlsx import XlsxBackend, read_xlsx
+from sheets_sync.backends.xlsx import XlsxBackend, read_xlsx
+from sheets_sync.core.cells import CellWrite
 
 ROWS = 1500
 KILLS = 60

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from sheets_sync.backends.xlsx import read_xlsx
+from sheets_sync.backends.xlsx.archive.members import member_blocks
+from sheets_sync.backends.xlsx.sheetxml import cut_rows
 from sheets_sync.errors import WorkbookCorrupt
-from sheets_sync.xlsx import read_xlsx
-from sheets_sync.xlsx.members import member_blocks
-from sheets_sync.xlsx.sheetxml import cut_rows
 
 ROW_END = b"</row>"
 
@@ -123,8 +123,8 @@ def two_sheets(path: Path) -> Path:
 
 def test_a_patch_skips_only_the_checks_the_read_made(tmp_path: Path) -> None:
     """Cells without a reference are seen by the read, and the patch then checks that sheet."""
-    from sheets_sync.cells import CellWrite
-    from sheets_sync.xlsx import XlsxBackend
+    from sheets_sync.backends.xlsx import XlsxBackend
+    from sheets_sync.core.cells import CellWrite
 
     from .xlsx_workbooks import rewrite_zip
 
@@ -153,7 +153,7 @@ def test_an_open_workbook_keeps_reading_what_it_hashed(tmp_path: Path) -> None:
     """A save (new file renamed over the old) while the file is open changes nothing read."""
     import os
 
-    from sheets_sync.xlsx.source import BytesSource, current_version, open_source
+    from sheets_sync.backends.xlsx.archive.source import BytesSource, current_version, open_source
 
     old, new = sheet_xml(2000), sheet_xml(10)
     path, other = tmp_path / "book.xlsx", tmp_path / "saved.xlsx"

@@ -19,12 +19,12 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_sync.cells import CellValue, CellWrite, Formula, SheetGrid
+from sheets_sync.backends.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
+from sheets_sync.backends.xlsx.ooxml import col_letters, from_serial
+from sheets_sync.backends.xlsx.parts import set_full_calc_on_load
+from sheets_sync.backends.xlsx.workbook import spread
+from sheets_sync.core.cells import CellValue, CellWrite, Formula, SheetGrid
 from sheets_sync.errors import WorkbookCorrupt
-from sheets_sync.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
-from sheets_sync.xlsx.backend import spread
-from sheets_sync.xlsx.ooxml import col_letters, from_serial
-from sheets_sync.xlsx.parts import set_full_calc_on_load
 
 from .xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
 
@@ -224,7 +224,7 @@ def test_a_damaged_new_file_is_never_swapped_in(
     rich: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A byte flipped in the rewritten sheet's compressed data fails the CRC check."""
-    import sheets_sync.xlsx.backend as backend_module
+    import sheets_sync.backends.xlsx.workbook as backend_module
 
     real = backend_module.patch_xlsx
 
@@ -253,7 +253,7 @@ def test_a_value_that_reads_back_otherwise_is_never_swapped_in(
     rich: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An encoder slip (here: every number off by one) is caught before the swap."""
-    import sheets_sync.xlsx.patch as patch_module
+    import sheets_sync.backends.xlsx.patch as patch_module
 
     real = patch_module.encode_value
 

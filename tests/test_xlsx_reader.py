@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from sheets_sync.cells import Formula
-from sheets_sync.xlsx import read_cells, read_xlsx
-from sheets_sync.xlsx.ooxml import from_serial, is_date_format, to_serial
+from sheets_sync.backends.xlsx import read_cells, read_xlsx
+from sheets_sync.backends.xlsx.ooxml import from_serial, is_date_format, to_serial
+from sheets_sync.core.cells import Formula
 
 from .xlsx_workbooks import rewrite_zip
 
@@ -180,7 +180,7 @@ def test_serials_match_excel() -> None:
 
 @pytest.mark.parametrize("noise", [b"", b"<si><t>a &amp; b_x000D_</t></si>"])
 def test_shared_string_table(noise: bytes) -> None:
-    from sheets_sync.xlsx.reader import _parse_shared_strings
+    from sheets_sync.backends.xlsx.reader import _parse_shared_strings
 
     table = (
         b'<sst xmlns="x" count="4"><si><t>plain</t></si><si><t xml:space="preserve"> pad </t></si>'

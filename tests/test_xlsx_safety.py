@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from sheets_sync.cells import CellWrite
+from sheets_sync.backends.xlsx import XlsxBackend, read_xlsx
+from sheets_sync.core.cells import CellWrite
 from sheets_sync.errors import (
     WorkbookChanged,
     WorkbookCorrupt,
     WorkbookLocked,
     WorkbookNotFound,
 )
-from sheets_sync.xlsx import XlsxBackend, read_xlsx
 
 from .xlsx_workbooks import rewrite_zip
 
@@ -83,7 +83,7 @@ def test_zip_bomb_is_refused_quickly(book: Path) -> None:
 
 
 def test_total_size_limit(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sheets_sync.xlsx import safety
+    from sheets_sync.backends.xlsx import safety
 
     monkeypatch.setattr(safety, "MAX_TOTAL_UNPACKED", 1000)
     with pytest.raises(WorkbookCorrupt, match="would unpack to"):
@@ -156,7 +156,7 @@ def test_changed_on_disk_is_not_overwritten(book: Path) -> None:
 
 def test_change_during_write_is_detected(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A save that lands between our read-back check and the swap is not overwritten."""
-    from sheets_sync.xlsx import backend as backend_module
+    from sheets_sync.backends.xlsx import workbook as backend_module
 
     backend = XlsxBackend(book)
     snapshot = backend.read()

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync.api import sync_workbook
-from sheets_sync.xlsx.members import BLOCK
-from sheets_sync.xlsx.ooxml import col_number
-from sheets_sync.xlsx.reader import read_xlsx
+from sheets_sync.backends.xlsx.archive.members import BLOCK
+from sheets_sync.backends.xlsx.ooxml import col_number
+from sheets_sync.backends.xlsx.reader import read_xlsx
 
 from .xlsx_workbooks import rewrite_zip
 
@@ -79,9 +79,9 @@ ROWS = 400  # initiatives: the sheet spans several of the pieces the XML is read
 
 def many_rows(path: Path) -> None:
     """The example roadmap with :data:`ROWS` initiatives."""
-    from sheets_sync.layout import load_layout
-    from sheets_sync.plan import build_plan, example_content, with_initiatives
-    from sheets_sync.xlsx_render import render_xlsx
+    from sheets_sync.backends.xlsx.render import render_xlsx
+    from sheets_sync.core.layout import load_layout
+    from sheets_sync.quarter.new_plan import build_plan, example_content, with_initiatives
 
     from .conftest import AS_OF, options
 

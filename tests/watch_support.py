@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sheets_sync.errors import WorkbookNotFound
-from sheets_sync.watch import ManualClock, RunOutcome, WorkbookConfig
+from sheets_sync.jobs import ManualClock, RunOutcome, WorkbookConfig
 
 START = dt.datetime(2025, 5, 1, 5, 0, tzinfo=dt.UTC)  # 08:00 in Moscow
 

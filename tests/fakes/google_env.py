@@ -21,9 +21,9 @@ import gspread
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sheets_sync.google.auth import load_credentials
-from sheets_sync.google.backend import GoogleSheetsBackend
-from sheets_sync.google.http import Hooks, RetryPolicy, make_client
+from sheets_sync.backends.google.auth import load_credentials
+from sheets_sync.backends.google.http import Hooks, RetryPolicy, make_client
+from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend
 
 from .google_api import FakeGoogle
 from .sheets_model import Book, Sheet, user_entered
@@ -179,7 +179,7 @@ def mini_sync(backend: GoogleSheetsBackend, between: Callable[[], None] | None =
 
     ``between`` runs after the read and before the write: people editing meanwhile.
     """
-    from sheets_sync.cells import CellWrite
+    from sheets_sync.core.cells import CellWrite
 
     snapshot = backend.read()
     grid = snapshot.sheet("Initiatives")

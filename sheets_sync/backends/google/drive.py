@@ -1,0 +1,19 @@
+"""Drive lookups: the cheap "has this spreadsheet changed?" question."""
+
+from __future__ import annotations
+
+import gspread
+
+from sheets_sync.backends.google.create import DRIVE_FILES_URL
+from sheets_sync.backends.google.spreadsheet import spreadsheet_id
+
+
+def file_version(client: gspread.Client, spreadsheet: str) -> str:
+    """Drive's ``version`` of the spreadsheet: it grows with every change. One request."""
+    file_id = spreadsheet_id(spreadsheet)
+    response = client.http_client.request(
+        "get",
+        f"{DRIVE_FILES_URL}/{file_id}",
+        params={"fields": "version", "supportsAllDrives": True},
+    )
+    return str(response.json()["version"])

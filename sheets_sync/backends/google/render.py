@@ -1,0 +1,162 @@
+"""A :class:`~sheets_sync.quarter.new_plan.WorkbookPlan` as Google Sheets requests.
+
+The same plan the .xlsx renderer draws, so both backends hold the same layout:
+values and formulas, hidden key row, frozen headers, widths, dropdowns,
+warning-only protection over the tool's columns, flag colours, number formats and
+the named budget cells the formulas use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import gspread
+
+from sheets_sync.backends.google.create import (
+    CellFormat,
+    FlagColour,
+    NamedRange,
+    SheetSpec,
+    Validation,
+    add_to_spreadsheet,
+    create_spreadsheet,
+)
+from sheets_sync.backends.google.spreadsheet import spreadsheet_id
+from sheets_sync.core.layout import FIRST_DATA_ROW
+from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
+
+PIXELS_PER_CHAR = 7
+TOOL_BACKGROUND = "#EDEDED"
+DATE_PATTERNS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
+NUMBER_FORMATS = {"money": ("NUMBER", "#,##0.00"), "percent": ("PERCENT", "0.0%")}
+
+
+def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive column numbers as (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for col in sorted(columns):
+        if runs and runs[-1][1] == col - 1:
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
+
+
+def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec:
+    last = max(VALIDATION_ROWS, len(sheet.grid.rows))
+    spec = SheetSpec(
+        title=sheet.title,
+        sheet_id=sheet_id,
+        rows=[list(row) for row in sheet.grid.rows],
+        row_count=max(1000, len(sheet.grid.rows) + 100),
+        column_count=max(26, len(sheet.columns)),
+        protected_note=plan.tool_note,
+    )
+    for col, column in enumerate(sheet.columns, start=1):
+        spec.column_widths[col] = column.width * PIXELS_PER_CHAR + 10
+        if isinstance(column.dropdown, list):
+            spec.validations.append(
+                Validation(col, FIRST_DATA_ROW, last, values=tuple(column.dropdown), strict=False)
+            )
+        elif isinstance(column.dropdown, str):
+            spec.validations.append(
+                Validation(col, FIRST_DATA_ROW, last, source=column.dropdown, strict=False)
+            )
+        pattern = (
+            ("DATE", DATE_PATTERNS[plan.lang])
+            if column.type == "date"
+            else NUMBER_FORMATS.get(column.type)
+        )
+        if sheet.kind == "rows" and (pattern or column.computed):
+            spec.formats.append(
+                CellFormat(
+                    col,
+                    FIRST_DATA_ROW,
+                    last,
+                    number_format=pattern,
+                    background=TOOL_BACKGROUND if column.computed else None,
+                )
+            )
+    if sheet.kind == "fields":
+        for (row, col), kind in sorted(sheet.formats.items()):
+            pattern = (
+                ("DATE", DATE_PATTERNS[plan.lang]) if kind == "date" else (NUMBER_FORMATS.get(kind))
+            )
+            tool = (row, col) in sheet.tool_cells
+            if pattern or tool:
+                spec.formats.append(
+                    CellFormat(
+                        col,
+                        row,
+                        row,
+                        number_format=pattern,
+                        background=TOOL_BACKGROUND if tool else None,
+                    )
+                )
+    spec.protected_cols = _runs(
+        [c for c, column in enumerate(sheet.columns, start=1) if column.computed]
+    )
+    spec.flag_colours = [
+        FlagColour(col, FIRST_DATA_ROW, last, label, colour)
+        for col, label, colour in sheet.flag_colours
+    ]
+    spec.named_ranges = [
+        NamedRange(name, row, row, col, col)
+        for name, (title, row, col) in sorted(plan.names.items())
+        if title == sheet.title
+    ]
+    return spec
+
+
+def sheet_specs(plan: WorkbookPlan) -> list[SheetSpec]:
+    """One spec per sheet; ids start at 1 (0 is a new spreadsheet's default sheet)."""
+    return [sheet_spec(sheet, plan, number) for number, sheet in enumerate(plan.sheets, start=1)]
+
+
+def render_google(
+    plan: WorkbookPlan,
+    client: gspread.Client,
+    *,
+    title: str,
+    spreadsheet: str | None = None,
+    folder_id: str | None = None,
+    share: Sequence[str] = (),
+) -> str:
+    """Create the roadmap in a new spreadsheet (or add it to ``spreadsheet``); its ID."""
+    specs = sheet_specs(plan)
+    locale = {"en": "en_US", "zh": "zh_CN", "ru": "ru_RU"}[plan.lang]
+    if spreadsheet is not None:
+        add_to_spreadsheet(client, spreadsheet, specs)
+        return spreadsheet_id(spreadsheet)
+    return create_spreadsheet(client, title, specs, folder_id=folder_id, share=share, locale=locale)
+
+
+class GoogleOutput:
+    """A new Google spreadsheet (or our sheets added to one) as a ``Renderer``."""
+
+    def __init__(
+        self,
+        client: gspread.Client,
+        *,
+        title: str | None = None,
+        spreadsheet: str | None = None,
+        folder_id: str | None = None,
+        share: Sequence[str] = (),
+    ) -> None:
+        self.client, self.title, self.spreadsheet = client, title, spreadsheet
+        self.folder_id, self.share = folder_id, tuple(share)
+        self.created: str | None = None
+
+    def prepare(self) -> None:
+        """Nothing to check before the work: the spreadsheet is new."""
+
+    def render(self, plan: WorkbookPlan) -> str:
+        self.created = render_google(
+            plan,
+            self.client,
+            title=self.title or plan.title,
+            spreadsheet=self.spreadsheet,
+            folder_id=self.folder_id,
+            share=self.share,
+        )
+        return f"https://docs.google.com/spreadsheets/d/{self.created}"

@@ -1,0 +1,322 @@
+"""The roadmap in a Google spreadsheet: one read and at most one write per sync.
+
+Row identity
+------------
+Every row of our sheets that holds anything carries a row *tag*: developer
+metadata with key :data:`ROW_TAG_KEY` located on that row. Google moves metadata
+with its row when people insert, delete or sort rows, and deletes it with the row.
+The tag's ``metadataId`` (unique within a spreadsheet, assigned by Google) is the
+row's identity for one sync:
+
+* :meth:`GoogleSheetsBackend.read` makes ONE ``spreadsheets.get`` that returns, in
+  the same consistent snapshot, the cell values and the row tags. Two separate
+  reads (metadata, then ``values.batchGet``) would let a sort between them pair
+  one row's values with another row's tag. The grid data also types every cell
+  (``formulaValue`` vs ``stringValue``), so a text cell reading ``=SUM(A1)`` stays
+  text, which the values API with ``valueRenderOption=FORMULA`` cannot tell apart.
+* :meth:`GoogleSheetsBackend.write` sends ONE ``values:batchUpdateByDataFilter``:
+  one ``DataFilterValueRange`` per row, addressed by the row's ``metadataId``, its
+  values starting at column A with ``null`` (skip) in every cell we leave alone.
+  Google resolves the tag at write time, so the write lands on the row that was
+  read wherever it has moved; a filter whose row was deleted matches nothing and
+  its cells are dropped, never written elsewhere.
+* Rows without a tag (rows people added since the last sync) cannot be addressed
+  safely. When a sync has cells to write on such rows, its one write instead tags
+  every untagged row (``createDeveloperMetadata`` in one ``batchUpdate``) and the
+  cells wait for the next sync. Tags are opaque, so a tag that lands on another
+  row because rows moved meanwhile is harmless: the next read pairs each tag with
+  the values of the row that carries it, in one snapshot.
+
+Values go as ``RAW``, so user text never turns into a formula. A batch holding a
+:class:`~sheets_sync.core.cells.Formula` goes as ``USER_ENTERED`` instead, with every
+string prefixed by an apostrophe (Sheets' "this is text" mark, not stored).
+
+Known limit: columns have no tags, so a column inserted left of the tool's columns
+in the second between read and write shifts the write by one column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gspread
+
+from sheets_sync.core.cells import CellValue, CellWrite, Formula, SheetGrid, WorkbookSnapshot
+from sheets_sync.errors import WorkbookNotFound
+
+ROW_TAG_KEY = "sheets_sync.row"
+EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets (and Lotus 1-2-3) serial dates
+
+READ_FIELDS = (
+    "spreadsheetId,properties(title),"
+    "sheets(properties(sheetId,title),"
+    "data(startRow,startColumn,rowData(values(userEnteredValue)),"
+    "rowMetadata(developerMetadata(metadataId,metadataKey))))"
+)
+SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
+
+_ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+
+
+def spreadsheet_id(id_or_url: str) -> str:
+    """The spreadsheet ID in an ID, a ``gsheet:ID`` or a docs.google.com URL."""
+    text = id_or_url.strip()
+    text = text.removeprefix("gsheet:")
+    match = _ID_IN_URL.search(text)
+    if match:
+        return match.group(1)
+    if _BARE_ID.match(text):
+        return text
+    raise WorkbookNotFound(
+        f"{id_or_url!r} is not a Google spreadsheet ID or URL.",
+        "Use the ID from the address bar: docs.google.com/spreadsheets/d/<ID>/edit.",
+    )
+
+
+@dataclass
+class _SheetRows:
+    sheet_id: int
+    tags: dict[int, int] = field(default_factory=dict)  # sheet row -> metadataId
+    untagged: list[int] = field(default_factory=list)  # rows with content, no tag
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What one :meth:`GoogleSheetsBackend.apply` did."""
+
+    written: int = 0  # cells sent and landed on their row
+    dropped: int = 0  # cells whose row was deleted after the read
+    deferred: int = 0  # cells left for the next sync (this sync tagged rows instead)
+    tagged: int = 0  # rows given a tag by this sync
+    requests: int = 0  # write requests sent (0 or 1)
+
+
+class GoogleSheetsBackend:
+    """The Backend protocol over the Sheets API v4, through a gspread client."""
+
+    def __init__(
+        self,
+        spreadsheet: str,
+        client: gspread.Client,
+        sheet_titles: Iterable[str] | None = None,
+    ) -> None:
+        self.spreadsheet_id = spreadsheet_id(spreadsheet)
+        self.http = client.http_client
+        self.sheet_titles = None if sheet_titles is None else list(sheet_titles)
+        self.last_report = WriteReport()
+        self._reads: dict[str, dict[str, _SheetRows]] = {}
+
+    # -- read ----------------------------------------------------------------
+
+    def read(self) -> WorkbookSnapshot:
+        """Every (selected) sheet and its row tags, in one ``spreadsheets.get``."""
+        meta = self.http.spreadsheets_get(self.spreadsheet_id, params={"fields": READ_FIELDS})
+        grids: list[SheetGrid] = []
+        rows_of: dict[str, _SheetRows] = {}
+        for sheet in meta.get("sheets", []):
+            props = sheet.get("properties", {})
+            title = str(props.get("title", ""))
+            if self.sheet_titles is not None and title not in self.sheet_titles:
+                continue
+            grid, rows = _parse_sheet(title, int(props.get("sheetId", 0)), sheet.get("data", []))
+            grids.append(grid)
+            rows_of[title] = rows
+        version = uuid.uuid4().hex
+        # Only the latest read can be written against; older ones are stale anyway.
+        self._reads = {version: rows_of}
+        return WorkbookSnapshot(
+            source=f"gsheet:{self.spreadsheet_id}", sheets=grids, version=version
+        )
+
+    # -- write ---------------------------------------------------------------
+
+    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
+        """Apply ``writes`` in at most one request; returns the cells written."""
+        return self.apply(snapshot, writes).written
+
+    def apply(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> WriteReport:
+        """Like :meth:`write`, reporting dropped, deferred and tagged counts too."""
+        self.last_report = report = self._apply(snapshot, writes)
+        return report
+
+    def _apply(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> WriteReport:
+        if not writes:
+            return WriteReport()
+        rows_of = self._reads.get(snapshot.version or "")
+        if rows_of is None:
+            raise ValueError("write() needs the snapshot returned by this backend's last read()")
+        unknown = sorted({w.sheet for w in writes} - rows_of.keys())
+        if unknown:
+            raise ValueError(f"write to sheets that were not read: {unknown}")
+
+        by_row: dict[tuple[str, int], dict[int, CellValue]] = {}
+        for w in writes:
+            if w.row < 1 or w.col < 1:
+                raise ValueError(f"rows and columns are 1-based: {w}")
+            by_row.setdefault((w.sheet, w.row), {})[w.col] = w.value
+
+        untagged_targets = sum(
+            len(cells) for (title, row), cells in by_row.items() if row not in rows_of[title].tags
+        )
+        if untagged_targets:
+            tagged = self._tag_rows(rows_of)
+            if tagged:
+                return WriteReport(deferred=len(writes), tagged=tagged, requests=1)
+            # Only empty untagged rows were targeted: nothing to tag, nowhere to write.
+
+        formulas = any(isinstance(w.value, Formula) for w in writes)
+        data: list[dict[str, Any]] = []
+        sent: dict[int, int] = {}  # metadataId -> cells
+        skipped = 0
+        for (title, row), cells in by_row.items():
+            tag = rows_of[title].tags.get(row)
+            if tag is None:
+                skipped += len(cells)
+                continue
+            line: list[Any] = [None] * max(cells)
+            for col, value in cells.items():
+                line[col - 1] = encode(value, user_entered=formulas)
+            data.append(
+                {
+                    "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
+                    "majorDimension": "ROWS",
+                    "values": [line],
+                }
+            )
+            sent[tag] = len(cells)
+        if not data:
+            return WriteReport(deferred=skipped)
+        body = {
+            "valueInputOption": "USER_ENTERED" if formulas else "RAW",
+            "includeValuesInResponse": False,
+            "data": data,
+        }
+        response = self.http.request(
+            "post", f"{SHEETS_URL}{self.spreadsheet_id}/values:batchUpdateByDataFilter", json=body
+        ).json()
+        landed: set[int] = set()
+        for item in response.get("responses", []):
+            lookup = item.get("dataFilter", {}).get("developerMetadataLookup", {})
+            if item.get("updatedRange") and "metadataId" in lookup:
+                landed.add(int(lookup["metadataId"]))
+        written = sum(n for tag, n in sent.items() if tag in landed)
+        dropped = sum(n for tag, n in sent.items() if tag not in landed)
+        return WriteReport(written=written, dropped=dropped, deferred=skipped, requests=1)
+
+    def _tag_rows(self, rows_of: dict[str, _SheetRows]) -> int:
+        """Tag every untagged row that holds something, in one ``batchUpdate``."""
+        requests = [
+            create_row_tag(rows.sheet_id, row) for rows in rows_of.values() for row in rows.untagged
+        ]
+        if requests:
+            self.http.batch_update(self.spreadsheet_id, {"requests": requests})
+        return len(requests)
+
+
+def create_row_tag(sheet_id: int, row: int) -> dict[str, Any]:
+    """A ``createDeveloperMetadata`` request tagging 1-based ``row``.
+
+    DOCUMENT visibility, so another account (a colleague's OAuth login, a new
+    service account) still sees the tags. Google assigns the ``metadataId``.
+    """
+    return {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": ROW_TAG_KEY,
+                "visibility": "DOCUMENT",
+                "location": {
+                    "dimensionRange": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": row - 1,
+                        "endIndex": row,
+                    }
+                },
+            }
+        }
+    }
+
+
+def _parse_sheet(
+    title: str, sheet_id: int, data: Sequence[dict[str, Any]]
+) -> tuple[SheetGrid, _SheetRows]:
+    cells: dict[int, list[CellValue]] = {}
+    tag_ids: dict[int, list[int]] = {}
+    for block in data:
+        first_row = int(block.get("startRow", 0)) + 1
+        first_col = int(block.get("startColumn", 0))
+        for offset, row_data in enumerate(block.get("rowData", [])):
+            values = [decode(cell.get("userEnteredValue")) for cell in row_data.get("values", [])]
+            if any(v is not None for v in values):
+                line = cells.setdefault(first_row + offset, [])
+                needed = first_col + len(values)
+                line.extend([None] * (needed - len(line)))
+                line[first_col:needed] = values
+        for offset, dim in enumerate(block.get("rowMetadata", [])):
+            for meta in dim.get("developerMetadata", []):
+                if meta.get("metadataKey") == ROW_TAG_KEY and "metadataId" in meta:
+                    tag_ids.setdefault(first_row + offset, []).append(int(meta["metadataId"]))
+    last = max(cells, default=0)
+    rows: list[list[CellValue]] = []
+    for number in range(1, last + 1):
+        line = cells.get(number, [])
+        while line and line[-1] is None:
+            line.pop()
+        rows.append(line)
+    # A row may carry several tags (a retried tag write): any of them names it.
+    tracked = _SheetRows(sheet_id, {row: min(ids) for row, ids in tag_ids.items()})
+    tracked.untagged = [n for n in sorted(cells) if n not in tracked.tags and cells[n]]
+    return SheetGrid(title=title, rows=rows), tracked
+
+
+def decode(value: dict[str, Any] | None) -> CellValue:
+    """A cell's ``userEnteredValue`` as a CellValue; dates stay serial numbers."""
+    if not value:
+        return None
+    if "formulaValue" in value:
+        return Formula(str(value["formulaValue"]))
+    if "stringValue" in value:
+        return str(value["stringValue"])
+    if "boolValue" in value:
+        return bool(value["boolValue"])
+    if "numberValue" in value:
+        number = value["numberValue"]
+        if isinstance(number, float) and number.is_integer() and abs(number) < 2**53:
+            return int(number)
+        return number if isinstance(number, int | float) else float(number)
+    return None
+
+
+def encode(value: CellValue, *, user_entered: bool = False) -> Any:
+    """A CellValue as a JSON value for a values write.
+
+    ``None`` becomes ``""`` because Google reads JSON null as "leave this cell alone".
+    Dates become serial numbers, which the column's date format displays as dates.
+    With ``user_entered`` strings get the apostrophe that keeps them text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        if not user_entered:
+            raise ValueError("a Formula needs a USER_ENTERED write")
+        return value.text
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"Google Sheets cannot store {value!r}")
+        return value
+    if isinstance(value, dt.datetime):
+        midnight = dt.datetime.combine(value.date(), dt.time(), tzinfo=value.tzinfo)
+        return (value.date() - EPOCH).days + (value - midnight).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return (value - EPOCH).days
+    text = str(value)
+    return "'" + text if user_entered and text else text

@@ -1,0 +1,188 @@
+"""Render a :class:`~sheets_sync.quarter.new_plan.WorkbookPlan` as a new .xlsx with openpyxl.
+
+Generation makes a new file, so openpyxl's full writer is the right tool here
+(write-back to an existing file goes through the backend's writer instead).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_sync.core.cells import Formula
+from sheets_sync.core.formulas import column_letter, sheet_ref
+from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW
+from sheets_sync.errors import FileExists, SheetsSyncError
+from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
+
+TOOL_FILL = PatternFill("solid", fgColor="EDEDED")
+TOOL_HEADER_FILL = PatternFill("solid", fgColor="C9C9C9")
+INPUT_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+DATE_FORMATS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
+NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "integer": "0", "id": "@"}
+
+
+class XlsxOutput:
+    """A new local .xlsx as a :class:`~sheets_sync.backends.protocol.Renderer`."""
+
+    def __init__(self, path: str | Path, *, force: bool = False) -> None:
+        self.path = Path(path)
+        self.force = force
+
+    def prepare(self) -> None:
+        path = self.path
+        if path.suffix.lower() != ".xlsx":
+            raise SheetsSyncError(f"{path} does not end in .xlsx.", "Name the output FILE.xlsx.")
+        if path.exists() and not self.force:
+            raise FileExists(
+                f"{path} already exists; nothing was written.",
+                "Choose another --out, or add --force to replace it.",
+            )
+        if not path.parent.is_dir():
+            raise SheetsSyncError(
+                f"the folder {path.parent} does not exist.",
+                "Create it first or choose another --out.",
+            )
+
+    def render(self, plan: WorkbookPlan) -> str:
+        self.prepare()
+        render_xlsx(plan, self.path)
+        return str(self.path)
+
+
+def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
+    """Write ``plan`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for sheet in plan.sheets:
+        _render_sheet(book.create_sheet(sheet.title), sheet, plan)
+    for name, (title, row, col) in plan.names.items():
+        ref = f"{sheet_ref(title)}!${column_letter(col)}${row}"
+        book.defined_names[name] = DefinedName(name, attr_text=ref)
+    if plan.chart is not None:
+        _render_chart(book, plan)
+    book.calculation.fullCalcOnLoad = True
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(temp)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
+    for row_number, line in enumerate(sheet.grid.rows, start=1):
+        for col, value in enumerate(line, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row_number, col)
+            cell.value = value.text if isinstance(value, Formula) else value
+    date_format = DATE_FORMATS[plan.lang]
+    for (row, col), kind in sheet.formats.items():
+        if kind == "date":
+            ws.cell(row, col).number_format = date_format
+        elif kind in NUMBER_FORMATS:
+            ws.cell(row, col).number_format = NUMBER_FORMATS[kind]
+    for row, col in sheet.tool_cells:
+        if row >= FIRST_DATA_ROW:
+            ws.cell(row, col).fill = TOOL_FILL
+    for col, column in enumerate(sheet.columns, start=1):
+        letter = column_letter(col)
+        ws.column_dimensions[letter].width = column.width
+        if column.hidden:
+            ws.column_dimensions[letter].hidden = True
+        header = ws.cell(HEADER_ROW, col)
+        header.font = Font(bold=True, italic=column.computed)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
+        header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
+        if column.computed and sheet.kind == "rows":
+            header.comment = Comment(plan.tool_note, "sheets-sync", width=260, height=60)
+            _warn_only(ws, f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}", plan.tool_note)
+        if isinstance(column.dropdown, list):
+            _dropdown(ws, letter, '"' + ",".join(column.dropdown) + '"')
+        elif isinstance(column.dropdown, str):
+            _dropdown(ws, letter, column.dropdown)
+    for col, label, colour in sheet.flag_colours:
+        letter = column_letter(col)
+        ws.conditional_formatting.add(
+            f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}",
+            CellIsRule(
+                operator="equal",
+                formula=[_quoted(label)],
+                fill=PatternFill("solid", bgColor=colour.removeprefix("#")),
+            ),
+        )
+    if sheet.kind == "fields":
+        _fields_validation(ws, sheet, plan)
+    ws.row_dimensions[KEY_ROW].hidden = True
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3 if sheet.kind == "rows" else 1)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _warn_only(ws: Worksheet, ref: str, note: str) -> None:
+    """Typing in a tool cell shows a warning that can be dismissed: protection, not a lock."""
+    validation = DataValidation(
+        type="custom",
+        formula1="FALSE",
+        errorStyle="warning",
+        showErrorMessage=True,
+        error=note,
+        errorTitle="sheets-sync",
+        showInputMessage=True,
+        prompt=note,
+        promptTitle="sheets-sync",
+    )
+    ws.add_data_validation(validation)
+    validation.add(ref)
+
+
+def _dropdown(ws: Worksheet, letter: str, source: str) -> None:
+    validation = DataValidation(
+        type="list", formula1=source, allow_blank=True, showErrorMessage=True, errorStyle="warning"
+    )
+    ws.add_data_validation(validation)
+    validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}")
+
+
+def _fields_validation(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
+    """On the overview, computed values get the same warning as tool columns."""
+    for row, col in sorted(sheet.tool_cells):
+        if row >= FIRST_DATA_ROW and sheet.columns[col - 1].key == "value":
+            _warn_only(ws, f"{column_letter(col)}{row}", plan.tool_note)
+
+
+def _render_chart(book: Workbook, plan: WorkbookPlan) -> None:
+    spec = plan.chart
+    assert spec is not None
+    data = book[spec.data_sheet]
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = spec.title
+    chart.height, chart.width = 8, 16
+    for col in spec.series_cols:
+        chart.add_data(
+            Reference(data, min_col=col, min_row=spec.first_row, max_row=spec.last_row),
+            titles_from_data=True,
+        )
+    chart.set_categories(
+        Reference(
+            data, min_col=spec.category_col, min_row=spec.first_row + 1, max_row=spec.last_row
+        )
+    )
+    book[spec.sheet].add_chart(chart, spec.anchor)

@@ -1,0 +1,53 @@
+"""Messages and formatting in the workbook's language (en, zh, ru)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from sheets_sync.core.layout import LANGS, Lang
+from sheets_sync.core.templates import load_toml
+
+
+@cache
+def _catalog() -> dict[str, dict[str, str]]:
+    return {code: dict(texts) for code, texts in load_toml("messages.toml").items()}
+
+
+def message_codes() -> list[str]:
+    return list(_catalog())
+
+
+def message(code: str, lang: Lang, **params: object) -> str:
+    """The message ``code`` in ``lang`` with its placeholders filled."""
+    return _catalog()[code][lang].format(**{k: _show(v, lang) for k, v in params.items()})
+
+
+def as_lang(value: object) -> Lang:
+    """A language code we speak, English when ``value`` is none of them."""
+    return value if value in LANGS else "en"  # type: ignore[return-value,unused-ignore]
+
+
+def format_date(day: dt.date, lang: Lang) -> str:
+    if lang == "ru":
+        return day.strftime("%d.%m.%Y")
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def format_amount(amount: float, lang: Lang) -> str:
+    text = f"{amount:,.2f}".removesuffix(".00")
+    if lang == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def _show(value: object, lang: Lang) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
+    if isinstance(value, float):
+        return format_amount(value, lang)
+    return str(value)

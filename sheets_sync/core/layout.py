@@ -1,0 +1,190 @@
+"""The workbook layout as typed objects, read from ``workbook_templates/layout.toml``.
+
+Nothing about sheets or columns is hard-coded in Python: code asks the layout for
+a sheet or column by key and gets its labels, type, role and allowed values.
+"""
+
+from __future__ import annotations
+
+from functools import cache, cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sheets_sync.core.parsing import match_key
+from sheets_sync.core.templates import load_toml
+
+Lang = Literal["en", "zh", "ru"]
+LANGS: tuple[Lang, ...] = ("en", "zh", "ru")
+
+ColumnType = Literal[
+    "id",
+    "text",
+    "money",
+    "number",
+    "quantity",
+    "percent",
+    "integer",
+    "date",
+    "email",
+    "choice",
+    "ref",
+]
+Role = Literal["input", "computed"]
+
+KEY_ROW = 1
+HEADER_ROW = 2
+FIRST_DATA_ROW = 3
+
+
+class Labels(BaseModel):
+    """A text in every language the product speaks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    en: str
+    zh: str
+    ru: str
+
+    def get(self, lang: Lang) -> str:
+        return str(getattr(self, lang))
+
+    def all(self) -> tuple[str, str, str]:
+        return (self.en, self.zh, self.ru)
+
+
+class Column(BaseModel):
+    """One column (or, on a fields sheet, one field) of the layout."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    type: ColumnType
+    role: Role
+    label: Labels
+    required: bool = False
+    unique: bool = False
+    choices: str | None = None
+    ref: str | None = None
+    formula: str | None = None
+    name: str | None = None
+    width: int = 14
+    hidden: bool = False
+
+    @property
+    def computed(self) -> bool:
+        return self.role == "computed"
+
+    @model_validator(mode="after")
+    def _type_needs(self) -> Column:
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"column {self.key}: a choice column names its choices")
+        if self.type == "ref" and not self.ref:
+            raise ValueError(f"column {self.key}: a ref column names ref = 'sheet.column'")
+        return self
+
+
+class Sheet(BaseModel):
+    """One sheet: a list of rows (``kind = "rows"``) or key-value fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    kind: Literal["rows", "fields"]
+    title: Labels
+    header: Labels | None = None
+    id_prefix: str | None = None
+    optional: bool = False  # a workbook made before the sheet existed may lack it
+    columns: tuple[Column, ...]
+    fields: tuple[Column, ...] = ()
+
+    @cached_property
+    def columns_by_key(self) -> dict[str, Column]:
+        return {column.key: column for column in self.columns}
+
+    def column(self, key: str) -> Column:
+        try:
+            return self.columns_by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.key}.{key}") from None
+
+    def field(self, key: str) -> Column:
+        for field in self.fields:
+            if field.key == key:
+                return field
+        raise KeyError(f"{self.key}:{key}")
+
+    def column_keys(self) -> list[str]:
+        return [column.key for column in self.columns]
+
+    def key_cell(self, column_key: str) -> str:
+        """What row 1 holds above ``column_key``: how the sync finds the column."""
+        return f"{self.key}.{column_key}"
+
+
+class Layout(BaseModel):
+    """Every sheet, and every dropdown's values with their labels."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    languages: tuple[Lang, ...]
+    choices: dict[str, dict[str, Labels]]
+    flag_colours: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    sheets: tuple[Sheet, ...] = Field(min_length=1)
+    # every spelling of every value of a choice list -> its key, built on first use
+
+    def colour_of(self, choice_key: str) -> str | None:
+        """The background colour for a flag value, by its choice key."""
+        for colour, keys in self.flag_colours.items():
+            if choice_key in keys:
+                return colour
+        return None
+
+    def sheet(self, key: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.key == key:
+                return sheet
+        raise KeyError(key)
+
+    def choice_keys(self, name: str) -> list[str]:
+        return list(self.choices[name])
+
+    def choice_label(self, name: str, key: str, lang: Lang) -> str:
+        return self.choices[name][key].get(lang)
+
+    def parse_choice(self, name: str, text: str) -> str | None:
+        """The choice key whose label (in any language) or key matches ``text``."""
+        return self.choice_index[name].get(match_key(text))
+
+    @cached_property
+    def choice_index(self) -> dict[str, dict[str, str]]:
+        """Per choice list: every spelling of every value (key, any label) → its key."""
+        index: dict[str, dict[str, str]] = {}
+        for name, values in self.choices.items():
+            spellings = index[name] = {}
+            for key, labels in values.items():
+                for spelling in (key, *labels.all()):
+                    spellings.setdefault(match_key(spelling), key)
+        return index
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Layout:
+        keys = {sheet.key for sheet in self.sheets}
+        for sheet in self.sheets:
+            for column in (*sheet.columns, *sheet.fields):
+                if column.choices and column.choices not in self.choices:
+                    raise ValueError(f"{sheet.key}.{column.key}: no choices {column.choices!r}")
+                if column.ref:
+                    ref_sheet, _, ref_col = column.ref.partition(".")
+                    if ref_sheet not in keys or ref_col not in self.sheet(ref_sheet).column_keys():
+                        raise ValueError(f"{sheet.key}.{column.key}: bad ref {column.ref!r}")
+            if sheet.kind == "rows" and (not sheet.id_prefix or "id" not in sheet.column_keys()):
+                raise ValueError(f"{sheet.key}: a rows sheet has an id column and an id_prefix")
+        return self
+
+
+@cache
+def load_layout() -> Layout:
+    """The layout shipped with this version of sheets-sync."""
+    return Layout.model_validate(load_toml("layout.toml"))

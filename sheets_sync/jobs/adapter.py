@@ -1,0 +1,33 @@
+"""The real sync behind the watcher: the library's sync of one configured workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sheets_sync.api import google_client, sync_workbook
+from sheets_sync.jobs.config import WorkbookConfig
+from sheets_sync.jobs.contract import RunOutcome
+from sheets_sync.sync.compute import Overrides
+
+
+def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
+    """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher."""
+    report = sync_workbook(
+        workbook.target,
+        as_of=as_of,
+        credentials=workbook.credentials,
+        overrides=Overrides(
+            scope_threshold=workbook.scope_threshold,
+            due_soon_days=workbook.due_soon_days,
+            language=workbook.language,
+        ),
+    )
+    return RunOutcome(report.rows_read, report.rows_invalid, report.cells_written)
+
+
+def drive_version(workbook: WorkbookConfig) -> str:
+    """The spreadsheet's Drive version, for skipping unchanged ones cheaply."""
+    from sheets_sync.backends.google.drive import file_version
+
+    assert workbook.spreadsheet is not None
+    return file_version(google_client(workbook.credentials), workbook.spreadsheet)

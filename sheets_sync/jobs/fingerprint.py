@@ -1,0 +1,68 @@
+"""Cheap "has this workbook changed?" checks, so an unchanged workbook costs almost nothing.
+
+A fingerprint is an opaque string; equal strings mean "unchanged". A local file
+is ``size:mtime_ns:sha256`` and is only hashed when size or mtime moved (a copy
+or ``touch`` changes mtime without changing content). A Google spreadsheet is its
+Drive file version, which one small request returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from sheets_sync.errors import SheetsSyncError, WorkbookNotFound
+from sheets_sync.jobs.config import WorkbookConfig
+
+DriveVersionFn = Callable[[WorkbookConfig], str]
+"""Return the Drive file ``version`` of a workbook's spreadsheet (raise on failure)."""
+
+
+class Fingerprinter(Protocol):
+    """Fingerprint a workbook; ``previous`` lets it take shortcuts."""
+
+    def __call__(self, workbook: WorkbookConfig, previous: str | None, /) -> str | None: ...
+
+
+def local_fingerprint(path: Path, previous: str | None = None) -> str:
+    """``size:mtime_ns:sha256``; the hash is reused when size and mtime are unchanged."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise WorkbookNotFound(
+            f"workbook file {path} does not exist.",
+            "Check its path in the config, or generate it first.",
+        ) from None
+    except OSError as exc:
+        raise SheetsSyncError(f"cannot read workbook file {path}: {exc.strerror}.") from None
+    head = f"{stat.st_size}:{stat.st_mtime_ns}:"
+    if previous is not None and previous.startswith(head):
+        return previous
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise SheetsSyncError(f"cannot read workbook file {path}: {exc.strerror}.") from None
+    return head + digest.hexdigest()
+
+
+class DefaultFingerprinter:
+    """Local files by stat and hash; Google spreadsheets by an injected Drive lookup.
+
+    Without ``drive_version`` a Google workbook has no fingerprint (``None``) and is
+    always synced in full.
+    """
+
+    def __init__(self, drive_version: DriveVersionFn | None = None) -> None:
+        self._drive_version = drive_version
+
+    def __call__(self, workbook: WorkbookConfig, previous: str | None, /) -> str | None:
+        if workbook.path is not None:
+            return local_fingerprint(workbook.path, previous)
+        if self._drive_version is None:
+            return None
+        return "drive:" + self._drive_version(workbook)

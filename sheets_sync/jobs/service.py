@@ -1,0 +1,126 @@
+"""The two entry points the CLI calls: ``run_watch`` and ``render_status``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from typing import TextIO
+
+from sheets_sync.errors import SheetsSyncError
+from sheets_sync.jobs.backoff import Jitter, spread
+from sheets_sync.jobs.clock import Clock, SystemClock
+from sheets_sync.jobs.config import WatchConfig, load_config
+from sheets_sync.jobs.contract import SyncFn
+from sheets_sync.jobs.fingerprint import DefaultFingerprinter, DriveVersionFn, Fingerprinter
+from sheets_sync.jobs.lock import holder
+from sheets_sync.jobs.logs import LogFormat, configure_logging, log
+from sheets_sync.jobs.status import LOCK_FILE, WorkbookStatus, read_status, status_path
+from sheets_sync.jobs.watcher import Watcher
+
+
+def run_watch(
+    config_path: str | os.PathLike[str] | None,
+    *,
+    sync_fn: SyncFn,
+    once: bool = False,
+    log_format: LogFormat = "text",
+    clock: Clock | None = None,
+    drive_version: DriveVersionFn | None = None,
+    fingerprint: Fingerprinter | None = None,
+    jitter: Jitter = spread,
+    stop: threading.Event | None = None,
+    log_stream: TextIO | None = None,
+) -> int:
+    """Load the config and watch (or run once); returns the process exit code.
+
+    Errors that stop the watcher itself (bad config, another watcher running) are
+    logged as one message and turned into their ``exit_code``; a failing
+    workbook never gets this far.
+    """
+    handler = configure_logging(log_format, log_stream)
+    stop = stop if stop is not None else threading.Event()
+    try:
+        config = load_config(config_path)
+        watcher = Watcher(
+            config,
+            sync_fn=sync_fn,
+            clock=clock if clock is not None else SystemClock(wake=stop),
+            fingerprint=fingerprint or DefaultFingerprinter(drive_version),
+            jitter=jitter,
+            stop=stop,
+        )
+        return watcher.run_once() if once else watcher.run_forever()
+    except SheetsSyncError as exc:
+        log.error("%s", exc, extra={"fields": {"event": "error", "error": type(exc).__name__}})
+        return exc.exit_code
+    finally:
+        log.removeHandler(handler)  # logging set up for this run only, not left behind
+
+
+def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = False) -> str:
+    """The status file as a table for people, or as JSON (with ``watcher_pid``) for tools."""
+    config = load_config(config_path)
+    status = read_status(config.state_dir, config.source)
+    pid = holder(config.state_dir / LOCK_FILE)
+    if as_json:
+        data = status.model_dump(mode="json")
+        data["watcher_pid"] = pid
+        data["status_file"] = str(status_path(config.state_dir))
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return _table(config, status.workbooks, pid, status.heartbeat)
+
+
+_COLUMNS = ("WORKBOOK", "RESULT", "LAST RUN", "INVALID", "CELLS", "FAILS", "NEXT RUN", "ERROR")
+
+
+def _table(
+    config: WatchConfig,
+    entries: dict[str, WorkbookStatus],
+    pid: int | None,
+    heartbeat: dt.datetime | None,
+) -> str:
+    tz = config.schedule.tz
+    rows: list[tuple[str, ...]] = []
+    for wb in config.workbooks:
+        entry = entries.get(wb.name)
+        if not wb.enabled:
+            rows.append((wb.name, "disabled", "", "", "", "", "", ""))
+            continue
+        if entry is None or entry.result is None:
+            rows.append((wb.name, "never run", "", "", "", "", "", ""))
+            continue
+        rows.append(
+            (
+                wb.name,
+                entry.result.value,
+                _when(entry.last_end, tz),
+                _count(entry.invalid_rows),
+                _count(entry.cells_written),
+                str(entry.consecutive_failures),
+                _when(entry.next_run, tz),
+                (entry.error or "").splitlines()[0] if entry.error else "",
+            )
+        )
+    widths = [max(len(row[i]) for row in (_COLUMNS, *rows)) for i in range(len(_COLUMNS))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (_COLUMNS, *rows)
+    ]
+    if pid is not None:
+        who = f"pid {pid}" if pid > 0 else "pid unknown"
+        beat = f", last heartbeat {_when(heartbeat, tz)}" if heartbeat else ""
+        head = f"watcher: running ({who}){beat}"
+    else:
+        head = "watcher: not running"
+    schedule = config.schedule.describe()
+    return "\n".join([f"config: {config.source}", f"schedule: {schedule}", head, "", *lines])
+
+
+def _when(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if moment else ""
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,77 @@
+"""Which tool cells differ from what the workbook holds: the only cells written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sheets_sync.core.cells import CellValue, CellWrite, Formula
+from sheets_sync.core.formulas import same_formula
+from sheets_sync.core.parsing import date_to_serial, is_blank, serial_to_date
+from sheets_sync.sync.locate import Located, Row, Table
+
+_MARCH_1900 = dt.date(1900, 3, 1)
+
+
+def same_value(current: CellValue, wanted: CellValue) -> bool:
+    """True when writing ``wanted`` over ``current`` would change nothing a person sees."""
+    if wanted is None or (isinstance(wanted, str) and wanted == ""):
+        return is_blank(current)
+    if isinstance(wanted, Formula):
+        return isinstance(current, Formula) and same_formula(current.text, wanted.text)
+    if isinstance(wanted, dt.date):
+        if isinstance(current, dt.datetime):
+            return current.date() == wanted and current.time() == dt.time()
+        if isinstance(current, dt.date):
+            return current == wanted
+        if isinstance(current, int | float) and not isinstance(current, bool):
+            return float(current).is_integer() and serial_to_date(current) == wanted
+        return False
+    if isinstance(wanted, bool) or isinstance(current, bool):
+        return type(current) is type(wanted) and current == wanted
+    if isinstance(wanted, int | float) and isinstance(current, dt.date):
+        # A number written into a cell a person formatted as a date reads back as one.
+        day = current.date() if isinstance(current, dt.datetime) else current
+        serial = float(date_to_serial(day))
+        if isinstance(current, dt.datetime):
+            serial += (current - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
+        # Before March 1900 Excel counts one day behind (its day 0 is 1899-12-31 and it
+        # has a 29 February 1900), so a small number reads back a day later there.
+        serials = (serial, serial - 1) if day < _MARCH_1900 else (serial,)
+        return any(math.isclose(s, float(wanted), rel_tol=1e-9, abs_tol=1e-6) for s in serials)
+    if isinstance(wanted, int | float):
+        return isinstance(current, int | float) and math.isclose(
+            float(current), float(wanted), rel_tol=1e-9, abs_tol=1e-9
+        )
+    return isinstance(current, str) and current == wanted
+
+
+class Differ:
+    """Collects the writes that bring tool cells to the values compute decides.
+
+    Used as compute's sink, it compares each value as it is decided, so a sync never
+    holds every tool cell's wanted value at once.
+    """
+
+    def __init__(self) -> None:
+        self._writes: list[CellWrite] = []
+
+    def __call__(self, table: Table, row: Row, key: str, wanted: CellValue) -> None:
+        col = table.columns.get(key)
+        if col is None:
+            return
+        line = row.line
+        current = line[col - 1] if col <= len(line) else None
+        if type(current) is type(wanted) and type(wanted) is not Formula:
+            if current == wanted:  # most cells: the same label, message or number
+                return
+            if type(wanted) is str and wanted:  # other text: no blank spellings to allow
+                self._writes.append(CellWrite(table.title, row.number, col, wanted))
+                return
+        if not same_value(current, wanted):
+            self._writes.append(CellWrite(table.title, row.number, col, wanted))
+
+    def writes(self, located: Located) -> list[CellWrite]:
+        """The writes in sheet (workbook order), row, column order."""
+        order = {table.title: i for i, table in enumerate(located.tables.values())}
+        return sorted(self._writes, key=lambda w: (order[w.sheet], w.row, w.col))

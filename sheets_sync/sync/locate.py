@@ -1,0 +1,228 @@
+"""Finding our sheets, columns and rows in a workbook as read.
+
+Sheets and columns are found by the keys in the hidden row 1 ("initiatives.due"),
+so people may rename sheets, reorder columns, and add columns and sheets of
+their own. If the key row was deleted, the header labels (in any language) are
+the fallback. Nothing here depends on positions fixed in advance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sheets_sync.core.cells import CellValue, ColumnChooser, SheetGrid, WorkbookSnapshot
+from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, Layout, Sheet
+from sheets_sync.core.parsing import is_blank, match_key
+from sheets_sync.errors import MissingColumns, NotARoadmap
+
+
+class Row:
+    """One data row: its sheet row number and its cells, read by column key.
+
+    The values stay in the grid's row list (one per row, shared with the snapshot);
+    a copy per row in a dict would double what a big sheet takes in memory. Values
+    the sync decides for a row (a new ID) are kept beside it, so the grid still
+    says what the workbook holds.
+    """
+
+    __slots__ = ("assigned", "columns", "line", "number")
+
+    def __init__(self, number: int, line: list[CellValue], columns: dict[str, int]) -> None:
+        self.number = number
+        self.line = line
+        self.columns = columns
+        self.assigned: dict[str, CellValue] | None = None
+
+    def get(self, key: str) -> CellValue:
+        if self.assigned is not None and key in self.assigned:
+            return self.assigned[key]
+        col = self.columns.get(key)
+        line = self.line
+        return line[col - 1] if col is not None and col <= len(line) else None
+
+    def assign(self, key: str, value: CellValue) -> None:
+        """Give ``key`` a value decided by the sync (the workbook is not changed)."""
+        if self.assigned is None:
+            self.assigned = {}
+        self.assigned[key] = value
+
+    def filled(self, keys: Iterable[str] | None = None) -> dict[str, CellValue]:
+        """The columns among ``keys`` (all by default) that hold something, by key."""
+        columns = self.columns
+        wanted = columns if keys is None else [k for k in keys if k in columns]
+        return self.filled_at([(key, columns[key] - 1) for key in wanted])
+
+    def filled_at(self, positions: Sequence[tuple[str, int]]) -> dict[str, CellValue]:
+        """:meth:`filled` for (key, 0-based index) pairs worked out once per sheet."""
+        line = self.line
+        width = len(line)
+        out: dict[str, CellValue] = {}
+        for key, at in positions:
+            if at < width:
+                v = line[at]
+                # inline blank test: this loop sees every cell of every row
+                if v is not None and (type(v) is not str or v.strip()):
+                    out[key] = v
+        if self.assigned:
+            out.update((k, v) for k, v in self.assigned.items() if not is_blank(v))
+        return out
+
+    def is_blank(self, keys: list[str]) -> bool:
+        return all(is_blank(self.get(key)) for key in keys)
+
+    def __repr__(self) -> str:
+        return f"Row({self.number}, {self.filled()!r})"
+
+
+@dataclass
+class Table:
+    """A sheet of ours as found: where each column is, and its rows."""
+
+    spec: Sheet
+    grid: SheetGrid
+    columns: dict[str, int]  # column key -> 1-based column number
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.grid.title
+
+    def row_by_field(self) -> dict[str, Row]:
+        """On a fields sheet: each field's row, by the key in the hidden key column."""
+        found: dict[str, Row] = {}
+        for row in self.rows:
+            key = row.get("key")
+            if isinstance(key, str) and key.strip() and key.strip() not in found:
+                found[key.strip()] = row
+        return found
+
+
+@dataclass
+class Located:
+    """Every sheet of ours in a workbook, by sheet key."""
+
+    tables: dict[str, Table]
+
+    def table(self, key: str) -> Table:
+        return self.tables[key]
+
+
+def _norm(value: CellValue) -> str:
+    return match_key(value) if isinstance(value, str) else ""
+
+
+Found = tuple[Sheet, dict[str, int], int]  # sheet, columns, first data row
+
+
+def _keyed_columns(grid: SheetGrid, layout: Layout) -> Found | None:
+    """The sheet whose keys fill row 1 of ``grid`` the most, with the columns found."""
+    key_row = grid.rows[KEY_ROW - 1] if grid.rows else []
+    best: Found | None = None
+    for sheet in layout.sheets:
+        wanted = {sheet.key_cell(key): key for key in sheet.column_keys()}
+        columns: dict[str, int] = {}
+        for index, value in enumerate(key_row, start=1):
+            key = wanted.get(value.strip()) if isinstance(value, str) else None
+            if key and key not in columns:
+                columns[key] = index
+        if columns and (best is None or len(columns) > len(best[1])):
+            best = (sheet, columns, FIRST_DATA_ROW)
+    return best
+
+
+def our_columns(layout: Layout) -> ColumnChooser:
+    """Which columns of a sheet hold our keys in row 1 (None: none do, read them all).
+
+    A backend may read only these below the header rows: :func:`locate` never looks
+    at the data of any other column of a sheet it finds by its keys.
+    """
+    keys = frozenset(sheet.key_cell(key) for sheet in layout.sheets for key in sheet.column_keys())
+
+    def choose(key_row: list[CellValue]) -> set[int] | None:
+        found = {
+            index
+            for index, value in enumerate(key_row, start=1)
+            if isinstance(value, str) and value.strip() in keys
+        }
+        return found or None
+
+    return choose
+
+
+def _labelled_columns(grid: SheetGrid, layout: Layout) -> Found | None:
+    """Fallback when the key row is gone: a sheet title and header labels we know."""
+    title = _norm(grid.title)
+    for sheet in layout.sheets:
+        if title not in (_norm(t) for t in sheet.title.all()):
+            continue
+        for header_row in (KEY_ROW, HEADER_ROW):
+            header = grid.rows[header_row - 1] if len(grid.rows) >= header_row else []
+            columns: dict[str, int] = {}
+            for column in sheet.columns:
+                labels = {_norm(t) for t in column.label.all()}
+                for index, value in enumerate(header, start=1):
+                    if _norm(value) in labels and index not in columns.values():
+                        columns[column.key] = index
+                        break
+            if len(columns) >= max(2, len(sheet.columns) // 2):
+                return sheet, columns, header_row + 1
+    return None
+
+
+def _rows(grid: SheetGrid, columns: dict[str, int], first: int) -> list[Row]:
+    rows = []
+    wanted = [col - 1 for col in columns.values()]
+    for number in range(first, len(grid.rows) + 1):
+        line = grid.rows[number - 1]
+        width = len(line)
+        # inline blank test: this loop sees every cell of every sheet
+        for at in wanted:
+            if at < width:
+                v = line[at]
+                if v is not None and (type(v) is not str or v.strip()):
+                    rows.append(Row(number, line, columns))
+                    break
+    return rows
+
+
+def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
+    """Find our sheets in ``snapshot``; raise when it is not a roadmap or lacks columns."""
+    tables: dict[str, Table] = {}
+    for grid in snapshot.sheets:
+        found = _keyed_columns(grid, layout)
+        if found is None:
+            found = _labelled_columns(grid, layout)
+        if found is None:
+            continue
+        sheet, columns, first = found
+        known = tables.get(sheet.key)
+        if known is not None and len(known.columns) >= len(columns):
+            continue  # a copy of one of our sheets, or a user sheet that looks like one
+        tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first))
+
+    if "overview" not in tables:
+        raise NotARoadmap(
+            f"{snapshot.source} is not a sheets-sync roadmap: no Overview sheet of ours was found.",
+            "Check the file name, or create a roadmap with `sheets-sync generate`.",
+        )
+    problems = []
+    for sheet in layout.sheets:
+        if sheet.key not in tables and sheet.optional:
+            # Older workbooks lack sheets added since: read them as empty.
+            tables[sheet.key] = Table(sheet, SheetGrid(sheet.title.en, []), {}, [])
+            continue
+        if sheet.key not in tables:
+            problems.append(f"sheet “{sheet.title.en}” is missing")
+            continue
+        needed = [c for c in sheet.columns if c.required or c.key in ("id", "check", "key")]
+        gone = [c.label.en for c in needed if c.key not in tables[sheet.key].columns]
+        if gone:
+            problems.append(f"“{tables[sheet.key].title}” lacks {', '.join(gone)}")
+    if problems:
+        raise MissingColumns(
+            f"{snapshot.source}: " + "; ".join(problems) + ".",
+            "Undo the deletion (or copy the column, key row included, from a freshly "
+            "generated roadmap); nothing was written.",
+        )
+    return Located(tables)

@@ -1,0 +1,62 @@
+"""One sync: read → locate → compute, diffing each value as decided → write. No backend known."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from sheets_sync.backends.protocol import Backend
+from sheets_sync.core.checklist import Checklist, load_checklist
+from sheets_sync.core.gc_pause import gc_paused
+from sheets_sync.core.layout import Layout, load_layout
+from sheets_sync.sync.compute import Overrides, compute
+from sheets_sync.sync.diff import Differ
+from sheets_sync.sync.locate import locate
+from sheets_sync.sync.report import SyncReport, build_report
+
+
+def sync(
+    backend: Backend,
+    *,
+    as_of: dt.date,
+    dry_run: bool = False,
+    layout: Layout | None = None,
+    checklist: Checklist | None = None,
+    overrides: Overrides | None = None,
+) -> SyncReport:
+    """Bring the tool's cells of one workbook up to date on ``as_of``.
+
+    Writes only tool cells whose value changed, in one batch; ``dry_run`` writes
+    nothing and reports what would change. Raises a ``SheetsSyncError`` child when
+    the workbook cannot be synced at all; invalid rows are not errors, they are
+    reported and flagged on their rows.
+    """
+    layout = layout or load_layout()
+    checklist = checklist or load_checklist()
+    # Everything that holds the workbook's rows runs with the collector paused; it
+    # resumes once they are dropped, so it never walks them.
+    with gc_paused():
+        snapshot = backend.read()
+        located = locate(snapshot, layout)
+        differ = Differ()
+        outcome = compute(
+            located, layout, checklist, as_of, overrides, sink=differ, keep_models=False
+        )
+        changes = differ.writes(located)
+        titles = {key: table.title for key, table in located.tables.items()}
+        # The rows are done with: dropped here, their memory serves the write.
+        emptied = replace(snapshot, sheets=[])
+        del snapshot, located, differ
+        written = 0 if dry_run else backend.write(emptied, changes)
+        report = build_report(
+            emptied.source,
+            outcome,
+            layout,
+            as_of,
+            dry_run=dry_run,
+            changes=changes,
+            written=written,
+            titles=titles,
+        )
+        del outcome
+    return report
