@@ -11,11 +11,11 @@ from sheets_sync.backends.protocol import Backend, Renderer
 from sheets_sync.backends.xlsx.workbook import XlsxBackend
 from sheets_sync.core.budget import BudgetChoice, split_annual
 from sheets_sync.core.calendar import year_quarters
-from sheets_sync.core.layout import Lang, load_layout
+from sheets_sync.core.layout import Business, Lang, load_layout
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.quarter.carry import carry_over
 from sheets_sync.quarter.carry_report import CarryReport
-from sheets_sync.quarter.new_plan import Business, Options, WorkbookPlan, build_plan
+from sheets_sync.quarter.new_plan import Options, WorkbookPlan, build_plan
 from sheets_sync.quarter.read_back import read_roadmap
 from sheets_sync.sync.compute import Overrides
 from sheets_sync.sync.locate import our_columns

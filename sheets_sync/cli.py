@@ -28,14 +28,14 @@ from sheets_sync.backends.protocol import Renderer
 from sheets_sync.core.budget import BudgetChoice, parse_weights
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.i18n import as_lang
-from sheets_sync.core.layout import load_layout
-from sheets_sync.core.parsing import ParseError, parse_money
-from sheets_sync.errors import SheetsSyncError
+from sheets_sync.core.layout import BUSINESSES, LANGS, Business, load_layout
+from sheets_sync.core.parsing import parse_money
+from sheets_sync.errors import ParseError, SheetsSyncError
 from sheets_sync.jobs.adapter import drive_version, sync_configured
 from sheets_sync.jobs.commands import status_command, watch_command
 from sheets_sync.quarter.carry import DECISIONS
 from sheets_sync.quarter.carry_report import render_carry_text
-from sheets_sync.quarter.new_plan import Business, Options
+from sheets_sync.quarter.new_plan import Options
 from sheets_sync.sync.report import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,13 +126,13 @@ _credentials_option = click.option(
 
 _business_option = click.option(
     "--business",
-    type=click.Choice(["b2b", "b2c"]),
+    type=click.Choice(BUSINESSES),
     required=True,
     help="Business model: picks the quarter's checklist.",
 )
 _lang_option = click.option(
     "--lang",
-    type=click.Choice(["en", "zh", "ru"]),
+    type=click.Choice(LANGS),
     default="en",
     show_default=True,
     help="Language of the workbook's labels, dropdowns and messages.",
@@ -402,7 +402,7 @@ def plan_year_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the layout as JSON.")
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh", "ru"]),
+    type=click.Choice(LANGS),
     default="en",
     show_default=True,
     help="Language of the labels shown.",

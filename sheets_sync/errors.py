@@ -58,6 +58,16 @@ class AccessDenied(SheetsSyncError):
     """The account has no access to the spreadsheet."""
 
 
+class GoogleUnavailable(SheetsSyncError):
+    """Google kept failing (5xx, dropped connections, timeouts) after our retries."""
+
+    exit_code = 75
+
+
+class GoogleRequestRejected(SheetsSyncError):
+    """Google refused a request as malformed (400): a bug on our side, or a bad range."""
+
+
 class QuotaExceeded(SheetsSyncError):
     """The API kept answering 'quota exceeded' after our retries."""
 
@@ -68,9 +78,37 @@ class ConfigError(SheetsSyncError):
     """The configuration file is invalid; the message lists every problem."""
 
 
+class ConfigProblems(ConfigError):
+    """A :class:`ConfigError` that also keeps the problems as a list, one per line."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        body = "\n".join(f"  {line}" for line in problems)
+        super().__init__(f"invalid config {source} ({count}):\n{body}")
+
+
+class AlreadyRunning(SheetsSyncError):
+    """Another watcher holds this config's lock."""
+
+    exit_code = 75  # EX_TEMPFAIL: an overlapping cron run simply tries next time
+
+
 class IncompleteReview(SheetsSyncError):
     """The final review lacks a decision for some focus area."""
 
 
 class InvalidRows(SheetsSyncError):
     """Rows that would be carried over are invalid; carrying them would lose them."""
+
+
+# Not a run's end: a cell's value, rejected while a row is validated. Pydantic turns it
+# into an error whose ``type`` is the message code, written on the row's own Check cell.
+class ParseError(ValueError):
+    """A cell that does not hold what its column expects. ``code`` names the message."""
+
+    def __init__(self, code: str, value: object) -> None:
+        self.code = code
+        self.value = value
+        super().__init__(f"{code}: {value!r}")

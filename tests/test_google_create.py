@@ -19,10 +19,9 @@ from sheets_sync.backends.google.create import (
     layout_requests,
     sheet_properties,
 )
-from sheets_sync.backends.google.http import GoogleRequestRejected
 from sheets_sync.backends.google.spreadsheet import ROW_TAG_KEY, WriteReport
 from sheets_sync.core.cells import Formula
-from sheets_sync.errors import FileExists
+from sheets_sync.errors import FileExists, GoogleRequestRejected
 
 from .fakes import discovery
 from .fakes.google_env import EMAIL, GoogleEnv, google_env, mini_sync

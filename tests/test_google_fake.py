@@ -11,7 +11,7 @@ import requests
 from google.auth.transport.requests import AuthorizedSession, Request
 
 from sheets_sync.backends.google.auth import load_credentials
-from sheets_sync.backends.google.http import GoogleRequestRejected
+from sheets_sync.errors import GoogleRequestRejected
 
 from .fakes.google_api import Fault
 from .fakes.google_env import EMAIL, GoogleEnv, google_env

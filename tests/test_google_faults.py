@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sheets_sync.backends.google.http import GoogleUnavailable, RetryPolicy
+from sheets_sync.backends.google.http import RetryPolicy
 from sheets_sync.backends.google.spreadsheet import WriteReport
-from sheets_sync.errors import AccessDenied, QuotaExceeded, WorkbookNotFound
+from sheets_sync.errors import AccessDenied, GoogleUnavailable, QuotaExceeded, WorkbookNotFound
 
 from .fakes.google_api import Fault
 from .fakes.google_env import (

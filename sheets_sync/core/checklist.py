@@ -16,8 +16,6 @@ from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.layout import Labels
 from sheets_sync.core.templates import load_toml
 
-Business = Literal["b2b", "b2c"]
-
 
 class QuarterTheme(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -16,6 +16,8 @@ from sheets_sync.core.templates import load_toml
 
 Lang = Literal["en", "zh", "ru"]
 LANGS: tuple[Lang, ...] = ("en", "zh", "ru")
+Business = Literal["b2b", "b2c"]
+BUSINESSES: tuple[Business, ...] = ("b2b", "b2c")
 
 ColumnType = Literal[
     "id",

@@ -30,7 +30,6 @@ from sheets_sync.core.cells import CellValue
 from sheets_sync.core.i18n import as_lang
 from sheets_sync.core.layout import Lang, load_layout
 from sheets_sync.core.parsing import (
-    ParseError,
     clean_text,
     parse_date,
     parse_email,
@@ -39,6 +38,7 @@ from sheets_sync.core.parsing import (
     parse_percent,
     parse_quantity,
 )
+from sheets_sync.errors import ParseError
 
 T = TypeVar("T")
 

@@ -16,6 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from sheets_sync.core.cells import CellValue, Formula
+from sheets_sync.errors import ParseError
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MAX_SERIAL = 2958465  # 9999-12-31
@@ -27,15 +28,6 @@ _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CJK = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class ParseError(ValueError):
-    """A cell that does not hold what its column expects. ``code`` names the message."""
-
-    def __init__(self, code: str, value: object) -> None:
-        self.code = code
-        self.value = value
-        super().__init__(f"{code}: {value!r}")
 
 
 def match_key(text: str) -> str:

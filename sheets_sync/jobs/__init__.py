@@ -4,10 +4,10 @@ Library first: :func:`run_watch` and :func:`render_status` do the work; the clic
 commands in :mod:`sheets_sync.jobs.commands` only parse and print.
 """
 
+from sheets_sync.errors import AlreadyRunning, ConfigProblems
 from sheets_sync.jobs.backoff import Backoff
 from sheets_sync.jobs.clock import Clock, ManualClock, SystemClock
 from sheets_sync.jobs.config import (
-    ConfigProblems,
     ScheduleConfig,
     WatchConfig,
     WorkbookConfig,
@@ -16,7 +16,7 @@ from sheets_sync.jobs.config import (
 )
 from sheets_sync.jobs.contract import Result, RunOutcome, SyncFn
 from sheets_sync.jobs.fingerprint import DefaultFingerprinter, DriveVersionFn, local_fingerprint
-from sheets_sync.jobs.lock import AlreadyRunning, InstanceLock
+from sheets_sync.jobs.lock import InstanceLock
 from sheets_sync.jobs.service import render_status, run_watch
 from sheets_sync.jobs.status import StatusFile, WorkbookStatus, read_status
 from sheets_sync.jobs.watcher import Watcher

@@ -16,7 +16,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -31,14 +31,12 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from sheets_sync.errors import ConfigError
+from sheets_sync.core.layout import Business, Lang
+from sheets_sync.errors import ConfigError, ConfigProblems
 
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
 DEFAULT_CONFIG = Path("config/sheets_sync.toml")
-
-Language = Literal["en", "zh", "ru"]
-Business = Literal["b2b", "b2c"]
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
 _DAILY_AT = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -46,17 +44,6 @@ _SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _SHEET_URL = re.compile(
     r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]{20,})(?:[/?#].*)?$"
 )
-
-
-class ConfigProblems(ConfigError):
-    """A :class:`ConfigError` that also keeps the problems as a list, one per line."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.source = source
-        self.problems = problems
-        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-        body = "\n".join(f"  {line}" for line in problems)
-        super().__init__(f"invalid config {source} ({count}):\n{body}")
 
 
 def parse_duration(
@@ -183,7 +170,7 @@ class WorkbookOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    language: Language | None = None
+    language: Lang | None = None
     business: Business | None = None
     scope_threshold: float | None = Field(default=None, gt=0, lt=1)
     due_soon_days: int | None = Field(default=None, ge=0, le=90)
@@ -278,7 +265,7 @@ class WorkbookConfig(BaseModel):
     name: str
     path: Path | None = None
     spreadsheet: str | None = None
-    language: Language | None = None
+    language: Lang | None = None
     business: Business | None = None
     scope_threshold: float | None = None  # None: the workbook's own Overview setting
     due_soon_days: int | None = None

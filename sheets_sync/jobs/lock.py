@@ -12,13 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from sheets_sync.errors import SheetsSyncError
-
-
-class AlreadyRunning(SheetsSyncError):
-    """Another watcher holds this config's lock."""
-
-    exit_code = 75  # EX_TEMPFAIL: an overlapping cron run simply tries next time
+from sheets_sync.errors import AlreadyRunning
 
 
 class InstanceLock:

@@ -38,7 +38,7 @@ from sheets_sync.core.budget import BudgetChoice, resolve_budget
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.i18n import format_amount, message
-from sheets_sync.core.layout import Lang, Layout, load_layout
+from sheets_sync.core.layout import Business, Lang, Layout, load_layout
 from sheets_sync.core.models import FocusArea, Goal, Initiative, Review
 from sheets_sync.core.parsing import name_key
 from sheets_sync.errors import IncompleteReview, SheetsSyncError
@@ -49,7 +49,7 @@ from sheets_sync.quarter.carry_report import (
     GoalReset,
     LeftInitiative,
 )
-from sheets_sync.quarter.new_plan import Business, Content, Options
+from sheets_sync.quarter.new_plan import Content, Options
 from sheets_sync.quarter.read_back import Roadmap
 
 DECISIONS = ("continue", "adjust", "scrap", "complete")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue, SheetGrid, WorkbookSnapshot
@@ -21,6 +21,7 @@ from sheets_sync.core.i18n import message
 from sheets_sync.core.layout import (
     FIRST_DATA_ROW,
     KEY_ROW,
+    Business,
     Column,
     Lang,
     Layout,
@@ -31,7 +32,6 @@ from sheets_sync.core.templates import load_toml
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
 
-Business = Literal["b2b", "b2c"]
 VALIDATION_ROWS = 500  # how far down dropdowns reach on rows sheets
 CHART_ROWS = 8  # focus-area rows the budget chart shows
 

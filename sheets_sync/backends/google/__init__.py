@@ -17,13 +17,12 @@ from sheets_sync.backends.google.create import (
     share_with,
 )
 from sheets_sync.backends.google.http import (
-    GoogleRequestRejected,
-    GoogleUnavailable,
     Hooks,
     RetryPolicy,
     make_client,
 )
 from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend, WriteReport, spreadsheet_id
+from sheets_sync.errors import GoogleRequestRejected, GoogleUnavailable
 
 __all__ = [
     "FlagColour",

@@ -27,22 +27,14 @@ from requests.adapters import BaseAdapter
 from sheets_sync.errors import (
     AccessDenied,
     CredentialsError,
+    GoogleRequestRejected,
+    GoogleUnavailable,
     QuotaExceeded,
     SheetsSyncError,
     WorkbookNotFound,
 )
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class GoogleUnavailable(SheetsSyncError):
-    """Google kept failing (5xx, dropped connections, timeouts) after our retries."""
-
-    exit_code = 75
-
-
-class GoogleRequestRejected(SheetsSyncError):
-    """Google refused a request as malformed (400): a bug on our side, or a bad range."""
 
 
 @dataclass(frozen=True)
