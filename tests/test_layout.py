@@ -3,7 +3,7 @@
 import re
 
 from sheets_sync.core.checklist import load_checklist
-from sheets_sync.core.i18n import _catalog, message, message_codes
+from sheets_sync.core.i18n import _catalog, message
 from sheets_sync.core.layout import LANGS, load_layout
 from sheets_sync.core.models import ROW_MODELS, Overview
 
@@ -86,4 +86,4 @@ def test_checklist_differs_by_business_model_and_is_trilingual() -> None:
 
 def test_message_fills_placeholders() -> None:
     assert message("required", "en", column="Owner") == "Owner is empty: fill it in"
-    assert "ok" in message_codes()
+    assert "ok" in _catalog()

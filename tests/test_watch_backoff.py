@@ -10,9 +10,9 @@ import pytest
 
 from sheets_sync.errors import WorkbookLocked
 from sheets_sync.jobs import Backoff, Result, RunOutcome, Watcher, WorkbookConfig, load_config
-from sheets_sync.jobs.backoff import no_jitter, spread
+from sheets_sync.jobs.backoff import spread
 
-from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, no_jitter, write_config
 
 
 def test_delay_doubles_up_to_the_cap() -> None:

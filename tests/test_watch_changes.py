@@ -20,9 +20,8 @@ from sheets_sync.jobs import (
     load_config,
     local_fingerprint,
 )
-from sheets_sync.jobs.backoff import no_jitter
 
-from .watch_support import START, FakeSync, StoppingClock, make_xlsx, write_config
+from .watch_support import START, FakeSync, StoppingClock, make_xlsx, no_jitter, write_config
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

@@ -8,9 +8,16 @@ from pathlib import Path
 
 from sheets_sync.errors import CredentialsError, WorkbookLocked
 from sheets_sync.jobs import Result, Watcher, load_config, read_status
-from sheets_sync.jobs.backoff import no_jitter
 
-from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
+from .watch_support import (
+    START,
+    FakeSync,
+    StoppingClock,
+    make_xlsx,
+    no_jitter,
+    raising,
+    write_config,
+)
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

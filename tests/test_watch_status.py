@@ -9,10 +9,17 @@ from pathlib import Path
 
 from sheets_sync.errors import CredentialsError
 from sheets_sync.jobs import InstanceLock, load_config, read_status, render_status, run_watch
-from sheets_sync.jobs.backoff import no_jitter
 from sheets_sync.jobs.status import StatusFile, write_status
 
-from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, write_config
+from .watch_support import (
+    START,
+    FakeSync,
+    StoppingClock,
+    make_xlsx,
+    no_jitter,
+    raising,
+    write_config,
+)
 
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 

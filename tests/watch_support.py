@@ -15,6 +15,11 @@ from sheets_sync.jobs import ManualClock, RunOutcome, WorkbookConfig
 START = dt.datetime(2025, 5, 1, 5, 0, tzinfo=dt.UTC)  # 08:00 in Moscow
 
 
+def no_jitter(seconds: float) -> float:
+    """Backoff without jitter, so a test knows each wait exactly."""
+    return seconds
+
+
 class StoppingClock(ManualClock):
     """A manual clock that requests a stop once time reaches ``until``."""
 

@@ -14,10 +14,6 @@ def _catalog() -> dict[str, dict[str, str]]:
     return {code: dict(texts) for code, texts in load_toml("messages.toml").items()}
 
 
-def message_codes() -> list[str]:
-    return list(_catalog())
-
-
 def message(code: str, lang: Lang, **params: object) -> str:
     """The message ``code`` in ``lang`` with its placeholders filled."""
     return _catalog()[code][lang].format(**{k: _show(v, lang) for k, v in params.items()})

@@ -21,10 +21,6 @@ def spread(seconds: float) -> float:
     return seconds * random.uniform(0.8, 1.0)
 
 
-def no_jitter(seconds: float) -> float:
-    return seconds
-
-
 @dataclass(frozen=True)
 class Backoff:
     initial: dt.timedelta = dt.timedelta(minutes=1)
