@@ -41,7 +41,8 @@ def build(path: Path, rows: int) -> None:
     from sheets_sync.backends.xlsx.render import render_xlsx
     from sheets_sync.core.calendar import Quarter
     from sheets_sync.core.layout import load_layout
-    from sheets_sync.quarter.new_plan import Options, build_plan, example_content, with_initiatives
+    from sheets_sync.quarter.example import example_content, with_initiatives
+    from sheets_sync.quarter.new_plan import Options, build_plan
 
     options = Options(Quarter(2027, 1), "b2b", "en", 60000.0, 100000.0, example=True)
     content = with_initiatives(example_content(options, load_layout()), rows)

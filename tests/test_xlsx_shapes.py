@@ -81,7 +81,8 @@ def many_rows(path: Path) -> None:
     """The example roadmap with :data:`ROWS` initiatives."""
     from sheets_sync.backends.xlsx.render import render_xlsx
     from sheets_sync.core.layout import load_layout
-    from sheets_sync.quarter.new_plan import build_plan, example_content, with_initiatives
+    from sheets_sync.quarter.example import example_content, with_initiatives
+    from sheets_sync.quarter.new_plan import build_plan
 
     from .conftest import AS_OF, options
 

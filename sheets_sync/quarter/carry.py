@@ -1,4 +1,8 @@
-"""Next quarter's roadmap from this quarter's final review. Pure: no I/O, no clock.
+"""Carry-over: next quarter's roadmap from this quarter's final review. Pure: no I/O, no clock.
+
+``carry_over`` turns a :class:`~sheets_sync.quarter.read_back.Roadmap` into the
+new quarter's options and rows (for ``build_plan``) and a
+:class:`~sheets_sync.quarter.carry_report.CarryReport` of what moved and what stayed.
 
 Per focus area, the final decision says what moves forward:
 
@@ -32,14 +36,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
-from sheets_sync.core.budget import BudgetChoice, resolve_budget
+from sheets_sync.core.budget import BudgetChoice, QuarterBudget, resolve_budget
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.i18n import format_amount, message
 from sheets_sync.core.layout import Business, Lang, Layout, load_layout
-from sheets_sync.core.models import FocusArea, Goal, Initiative, Review
+from sheets_sync.core.models import (
+    FocusArea,
+    Goal,
+    HistoryEntry,
+    Hypothesis,
+    Initiative,
+    Owner,
+    Review,
+)
 from sheets_sync.core.parsing import name_key
 from sheets_sync.errors import IncompleteReview, SheetsSyncError
 from sheets_sync.quarter.carry_report import (
@@ -55,6 +67,8 @@ from sheets_sync.quarter.read_back import Roadmap
 DECISIONS = ("continue", "adjust", "scrap", "complete")
 CARRIED = ("continue", "adjust")
 Row = dict[str, CellValue]
+Decisions = dict[str, tuple[str, bool, Review | None]]  # by area: decision, defaulted, review
+T = TypeVar("T", Initiative, Goal)
 
 
 @dataclass(frozen=True)
@@ -80,12 +94,10 @@ def _join(*texts: str | None) -> str | None:
     return "\n".join(parts) if parts else None
 
 
-def _decisions(
-    roadmap: Roadmap, default: str | None, layout: Layout
-) -> dict[str, tuple[str, bool, Review | None]]:
+def _decisions(roadmap: Roadmap, default: str | None, layout: Layout) -> Decisions:
     """Each focus area's decision (by normalised name), whether defaulted, and its review."""
     reviews = {name_key(r.focus_area): r for r in roadmap.reviews}
-    found: dict[str, tuple[str, bool, Review | None]] = {}
+    found: Decisions = {}
     missing: list[str] = []
     for area in roadmap.focus_areas:
         review = reviews.get(name_key(area.name))
@@ -135,13 +147,24 @@ def _goal_summary(goals: list[Goal], lang: Lang) -> str | None:
     return message("separator", lang).join(texts) or None
 
 
-class _Builder:
-    """Builds the new quarter's rows sheet by sheet, collecting the report as it goes."""
+def _by_area(items: tuple[T, ...]) -> dict[str, list[T]]:
+    """``items`` grouped by their focus area's normalised name, in order."""
+    grouped: dict[str, list[T]] = {}
+    for item in items:
+        grouped.setdefault(name_key(item.focus_area), []).append(item)
+    return grouped
 
-    def __init__(self, roadmap: Roadmap, target: Quarter, layout: Layout) -> None:
-        self.roadmap, self.target, self.layout = roadmap, target, layout
+
+class _Builder:
+    """The new quarter's rows, one row (and what the report says of it) at a time."""
+
+    def __init__(self, roadmap: Roadmap, decisions: Decisions, layout: Layout) -> None:
+        self.roadmap, self.decisions, self.layout = roadmap, decisions, layout
         self.lang = roadmap.lang
         self.source = roadmap.quarter
+        self.target = self.source.next()
+        self.initiatives_by_area = _by_area(roadmap.initiatives)
+        self.goals_by_area = _by_area(roadmap.goals)
 
     def label(self, choices: str, key: str) -> str:
         return self.layout.choice_label(choices, key, self.lang)
@@ -149,7 +172,32 @@ class _Builder:
     def shift(self, day: dt.date) -> dt.date:
         return shift_date(day, self.source, self.target)
 
-    def focus_area(self, area: FocusArea, decision: str, review: Review | None) -> Row:
+    def decision_of(self, area_name: str) -> str:
+        return self.decisions[name_key(area_name)][0]
+
+    def carries(self, area_name: str) -> bool:
+        return self.decision_of(area_name) in CARRIED
+
+    def goals_of(self, area_name: str) -> list[Goal]:
+        return self.goals_by_area.get(name_key(area_name), [])
+
+    def outcome(self, area: FocusArea) -> AreaOutcome:
+        """The area's decision, and what was planned and spent on it this quarter."""
+        decision, defaulted, review = self.decisions[name_key(area.name)]
+        mine = self.initiatives_by_area.get(name_key(area.name), [])
+        return AreaOutcome(
+            area.name,
+            area.id,
+            decision,
+            defaulted,
+            review.reason if review else None,
+            review.final_notes if review else None,
+            round(sum(i.planned for i in mine), 2),
+            round(sum(i.actual or 0.0 for i in mine), 2),
+        )
+
+    def focus_area(self, area: FocusArea) -> Row:
+        decision, _, review = self.decisions[name_key(area.name)]
         marker = "continued" if decision == "continue" else "revisit"
         return {
             "id": area.id,
@@ -163,53 +211,51 @@ class _Builder:
         }
 
     def initiative(self, item: Initiative) -> tuple[Row, CarriedInitiative]:
+        """An unfinished initiative in the new quarter: what is left of its plan, dates shifted."""
         spent = item.actual or 0.0
-        planned_now = round(max(item.planned - spent, 0.0), 2)
-        status = "not_started" if item.status == "blocked" else item.status
-        quarter = self.source.name
-        notes = _join(
-            item.notes,
-            message(
-                "carried_initiative",
-                self.lang,
-                quarter=quarter,
-                planned=float(item.planned),
-                spent=float(spent),
-            ),
-            message("was_blocked", self.lang, quarter=quarter)
-            if item.status == "blocked"
-            else None,
+        carried = CarriedInitiative(
+            item.id,
+            item.title,
+            item.focus_area,
+            status_before=item.status,
+            status_now="not_started" if item.status == "blocked" else item.status,
+            planned_before=item.planned,
+            spent_before=spent,
+            planned_now=round(max(item.planned - spent, 0.0), 2),
+            start=self.shift(item.start) if item.start else None,
+            due=self.shift(item.due),
         )
-        start = self.shift(item.start) if item.start else None
-        due = self.shift(item.due)
         row: Row = {
             "id": item.id,
             "focus_area": item.focus_area,
             "title": item.title,
             "owner": item.owner,
-            "start": start,
-            "due": due,
-            "status": self.label("status", status),
-            "planned": planned_now,
+            "start": carried.start,
+            "due": carried.due,
+            "status": self.label("status", carried.status_now),
+            "planned": carried.planned_now,
             "actual": None,
             "roi_evidence": item.roi_evidence,
-            "notes": notes,
+            "notes": self.initiative_notes(item, spent),
         }
-        carried = CarriedInitiative(
-            item.id,
-            item.title,
-            item.focus_area,
-            item.status,
-            status,
-            item.planned,
-            spent,
-            planned_now,
-            start,
-            due,
-        )
         return row, carried
 
+    def initiative_notes(self, item: Initiative, spent: float) -> str | None:
+        """Its notes, what was planned and spent before, and whether it was blocked."""
+        quarter = self.source.name
+        before = message(
+            "carried_initiative",
+            self.lang,
+            quarter=quarter,
+            planned=float(item.planned),
+            spent=float(spent),
+        )
+        blocked = item.status == "blocked"
+        was_blocked = message("was_blocked", self.lang, quarter=quarter) if blocked else None
+        return _join(item.notes, before, was_blocked)
+
     def goal(self, goal: Goal) -> tuple[Row, GoalReset]:
+        """The final value as the new baseline; the target kept, and kept as last quarter's."""
         baseline = goal.current if goal.current is not None else goal.baseline
         row: Row = {
             "id": goal.id,
@@ -229,6 +275,124 @@ class _Builder:
         )
         return row, reset
 
+    def hypothesis(self, hypothesis: Hypothesis, carried_ids: set[str]) -> Row:
+        """A hypothesis kept with its result; a link to an initiative left behind is cleared."""
+        link, note = hypothesis.initiative, None
+        if link and name_key(link) not in carried_ids:
+            note = self.link_cleared(link)
+            link = None
+        return {
+            "id": hypothesis.id,
+            "focus_area": hypothesis.focus_area,
+            "initiative": link,
+            "statement": hypothesis.statement,
+            "metric": hypothesis.metric,
+            "result": self.label("result", hypothesis.result),
+            "notes": _join(hypothesis.notes, note),
+        }
+
+    def link_cleared(self, link: str) -> str:
+        """The note on a hypothesis whose initiative stayed behind, with that one's status."""
+        by_id = {name_key(i.id or ""): i for i in self.roadmap.initiatives}
+        stayed = by_id.get(name_key(link))
+        status = self.label("status", stayed.status) if stayed else "?"
+        return message(
+            "initiative_stayed", self.lang, value=link, quarter=self.source.name, status=status
+        )
+
+    def earlier_history(self, entry: HistoryEntry) -> Row:
+        return {
+            "id": entry.id,
+            "quarter": entry.quarter,
+            "focus_area": entry.focus_area,
+            "decision": self.label("decision", entry.decision),
+            "reason": entry.reason,
+            "notes": entry.notes,
+            "goals": entry.goals,
+            "planned": entry.planned,
+            "spent": entry.spent,
+        }
+
+    def history(self, outcome: AreaOutcome) -> Row:
+        """This quarter's History row for one focus area: its decision, goals and money."""
+        return {
+            "quarter": self.source.name,
+            "focus_area": outcome.focus_area,
+            "decision": self.label("decision", outcome.decision),
+            "reason": outcome.reason,
+            "notes": outcome.notes,
+            "goals": _goal_summary(self.goals_of(outcome.focus_area), self.lang),
+            "planned": outcome.planned,
+            "spent": outcome.spent,
+        }
+
+
+def _owner(owner: Owner) -> Row:
+    return {
+        "id": owner.id,
+        "name": owner.name,
+        "email": owner.email,
+        "role": owner.role,
+        "reporting": owner.reporting,
+    }
+
+
+def _check_default_decision(default_decision: str | None) -> None:
+    if default_decision is not None and default_decision not in DECISIONS:
+        raise SheetsSyncError(
+            f"“{default_decision}” is not a decision.", f"Use one of {', '.join(DECISIONS)}."
+        )
+
+
+def _report(roadmap: Roadmap, budget: BudgetChoice, target: Quarter) -> CarryReport:
+    """The report, its budget resolved for ``target``, before any area is decided."""
+    source = roadmap.quarter
+    return CarryReport(
+        source=roadmap.location,
+        source_quarter=source.name,
+        quarter=target.name,
+        budget=resolve_budget(
+            budget,
+            target,
+            source_annual=roadmap.overview.annual_budget,
+            same_year=target.year == source.year,
+        ),
+        source_budget=roadmap.overview.quarter_budget,
+        areas=[],
+    )
+
+
+def _initiatives(build: _Builder, report: CarryReport) -> list[Row]:
+    """The unfinished initiatives of carried areas; the report lists every other as left."""
+    rows: list[Row] = []
+    for item in build.roadmap.initiatives:
+        decision = build.decision_of(item.focus_area)
+        if decision in CARRIED and item.status != "done":
+            row, carried = build.initiative(item)
+            rows.append(row)
+            report.initiatives_carried.append(carried)
+        else:
+            why = "done" if item.status == "done" else decision
+            report.initiatives_left.append(
+                LeftInitiative(item.id, item.title, item.focus_area, item.status, why)
+            )
+    return rows
+
+
+def _options(roadmap: Roadmap, target: Quarter, budget: QuarterBudget) -> Options:
+    """The new quarter's Overview: the budget chosen, the rest as the source had it."""
+    overview = roadmap.overview
+    return Options(
+        quarter=target,
+        business=cast(Business, overview.business),
+        lang=roadmap.lang,
+        quarter_budget=budget.amount,
+        annual_budget=budget.annual,
+        scope_threshold=overview.scope_threshold,
+        due_soon_days=overview.due_soon_days,
+        source=f"{roadmap.quarter.name} · {roadmap.location}",
+    )
+
 
 def carry_over(
     roadmap: Roadmap,
@@ -243,151 +407,28 @@ def carry_over(
     no ``default_decision`` is given.
     """
     layout = layout or load_layout()
-    if default_decision is not None and default_decision not in DECISIONS:
-        raise SheetsSyncError(
-            f"“{default_decision}” is not a decision.", f"Use one of {', '.join(DECISIONS)}."
-        )
-    source = roadmap.quarter
-    target = source.next()
-    decisions = _decisions(roadmap, default_decision, layout)
-    build = _Builder(roadmap, target, layout)
-    lang = roadmap.lang
-
-    def decision_of(area_name: str) -> str:
-        return decisions[name_key(area_name)][0]
-
-    initiatives_by_area: dict[str, list[Initiative]] = {}
-    for item in roadmap.initiatives:
-        initiatives_by_area.setdefault(name_key(item.focus_area), []).append(item)
-    goals_by_area: dict[str, list[Goal]] = {}
-    for goal in roadmap.goals:
-        goals_by_area.setdefault(name_key(goal.focus_area), []).append(goal)
-
-    areas: list[AreaOutcome] = []
-    content: Content = {key: [] for key in ("focus_areas", "initiatives", "goals", "review")}
-    history: list[Row] = [
-        {
-            "id": h.id,
-            "quarter": h.quarter,
-            "focus_area": h.focus_area,
-            "decision": build.label("decision", h.decision),
-            "reason": h.reason,
-            "notes": h.notes,
-            "goals": h.goals,
-            "planned": h.planned,
-            "spent": h.spent,
-        }
-        for h in roadmap.history
+    _check_default_decision(default_decision)
+    build = _Builder(roadmap, _decisions(roadmap, default_decision, layout), layout)
+    report = _report(roadmap, budget, build.target)
+    report.areas.extend(build.outcome(area) for area in roadmap.focus_areas)
+    carried = [area for area in roadmap.focus_areas if build.carries(area.name)]
+    initiatives = _initiatives(build, report)
+    goals = [build.goal(goal) for area in carried for goal in build.goals_of(area.name)]
+    report.goals_to_reset.extend(reset for _, reset in goals)
+    carried_ids = {name_key(i.id or "") for i in report.initiatives_carried}
+    hypotheses = [
+        build.hypothesis(h, carried_ids) for h in roadmap.hypotheses if build.carries(h.focus_area)
     ]
-    report = CarryReport(
-        source=roadmap.location,
-        source_quarter=source.name,
-        quarter=target.name,
-        budget=resolve_budget(
-            budget,
-            target,
-            source_annual=roadmap.overview.annual_budget,
-            same_year=target.year == source.year,
-        ),
-        source_budget=roadmap.overview.quarter_budget,
-        areas=areas,
-    )
-
-    for area in roadmap.focus_areas:
-        key = name_key(area.name)
-        decision, defaulted, review = decisions[key]
-        mine = initiatives_by_area.get(key, [])
-        planned = round(sum(i.planned for i in mine), 2)
-        spent = round(sum(i.actual or 0.0 for i in mine), 2)
-        areas.append(
-            AreaOutcome(
-                area.name,
-                area.id,
-                decision,
-                defaulted,
-                review.reason if review else None,
-                review.final_notes if review else None,
-                planned,
-                spent,
-            )
-        )
-        history.append(
-            {
-                "quarter": source.name,
-                "focus_area": area.name,
-                "decision": build.label("decision", decision),
-                "reason": review.reason if review else None,
-                "notes": review.final_notes if review else None,
-                "goals": _goal_summary(goals_by_area.get(key, []), lang),
-                "planned": planned,
-                "spent": spent,
-            }
-        )
-        if decision not in CARRIED:
-            continue
-        content["focus_areas"].append(build.focus_area(area, decision, review))
-        content["review"].append({"focus_area": area.name})
-        for goal in goals_by_area.get(key, []):
-            row, reset = build.goal(goal)
-            content["goals"].append(row)
-            report.goals_to_reset.append(reset)
-
-    carried_ids: set[str] = set()
-    for item in roadmap.initiatives:
-        decision = decision_of(item.focus_area)
-        if decision in CARRIED and item.status != "done":
-            row, carried = build.initiative(item)
-            content["initiatives"].append(row)
-            report.initiatives_carried.append(carried)
-            carried_ids.add(name_key(item.id or ""))
-        else:
-            why = "done" if item.status == "done" else decision
-            report.initiatives_left.append(
-                LeftInitiative(item.id, item.title, item.focus_area, item.status, why)
-            )
-    by_id = {name_key(i.id or ""): i for i in roadmap.initiatives}
-
-    hypotheses: list[Row] = []
-    for hypothesis in roadmap.hypotheses:
-        if decision_of(hypothesis.focus_area) not in CARRIED:
-            continue
-        link, note = hypothesis.initiative, None
-        if link and name_key(link) not in carried_ids:
-            stayed = by_id.get(name_key(link))
-            status = build.label("status", stayed.status) if stayed else "?"
-            note = message(
-                "initiative_stayed", lang, value=link, quarter=source.name, status=status
-            )
-            link = None
-        hypotheses.append(
-            {
-                "id": hypothesis.id,
-                "focus_area": hypothesis.focus_area,
-                "initiative": link,
-                "statement": hypothesis.statement,
-                "metric": hypothesis.metric,
-                "result": build.label("result", hypothesis.result),
-                "notes": _join(hypothesis.notes, note),
-            }
-        )
-    content["hypotheses"] = hypotheses
     report.hypotheses_carried = len(hypotheses)
-    content["owners"] = [
-        {"id": o.id, "name": o.name, "email": o.email, "role": o.role, "reporting": o.reporting}
-        for o in roadmap.owners
-    ]
     report.owners_carried = len(roadmap.owners)
-    content["history"] = history
-
-    overview = roadmap.overview
-    options = Options(
-        quarter=target,
-        business=cast(Business, overview.business),
-        lang=lang,
-        quarter_budget=report.budget.amount,
-        annual_budget=report.budget.annual,
-        scope_threshold=overview.scope_threshold,
-        due_soon_days=overview.due_soon_days,
-        source=f"{source.name} · {roadmap.location}",
-    )
-    return Carry(options, content, report)
+    content: Content = {
+        "focus_areas": [build.focus_area(area) for area in carried],
+        "initiatives": initiatives,
+        "goals": [row for row, _ in goals],
+        "review": [{"focus_area": area.name} for area in carried],
+        "hypotheses": hypotheses,
+        "owners": [_owner(owner) for owner in roadmap.owners],
+        "history": [build.earlier_history(h) for h in roadmap.history]
+        + [build.history(outcome) for outcome in report.areas],
+    }
+    return Carry(_options(roadmap, build.target, report.budget), content, report)

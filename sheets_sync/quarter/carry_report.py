@@ -151,17 +151,18 @@ def _money(value: float) -> str:
     return f"{value:,.2f}".removesuffix(".00")
 
 
-def render_carry_text(report: CarryReport) -> str:
-    """The summary the lead reads after next-quarter."""
-    where = f"Created {report.out}" if report.out else "Dry run, nothing written"
-    lines = [f"{where}: {report.quarter} from {report.source_quarter} ({report.source})", ""]
-    titles = {
-        "continue": "Carried over",
-        "adjust": "Carried over, to revisit",
-        "scrap": "Retired (scrapped)",
-        "complete": "Achieved (completed)",
-    }
-    for decision, title in titles.items():
+AREA_TITLES = {
+    "continue": "Carried over",
+    "adjust": "Carried over, to revisit",
+    "scrap": "Retired (scrapped)",
+    "complete": "Achieved (completed)",
+}
+
+
+def _area_lines(report: CarryReport) -> list[str]:
+    """The focus areas under their decision, each with its reason or notes."""
+    lines = []
+    for decision, title in AREA_TITLES.items():
         areas = report.decided(decision)
         if not areas:
             continue
@@ -170,12 +171,16 @@ def render_carry_text(report: CarryReport) -> str:
             why = a.reason or a.notes
             mark = " [default decision]" if a.defaulted else ""
             lines.append(f"    - {a.focus_area}{mark}{f': {why}' if why else ''}")
-    lines.append("")
-    lines.append(
+    return lines
+
+
+def _row_lines(report: CarryReport) -> list[str]:
+    """Initiatives carried and left, goals whose targets need setting, hypotheses, owners."""
+    done = sum(1 for i in report.initiatives_left if i.why == "done")
+    lines = [
         f"  Initiatives: {len(report.initiatives_carried)} carried over "
-        f"({_money(report.carried_planned)} still planned), "
-        f"{sum(1 for i in report.initiatives_left if i.why == 'done')} done and left behind."
-    )
+        f"({_money(report.carried_planned)} still planned), {done} done and left behind."
+    ]
     dropped = [i for i in report.initiatives_left if i.why != "done"]
     for item in dropped:
         lines.append(f"    - not carried ({item.why}): {item.id or ''} {item.title}".rstrip())
@@ -190,16 +195,28 @@ def render_carry_text(report: CarryReport) -> str:
         f"  Hypotheses carried: {report.hypotheses_carried}; owners carried: "
         f"{report.owners_carried}."
     )
-    lines.append("")
+    return lines
+
+
+def _budget_lines(report: CarryReport) -> list[str]:
+    """The new budget and where it came from; the source quarter's unspent money by area."""
     budget = report.budget
-    lines.append(f"  Budget {report.quarter}: {_money(budget.amount)}, {budget.basis}.")
-    lines.append(
+    lines = [
+        f"  Budget {report.quarter}: {_money(budget.amount)}, {budget.basis}.",
         f"  Unspent in {report.source_quarter}: {_money(report.unspent_total)} of "
-        f"{_money(report.source_budget)} (not moved into {report.quarter}):"
-    )
+        f"{_money(report.source_budget)} (not moved into {report.quarter}):",
+    ]
     for a in report.areas:
         lines.append(
             f"    {a.focus_area[:36]:<38}planned {_money(a.planned):>10}  spent "
             f"{_money(a.spent):>10}  unspent {_money(a.unspent):>10}"
         )
+    return lines
+
+
+def render_carry_text(report: CarryReport) -> str:
+    """The summary the lead reads after next-quarter."""
+    where = f"Created {report.out}" if report.out else "Dry run, nothing written"
+    head = f"{where}: {report.quarter} from {report.source_quarter} ({report.source})"
+    lines = [head, "", *_area_lines(report), "", *_row_lines(report), "", *_budget_lines(report)]
     return "\n".join(lines)

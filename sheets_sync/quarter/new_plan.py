@@ -1,17 +1,19 @@
-"""What a new roadmap workbook holds, as plain data any backend can render.
+"""A new workbook's plan: what a new roadmap workbook holds, as plain data any backend renders.
 
 ``build_plan`` lays out every sheet from the layout (key row, header labels,
-rows: the checklist for the quarter and business model, and with
-``example=True`` the seeds' example roadmap), then runs the same pure
-computation a sync runs, so the new workbook already carries IDs, rollup
-formulas, due dates and flags, and a first sync writes nothing.
+rows: the content it is given, or the example roadmap with ``example=True``;
+the checklist for the quarter and business model; the Overview's fields), then
+runs the same pure computation a sync runs, so the new workbook already carries
+IDs, rollup formulas, due dates and flags, and a first sync writes nothing.
+Which cells are the tool's, each cell's format, dropdowns, flag colours, the
+defined names and the budget chart are planned here too; the backends only
+draw them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue, SheetGrid, WorkbookSnapshot
@@ -28,7 +30,7 @@ from sheets_sync.core.layout import (
     Sheet,
     load_layout,
 )
-from sheets_sync.core.templates import load_toml
+from sheets_sync.quarter.example import example_content
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
 
@@ -49,6 +51,9 @@ class Options:
     due_soon_days: int = 7
     example: bool = False
     source: str | None = None  # provenance: where this roadmap was carried over from
+
+
+Content = dict[str, list[dict[str, CellValue]]]  # rows per sheet key, by column key
 
 
 @dataclass
@@ -116,119 +121,7 @@ def _dropdown(
     return None
 
 
-def _t(text: Any, lang: Lang) -> str:
-    """A trilingual table from example.toml, or a plain string, in ``lang``."""
-    if isinstance(text, dict):
-        return str(text.get(lang, ""))
-    return "" if text is None else str(text)
-
-
-Content = dict[str, list[dict[str, CellValue]]]
-
-
-def example_content(options: Options, layout: Layout) -> Content:
-    """The seeds' example roadmap, placed in ``options.quarter``, in ``options.lang``."""
-    data = load_toml("example.toml")
-    lang, quarter = options.lang, options.quarter
-    label = layout.choice_label
-    areas = {a["id"]: _t(a["name"], lang) for a in data["focus_areas"]}
-    owners = {o["id"]: o["name"] for o in data["owners"]}
-    rows: Content = {
-        "focus_areas": [
-            {
-                "id": a["id"],
-                "name": areas[a["id"]],
-                "annual_goal": _t(a["annual_goal"], lang),
-                "kpi": _t(a["kpi"], lang),
-                "persona": _t(a["persona"], lang),
-                "budget_cap": a.get("budget_cap"),
-            }
-            for a in data["focus_areas"]
-        ],
-        "owners": [
-            {
-                "id": o["id"],
-                "name": o["name"],
-                "email": o.get("email"),
-                "role": _t(o.get("role"), lang),
-                "reporting": _t(o.get("reporting"), lang),
-            }
-            for o in data["owners"]
-        ],
-        "initiatives": [
-            {
-                "id": i["id"],
-                "focus_area": areas[i["focus_area"]],
-                "title": _t(i["title"], lang),
-                "owner": owners[i["owner"]],
-                "start": quarter.week_start(i["start_week"]),
-                "due": quarter.week_end(i["due_week"]),
-                "status": label("status", i["status"], lang),
-                "planned": i["planned"],
-                "actual": i.get("actual"),
-                "roi_evidence": _t(i.get("roi_evidence"), lang) or None,
-            }
-            for i in data["initiatives"]
-        ],
-        "goals": [
-            {
-                "id": g["id"],
-                "focus_area": areas[g["focus_area"]],
-                "kpi": _t(g["kpi"], lang),
-                "metric": _t(g["metric"], lang),
-                "unit": label("unit", g["unit"], lang),
-                "baseline": g["baseline"],
-                "target": g["target"],
-                "current": g.get("current"),
-                "deadline": quarter.week_end(g["deadline_week"]),
-                "data_source": g.get("data_source"),
-            }
-            for g in data["goals"]
-        ],
-        "hypotheses": [
-            {
-                "id": h["id"],
-                "focus_area": areas[h["focus_area"]],
-                "initiative": h.get("initiative") or None,
-                "statement": _t(h["statement"], lang),
-                "metric": _t(h.get("metric"), lang),
-                "result": label("result", h["result"], lang),
-            }
-            for h in data["hypotheses"]
-        ],
-        "review": [
-            {
-                "focus_area": areas[r["focus_area"]],
-                "mid_notes": _t(r.get("mid_notes"), lang) or None,
-                "mid_decision": label("decision", r["mid_decision"], lang)
-                if r.get("mid_decision")
-                else None,
-                "final_notes": _t(r.get("final_notes"), lang) or None,
-                "final_decision": label("decision", r["final_decision"], lang)
-                if r.get("final_decision")
-                else None,
-            }
-            for r in data["reviews"]
-        ],
-    }
-    return rows
-
-
-def with_initiatives(content: Content, rows: int) -> Content:
-    """``content`` with its initiatives repeated to ``rows`` rows, each with its own ID.
-
-    A roadmap of any size from the example, for trying a sync on a big workbook (the
-    benchmarks and the tests of multi-piece sheets use it). Budgets vary by row.
-    """
-    base = content["initiatives"]
-    scaled = [
-        {**base[n % len(base)], "id": f"IN-{n + 1:05d}", "planned": 100 + n % 900}
-        for n in range(rows)
-    ]
-    return {**content, "initiatives": scaled}
-
-
-def checklist_content(
+def _checklist_rows(
     options: Options, layout: Layout, checklist: Checklist
 ) -> list[dict[str, CellValue]]:
     return [
@@ -268,6 +161,125 @@ def _grid(sheet: Sheet, title: str, lang: Lang, records: list[dict[str, CellValu
     return SheetGrid(title, rows)
 
 
+def _records(
+    options: Options, layout: Layout, checklist: Checklist, content: Content | None
+) -> Content:
+    """The rows of every sheet: ``content`` (or the example), the checklist, the Overview."""
+    if content is None:
+        content = example_content(options, layout) if options.example else {}
+    records = dict(content)
+    if "checklist" not in records:
+        records["checklist"] = _checklist_rows(options, layout, checklist)
+    values = _overview_values(options, layout)
+    records["overview"] = [
+        {"key": f.key, "label": f.label.get(options.lang), "value": values.get(f.key)}
+        for f in layout.sheet("overview").fields
+    ]
+    return records
+
+
+def _write_computed(
+    grids: list[SheetGrid], layout: Layout, checklist: Checklist, as_of: dt.date
+) -> None:
+    """Write into ``grids`` what a sync on ``as_of`` would: IDs, formulas, dates, flags."""
+    located = locate(WorkbookSnapshot("<new workbook>", grids), layout)
+    outcome = compute(located, layout, checklist, as_of)
+    for (sheet_key, row, column_key), value in outcome.desired.items():
+        table = located.table(sheet_key)
+        col = table.columns[column_key]
+        line = table.grid.rows[row - 1]
+        line.extend([None] * (col - len(line)))
+        line[col - 1] = value
+
+
+def _flag_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, str, str]]:
+    """The fill of each computed choice that has a colour: (column, label, colour)."""
+    return [
+        (col, layout.choice_label(column.choices, key, lang), colour)
+        for col, column in enumerate(sheet.columns, start=1)
+        if column.computed and column.choices
+        for key in layout.choice_keys(column.choices)
+        if (colour := layout.colour_of(key))
+    ]
+
+
+def _mark_rows_sheet(plan: SheetPlan, sheet: Sheet) -> None:
+    """A rows sheet: each data cell takes its column's format; computed columns are ours."""
+    for col, column in enumerate(sheet.columns, start=1):
+        for row in range(KEY_ROW, len(plan.grid.rows) + 1):
+            if row >= FIRST_DATA_ROW:
+                plan.formats[(row, col)] = column.type
+            if column.computed:
+                plan.tool_cells.add((row, col))
+
+
+def _value_column(sheet: Sheet) -> int:
+    return sheet.column_keys().index("value") + 1
+
+
+def _mark_fields_sheet(plan: SheetPlan, sheet: Sheet) -> None:
+    """A fields sheet: each value takes its field's format; computed values are ours."""
+    value_col = _value_column(sheet)
+    for row, f in enumerate(sheet.fields, start=FIRST_DATA_ROW):
+        plan.formats[(row, value_col)] = f.type
+        for col, column in enumerate(sheet.columns, start=1):
+            if column.computed or (col == value_col and f.computed):
+                plan.tool_cells.add((row, col))
+    for col in range(1, len(sheet.columns) + 1):
+        plan.tool_cells.update({(KEY_ROW, col), (KEY_ROW + 1, col)})
+
+
+def _sheet_plan(
+    sheet: Sheet, grid: SheetGrid, layout: Layout, titles: dict[str, str], lang: Lang
+) -> SheetPlan:
+    columns = [
+        ColumnPlan(
+            c.key,
+            c.label.get(lang),
+            c.type,
+            c.width,
+            c.computed,
+            c.hidden,
+            _dropdown(layout, titles, c, lang),
+        )
+        for c in sheet.columns
+    ]
+    plan = SheetPlan(sheet.key, sheet.kind, grid.title, columns, grid)
+    plan.flag_colours.extend(_flag_colours(sheet, layout, lang))
+    if sheet.kind == "rows":
+        _mark_rows_sheet(plan, sheet)
+    else:
+        _mark_fields_sheet(plan, sheet)
+    return plan
+
+
+def _defined_names(layout: Layout, grids: list[SheetGrid]) -> dict[str, tuple[str, int, int]]:
+    """Each named field's value cell: defined name -> (sheet title, row, col)."""
+    names: dict[str, tuple[str, int, int]] = {}
+    for sheet, grid in zip(layout.sheets, grids, strict=True):
+        if sheet.kind == "rows":
+            continue
+        for row, f in enumerate(sheet.fields, start=FIRST_DATA_ROW):
+            if f.name:
+                names[f.name] = (grid.title, row, _value_column(sheet))
+    return names
+
+
+def _chart(layout: Layout, titles: dict[str, str], lang: Lang, n_areas: int) -> ChartPlan:
+    """The budget chart on the Overview, over the focus areas (at least CHART_ROWS rows)."""
+    keys = layout.sheet("focus_areas").column_keys()
+    return ChartPlan(
+        title=layout.sheet("overview").field("planned_total").label.get(lang),
+        sheet=titles["overview"],
+        anchor="F3",
+        data_sheet=titles["focus_areas"],
+        category_col=keys.index("name") + 1,
+        series_cols=[keys.index("planned") + 1, keys.index("actual") + 1],
+        first_row=FIRST_DATA_ROW - 1,
+        last_row=FIRST_DATA_ROW + max(n_areas, CHART_ROWS) - 1,
+    )
+
+
 def build_plan(
     options: Options,
     as_of: dt.date,
@@ -287,91 +299,20 @@ def build_plan(
     checklist = checklist or load_checklist()
     lang = options.lang
     titles = {s.key: s.title.get(lang) for s in layout.sheets}
-    if content is None:
-        content = example_content(options, layout) if options.example else {}
-    records = dict(content)
-    if "checklist" not in records:
-        records["checklist"] = checklist_content(options, layout, checklist)
-    overview_values = _overview_values(options, layout)
-    records["overview"] = [
-        {"key": f.key, "label": f.label.get(lang), "value": overview_values.get(f.key)}
-        for f in layout.sheet("overview").fields
-    ]
-
+    records = _records(options, layout, checklist, content)
     grids = [_grid(s, titles[s.key], lang, records.get(s.key, [])) for s in layout.sheets]
-    snapshot = WorkbookSnapshot("<new workbook>", grids)
-    located = locate(snapshot, layout)
-    outcome = compute(located, layout, checklist, as_of)
-    for (sheet_key, row, column_key), value in outcome.desired.items():
-        table = located.table(sheet_key)
-        col = table.columns[column_key]
-        line = table.grid.rows[row - 1]
-        line.extend([None] * (col - len(line)))
-        line[col - 1] = value
-
-    sheets = []
-    names: dict[str, tuple[str, int, int]] = {}
-    for sheet, grid in zip(layout.sheets, grids, strict=True):
-        columns = [
-            ColumnPlan(
-                c.key,
-                c.label.get(lang),
-                c.type,
-                c.width,
-                c.computed,
-                c.hidden,
-                _dropdown(layout, titles, c, lang),
-            )
-            for c in sheet.columns
-        ]
-        plan = SheetPlan(sheet.key, sheet.kind, grid.title, columns, grid)
-        for col, column in enumerate(sheet.columns, start=1):
-            if column.computed and column.choices:
-                for key in layout.choice_keys(column.choices):
-                    colour = layout.colour_of(key)
-                    if colour:
-                        plan.flag_colours.append(
-                            (col, layout.choice_label(column.choices, key, lang), colour)
-                        )
-        if sheet.kind == "rows":
-            for col, column in enumerate(sheet.columns, start=1):
-                for row in range(KEY_ROW, len(grid.rows) + 1):
-                    if row >= FIRST_DATA_ROW:
-                        plan.formats[(row, col)] = column.type
-                    if column.computed:
-                        plan.tool_cells.add((row, col))
-        else:
-            value_col = sheet.column_keys().index("value") + 1
-            for row, f in enumerate(sheet.fields, start=FIRST_DATA_ROW):
-                plan.formats[(row, value_col)] = f.type
-                if f.name:
-                    names[f.name] = (grid.title, row, value_col)
-                for col, column in enumerate(sheet.columns, start=1):
-                    if column.computed or (col == value_col and f.computed):
-                        plan.tool_cells.add((row, col))
-            for col in range(1, len(sheet.columns) + 1):
-                plan.tool_cells.update({(KEY_ROW, col), (KEY_ROW + 1, col)})
-        sheets.append(plan)
+    _write_computed(grids, layout, checklist, as_of)
+    sheets = [
+        _sheet_plan(sheet, grid, layout, titles, lang)
+        for sheet, grid in zip(layout.sheets, grids, strict=True)
+    ]
+    names = _defined_names(layout, grids)
     assert QUARTER_BUDGET in names and ANNUAL_BUDGET in names
-
-    focus = layout.sheet("focus_areas")
-    keys = focus.column_keys()
-    n_areas = len(records.get("focus_areas", []))
-    chart = ChartPlan(
-        title=layout.sheet("overview").field("planned_total").label.get(lang),
-        sheet=titles["overview"],
-        anchor="F3",
-        data_sheet=titles["focus_areas"],
-        category_col=keys.index("name") + 1,
-        series_cols=[keys.index("planned") + 1, keys.index("actual") + 1],
-        first_row=FIRST_DATA_ROW - 1,
-        last_row=FIRST_DATA_ROW + max(n_areas, CHART_ROWS) - 1,
-    )
     return WorkbookPlan(
         lang,
         sheets,
         names,
-        chart,
+        _chart(layout, titles, lang, len(records.get("focus_areas", []))),
         message("tool_column_note", lang),
         title=f"Marketing roadmap {options.quarter.name} ({options.business.upper()})",
     )

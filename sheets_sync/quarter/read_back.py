@@ -1,4 +1,4 @@
-"""A whole roadmap workbook as validated models: what next-quarter starts from.
+"""Reading a roadmap back: a whole workbook as plain, validated models (next-quarter's start).
 
 Reading runs the same computation a sync runs (locate → parse → cross-check),
 so a row is valid here exactly when the sync says OK on it. Pure: a snapshot in,
@@ -28,7 +28,7 @@ from sheets_sync.core.models import (
 from sheets_sync.errors import InvalidRows, NotARoadmap
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
-from sheets_sync.sync.report import build_report
+from sheets_sync.sync.report import SyncReport, build_report
 
 # Sheets whose rows move into the next quarter: an invalid row there would be lost.
 CARRIED_SHEETS = (
@@ -61,6 +61,25 @@ class Roadmap:
     review_titles: tuple[str, str]  # the Review sheet's title and its decision column's label
 
 
+def _refuse_invalid_rows(source: str, report: SyncReport) -> None:
+    """Raise :class:`InvalidRows` when a row that would carry over has an error."""
+    blocking = [p for p in report.problems if not p.warning and p.sheet in CARRIED_SHEETS]
+    if not blocking:
+        return
+    lines = [
+        f"{p.sheet_title} row {p.row}{f' ({p.row_id})' if p.row_id else ''}: {p.message}"
+        for p in blocking[:SHOWN_PROBLEMS]
+    ]
+    more = len(blocking) - SHOWN_PROBLEMS
+    if more > 0:
+        lines.append(f"and {more} more")
+    raise InvalidRows(
+        f"{source} has {len(blocking)} invalid row(s) that would be carried over, "
+        f"so no workbook was written: " + "; ".join(lines) + ".",
+        "Fix them (a sync writes the same messages on their rows) and run again.",
+    )
+
+
 def read_roadmap(
     snapshot: WorkbookSnapshot,
     *,
@@ -87,20 +106,7 @@ def read_roadmap(
     report = build_report(
         snapshot.source, outcome, layout, as_of, dry_run=True, changes=[], written=0, titles=titles
     )
-    blocking = [p for p in report.problems if not p.warning and p.sheet in CARRIED_SHEETS]
-    if blocking:
-        lines = [
-            f"{p.sheet_title} row {p.row}{f' ({p.row_id})' if p.row_id else ''}: {p.message}"
-            for p in blocking[:SHOWN_PROBLEMS]
-        ]
-        more = len(blocking) - SHOWN_PROBLEMS
-        if more > 0:
-            lines.append(f"and {more} more")
-        raise InvalidRows(
-            f"{snapshot.source} has {len(blocking)} invalid row(s) that would be carried over, "
-            f"so no workbook was written: " + "; ".join(lines) + ".",
-            "Fix them (a sync writes the same messages on their rows) and run again.",
-        )
+    _refuse_invalid_rows(snapshot.source, report)
 
     def models(key: str) -> list[RowModel]:
         return [model for _, model in outcome.parsed[key].valid()]
