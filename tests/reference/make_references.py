@@ -16,8 +16,9 @@ The input is a user's file, not our output: it is kept as committed unless
 ``--resave-input`` asks LibreOffice to re-save a fresh example roadmap (do that
 only to change what the input exercises; its bytes then follow the installed
 LibreOffice version). A reference is rewritten only when its content changed
-(see tests/xlsx_compare.py), so ``git diff --stat tests/reference`` after a run
-lists exactly the references a code change affected, for review.
+(see tests/xlsx_compare.py), and the run prints what changed in each rewritten
+one, part by part; ``git diff --stat tests/reference`` then lists exactly the
+references a code change affected, for review with the printed diff.
 """
 
 from __future__ import annotations
@@ -177,11 +178,15 @@ def _checked(path: Path, as_of: dt.date) -> None:
 
 
 def _keep(made: Path, reference: Path) -> str:
-    """Copy ``made`` over ``reference`` unless they already say the same."""
-    if reference.exists() and not xlsx_differences(reference, made):
+    """Copy ``made`` over ``reference`` unless they already say the same; what changed."""
+    if not reference.exists():
+        shutil.copyfile(made, reference)
+        return f"wrote     {reference.name} (new)"
+    changes = xlsx_differences(reference, made)
+    if not changes:
         return f"unchanged {reference.name}"
     shutil.copyfile(made, reference)
-    return f"wrote     {reference.name}"
+    return "\n".join([f"wrote     {reference.name}:", *("    " + line for line in changes)])
 
 
 def make_generated(work: Path) -> list[str]:
