@@ -85,7 +85,7 @@ def read_roadmap(
             "Run `sheets-sync sync` on it and fix what the Overview's Check column says.",
         )
     report = build_report(
-        snapshot.source, outcome, layout, as_of, dry_run=True, changes=[], written=0, titles=titles
+        snapshot.source, outcome, layout, as_of, dry_run=True, changes=[], titles=titles
     )
     blocking = [p for p in report.problems if not p.warning and p.sheet in CARRIED_SHEETS]
     if blocking:
