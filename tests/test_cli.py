@@ -71,6 +71,14 @@ def test_generate_then_sync(tmp_path: Path) -> None:
     assert synced.exit_code == 0, synced.output
     report = json.loads(synced.output)
     assert report["cells_written"] == 0
+    assert report["write"] == {
+        "written": 0,
+        "tagged": 0,
+        "deferred": 0,
+        "dropped": 0,
+        "requests": 0,
+        "why": "",
+    }
     assert report["language"] == "zh"
     assert {s["title"] for s in report["sheets"].values()} >= {"举措", "重点领域"}
     assert report["rollup"]["focus_areas"] and report["rollup"]["quarter"]["budget"] == 60000
