@@ -21,7 +21,7 @@ from sheets_sync.backends.google.create import (
     add_to_spreadsheet,
     create_spreadsheet,
 )
-from sheets_sync.backends.target import google_sheet
+from sheets_sync.backends.target import GoogleSheet, google_sheet
 from sheets_sync.core.layout import FIRST_DATA_ROW
 from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
 
@@ -159,4 +159,4 @@ class GoogleOutput:
             folder_id=self.folder_id,
             share=self.share,
         )
-        return f"https://docs.google.com/spreadsheets/d/{self.created}"
+        return GoogleSheet(self.created).url

@@ -27,6 +27,10 @@ row's identity for one sync:
   row because rows moved meanwhile is harmless: the next read pairs each tag with
   the values of the row that carries it, in one snapshot.
 
+Every write returns a :class:`~sheets_sync.backends.protocol.WriteResult` that says
+which cells landed, how many rows were tagged, and which cells wait for the next
+sync or were dropped with their deleted row, and why; the sync report prints it.
+
 Values go as ``RAW``, so user text never turns into a formula. A batch holding a
 :class:`~sheets_sync.core.cells.Formula` goes as ``USER_ENTERED`` instead, with every
 string prefixed by an apostrophe (Sheets' "this is text" mark, not stored).
@@ -117,54 +121,43 @@ class GoogleSheetsBackend:
         deferred to the next sync or dropped with their deleted row."""
         if not writes:
             return WriteResult()
-        rows_of = self._reads.get(snapshot.version or "")
-        if rows_of is None:
-            raise ValueError("write() needs the snapshot returned by this backend's last read()")
-        unknown = sorted({w.sheet for w in writes} - rows_of.keys())
-        if unknown:
-            raise ValueError(f"write to sheets that were not read: {unknown}")
-
-        by_row: dict[tuple[str, int], dict[int, CellValue]] = {}
-        for w in writes:
-            if w.row < 1 or w.col < 1:
-                raise ValueError(f"rows and columns are 1-based: {w}")
-            by_row.setdefault((w.sheet, w.row), {})[w.col] = w.value
-
-        untagged_targets = sum(
-            len(cells) for (title, row), cells in by_row.items() if row not in rows_of[title].tags
-        )
-        if untagged_targets:
+        rows_of = self._rows_read(snapshot, writes)
+        by_row = _cells_by_row(writes)
+        if any(row not in rows_of[title].tags for title, row in by_row):
             tagged = self._tag_rows(rows_of)
             if tagged:
                 return WriteResult(
                     tagged=tagged, deferred=len(writes), requests=1, why=WAIT_FOR_TAG
                 )
             # Only empty untagged rows were targeted: nothing to tag, nowhere to write.
-
         formulas = any(isinstance(w.value, Formula) for w in writes)
-        data: list[dict[str, Any]] = []
-        sent: dict[int, int] = {}  # metadataId -> cells
-        skipped = 0
-        for (title, row), cells in by_row.items():
-            tag = rows_of[title].tags.get(row)
-            if tag is None:
-                skipped += len(cells)
-                continue
-            line: list[Any] = [None] * max(cells)
-            for col, value in cells.items():
-                line[col - 1] = encode(value, user_entered=formulas)
-            data.append(
-                {
-                    "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
-                    "majorDimension": "ROWS",
-                    "values": [line],
-                }
-            )
-            sent[tag] = len(cells)
+        data, sent, skipped = _row_filters(by_row, rows_of, user_entered=formulas)
         if not data:
             return WriteResult(deferred=skipped, why=NO_TAG)
+        landed = self._send(data, user_entered=formulas)
+        written = sum(n for tag, n in sent.items() if tag in landed)
+        dropped = sum(n for tag, n in sent.items() if tag not in landed)
+        why = "; ".join(
+            reason for count, reason in ((skipped, NO_TAG), (dropped, ROW_DELETED)) if count
+        )
+        return WriteResult(written=written, deferred=skipped, dropped=dropped, requests=1, why=why)
+
+    def _rows_read(
+        self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]
+    ) -> dict[str, _SheetRows]:
+        """The row tags of the read ``snapshot`` came from; refuses any other snapshot."""
+        rows_of = self._reads.get(snapshot.version or "")
+        if rows_of is None:
+            raise ValueError("write() needs the snapshot returned by this backend's last read()")
+        unknown = sorted({w.sheet for w in writes} - rows_of.keys())
+        if unknown:
+            raise ValueError(f"write to sheets that were not read: {unknown}")
+        return rows_of
+
+    def _send(self, data: list[dict[str, Any]], *, user_entered: bool) -> set[int]:
+        """One ``values:batchUpdateByDataFilter``; the tags whose row took its cells."""
         body = {
-            "valueInputOption": "USER_ENTERED" if formulas else "RAW",
+            "valueInputOption": "USER_ENTERED" if user_entered else "RAW",
             "includeValuesInResponse": False,
             "data": data,
         }
@@ -176,12 +169,7 @@ class GoogleSheetsBackend:
             lookup = item.get("dataFilter", {}).get("developerMetadataLookup", {})
             if item.get("updatedRange") and "metadataId" in lookup:
                 landed.add(int(lookup["metadataId"]))
-        written = sum(n for tag, n in sent.items() if tag in landed)
-        dropped = sum(n for tag, n in sent.items() if tag not in landed)
-        why = "; ".join(
-            reason for count, reason in ((skipped, NO_TAG), (dropped, ROW_DELETED)) if count
-        )
-        return WriteResult(written=written, deferred=skipped, dropped=dropped, requests=1, why=why)
+        return landed
 
     def _tag_rows(self, rows_of: dict[str, _SheetRows]) -> int:
         """Tag every untagged row that holds something, in one ``batchUpdate``."""
@@ -191,6 +179,45 @@ class GoogleSheetsBackend:
         if requests:
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
         return len(requests)
+
+
+def _cells_by_row(writes: Sequence[CellWrite]) -> dict[tuple[str, int], dict[int, CellValue]]:
+    """``(sheet, row) -> {col: value}``; rows and columns are 1-based."""
+    by_row: dict[tuple[str, int], dict[int, CellValue]] = {}
+    for w in writes:
+        if w.row < 1 or w.col < 1:
+            raise ValueError(f"rows and columns are 1-based: {w}")
+        by_row.setdefault((w.sheet, w.row), {})[w.col] = w.value
+    return by_row
+
+
+def _row_filters(
+    by_row: dict[tuple[str, int], dict[int, CellValue]],
+    rows_of: dict[str, _SheetRows],
+    *,
+    user_entered: bool,
+) -> tuple[list[dict[str, Any]], dict[int, int], int]:
+    """One ``DataFilterValueRange`` per tagged row; cells per tag; cells on untagged rows."""
+    data: list[dict[str, Any]] = []
+    sent: dict[int, int] = {}  # metadataId -> cells
+    skipped = 0
+    for (title, row), cells in by_row.items():
+        tag = rows_of[title].tags.get(row)
+        if tag is None:
+            skipped += len(cells)
+            continue
+        line: list[Any] = [None] * max(cells)
+        for col, value in cells.items():
+            line[col - 1] = encode(value, user_entered=user_entered)
+        data.append(
+            {
+                "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
+                "majorDimension": "ROWS",
+                "values": [line],
+            }
+        )
+        sent[tag] = len(cells)
+    return data, sent, skipped
 
 
 def create_row_tag(sheet_id: int, row: int) -> dict[str, Any]:
