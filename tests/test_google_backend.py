@@ -357,8 +357,11 @@ def test_property_no_flag_ever_lands_on_another_row(env: GoogleEnv, edits: list[
             elif kind == "move" and max(a, b) <= rows:
                 book.move_row("Initiatives", a, b)
 
-    mini_sync(env.backend(book, ["Initiatives"]), between=edit)
+    report = mini_sync(env.backend(book, ["Initiatives"]), between=edit)
 
+    # Every flag is counted once: landed on its row, or dropped with a deleted row.
+    assert (report.written, report.dropped) == (len(flags_by_id(book)), 8 - len(flags_by_id(book)))
+    assert (report.deferred, report.tagged, report.requests) == (0, 0, 1)
     for row in range(3, len(book.sheet_by_title("Initiatives").rows) + 1):
         ident = book.value("Initiatives", row, 1)
         flag = book.value("Initiatives", row, FLAG_COL)
