@@ -106,11 +106,11 @@ class TimedBackend:
         PHASES["read"] = time.perf_counter() - started
         return snapshot
 
-    def write(self, snapshot: Any, writes: Any) -> int:
+    def write(self, snapshot: Any, writes: Any) -> Any:
         started = time.perf_counter()
-        count = int(self.inner.write(snapshot, writes))
+        result = self.inner.write(snapshot, writes)
         PHASES["write"] = time.perf_counter() - started
-        return count
+        return result
 
 
 def our_side(path: Path, writes_file: Path) -> int:

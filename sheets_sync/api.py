@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from sheets_sync.backends.protocol import Backend, Renderer
+from sheets_sync.backends.target import (
+    GSHEET_PREFIX,
+    SHEETS_URL_PREFIX,
+    GoogleSheet,
+    LocalFile,
+    Target,
+    google_sheet,
+    parse_target,
+)
+from sheets_sync.backends.target import is_google as is_google
 from sheets_sync.backends.xlsx.workbook import XlsxBackend
 from sheets_sync.core.budget import BudgetChoice, split_annual
 from sheets_sync.core.calendar import year_quarters
@@ -25,11 +36,18 @@ from sheets_sync.sync.run import sync
 if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl loaded
     import gspread
 
-GOOGLE_PREFIXES = ("gsheet:", "https://docs.google.com/spreadsheets/")
+GOOGLE_PREFIXES = (GSHEET_PREFIX, SHEETS_URL_PREFIX)
 
 
-def is_google(target: str | Path) -> bool:
-    return isinstance(target, str) and target.startswith(GOOGLE_PREFIXES)
+@dataclass(frozen=True)
+class GoogleDestination:
+    """Where a new roadmap goes in Google Sheets: a new spreadsheet (in ``folder_id``,
+    shared with ``share``), or new sheets in the existing ``spreadsheet``."""
+
+    spreadsheet: str | None = None
+    folder_id: str | None = None
+    share: tuple[str, ...] = ()
+    title: str | None = None
 
 
 def google_client(credentials: str | Path | None = None) -> gspread.Client:
@@ -41,17 +59,18 @@ def google_client(credentials: str | Path | None = None) -> gspread.Client:
 
 
 def open_backend(
-    target: str | Path,
+    target: str | Path | Target,
     *,
     credentials: str | Path | None = None,
     client: gspread.Client | None = None,
 ) -> Backend:
     """The backend for a local path (``roadmap.xlsx``) or ``gsheet:ID`` / a sheet's URL."""
-    if is_google(target):
+    place = parse_target(target)
+    if isinstance(place, GoogleSheet):
         from sheets_sync.backends.google import GoogleSheetsBackend
 
-        return GoogleSheetsBackend(str(target), client or google_client(credentials))
-    path = Path(target)
+        return GoogleSheetsBackend(place, client or google_client(credentials))
+    path = place.path
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise SheetsSyncError(
             f"{path} is not an .xlsx file.", "Give the path of a roadmap workbook ending in .xlsx."
@@ -71,6 +90,35 @@ def generate_xlsx(
     plan = build_plan(options, as_of)
     output.render(plan)
     return plan
+
+
+def generate(
+    options: Options,
+    out: str | Path | GoogleDestination,
+    *,
+    as_of: dt.date,
+    force: bool = False,
+    credentials: str | Path | None = None,
+    client: gspread.Client | None = None,
+) -> tuple[str, WorkbookPlan]:
+    """Write a new roadmap to a local .xlsx or to Google Sheets; where it is, and its plan.
+
+    Where is the path given, or the spreadsheet's URL.
+    """
+    if not isinstance(out, GoogleDestination):
+        return str(out), generate_xlsx(out, options, as_of=as_of, force=force)
+    if out.spreadsheet is not None:
+        google_sheet(out.spreadsheet)  # a mistyped ID fails before credentials load
+    sheet_id, plan = generate_google(
+        options,
+        as_of=as_of,
+        client=client or google_client(credentials),
+        title=out.title,
+        spreadsheet=out.spreadsheet,
+        folder_id=out.folder_id,
+        share=out.share,
+    )
+    return GoogleSheet(sheet_id).url, plan
 
 
 def generate_google(
@@ -96,7 +144,7 @@ def generate_google(
 
 
 def sync_workbook(
-    target: str | Path | Backend,
+    target: str | Path | Target | Backend,
     *,
     as_of: dt.date,
     dry_run: bool = False,
@@ -105,45 +153,60 @@ def sync_workbook(
 ) -> SyncReport:
     """Sync one workbook: a path, ``gsheet:ID``, or a backend you built yourself."""
     backend = (
-        open_backend(target, credentials=credentials) if isinstance(target, str | Path) else target
+        open_backend(target, credentials=credentials)
+        if _is_place(target)
+        else cast(Backend, target)
     )
     return sync(backend, as_of=as_of, dry_run=dry_run, overrides=overrides)
 
 
+def _is_place(target: object) -> TypeGuard[str | Path | Target]:
+    """A place to open (a path, ``gsheet:ID``, a URL, a parsed target), not a backend."""
+    return isinstance(target, str | Path | LocalFile | GoogleSheet)
+
+
+def _same_file(place: Target | None, out: object) -> bool:
+    return (
+        isinstance(place, LocalFile)
+        and isinstance(out, str | Path)
+        and Path(out).resolve() == place.path.resolve()
+    )
+
+
 def next_quarter(
-    source: str | Path | Backend,
-    out: str | Path | Renderer | None,
+    source: str | Path | Target | Backend,
+    out: str | Path | Renderer | GoogleDestination | None,
     *,
     budget: BudgetChoice,
     as_of: dt.date,
     default_decision: str | None = None,
     force: bool = False,
     dry_run: bool = False,
+    credentials: str | Path | None = None,
+    client: gspread.Client | None = None,
 ) -> CarryReport:
     """Next quarter's workbook from ``source``'s final review, written by ``out``.
 
-    ``source`` is a path or any backend (it is only read); ``out`` is a path for
-    a new .xlsx or any renderer (``None`` only with ``dry_run``). Nothing is
-    written when the review is incomplete
+    ``source`` is a path, ``gsheet:ID``, a sheet's URL or any backend (it is only
+    read); ``out`` is a path for a new .xlsx, a :class:`GoogleDestination` or any
+    renderer (``None`` only with ``dry_run``). One Google client (from
+    ``credentials`` unless ``client`` is given) serves both when either is
+    Google. Nothing is written when the review is incomplete
     (:class:`~sheets_sync.errors.IncompleteReview`), a row that would carry over
     is invalid, or ``dry_run`` is set.
     """
     if out is None and not dry_run:
         raise SheetsSyncError("no output was given.", "Give --out NEW.xlsx, or use --dry-run.")
-    same_file = (
-        isinstance(source, str | Path)
-        and isinstance(out, str | Path)
-        and Path(out).resolve() == Path(source).resolve()
-    )
-    if same_file:
+    place = parse_target(source) if _is_place(source) else None
+    if _same_file(place, out):
         raise SheetsSyncError(
             f"--out {out} is the source workbook itself.",
             "Write next quarter to a new file; the source keeps this quarter's history.",
         )
-    backend = open_backend(source) if isinstance(source, str | Path) else source
-    from sheets_sync.backends.xlsx.render import XlsxOutput
-
-    output = XlsxOutput(out, force=force) if isinstance(out, str | Path) else out
+    if client is None and (isinstance(place, GoogleSheet) or isinstance(out, GoogleDestination)):
+        client = google_client(credentials)
+    backend = open_backend(source, client=client) if _is_place(source) else cast(Backend, source)
+    output = _renderer(out, force=force, client=client)
     if output is not None and not dry_run:
         output.prepare()
     roadmap = read_roadmap(backend.read(), as_of=as_of)
@@ -152,6 +215,31 @@ def next_quarter(
         plan = build_plan(carried.options, as_of, content=carried.content)
         carried.report.out = output.render(plan)
     return carried.report
+
+
+def _renderer(
+    out: str | Path | Renderer | GoogleDestination | None,
+    *,
+    force: bool,
+    client: gspread.Client | None,
+) -> Renderer | None:
+    """The renderer behind ``out``: a new .xlsx, a new spreadsheet, or ``out`` itself."""
+    if isinstance(out, str | Path):
+        from sheets_sync.backends.xlsx.render import XlsxOutput
+
+        return XlsxOutput(out, force=force)
+    if isinstance(out, GoogleDestination):
+        from sheets_sync.backends.google.render import GoogleOutput
+
+        assert client is not None
+        return GoogleOutput(
+            client,
+            title=out.title,
+            spreadsheet=out.spreadsheet,
+            folder_id=out.folder_id,
+            share=out.share,
+        )
+    return out
 
 
 def year_options(

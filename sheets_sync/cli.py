@@ -14,17 +14,13 @@ import click
 
 from sheets_sync import __version__
 from sheets_sync.api import (
-    generate_google,
-    generate_xlsx,
-    google_client,
-    is_google,
+    GoogleDestination,
+    generate,
     layout_description,
     next_quarter,
-    open_backend,
     plan_year,
     sync_workbook,
 )
-from sheets_sync.backends.protocol import Renderer
 from sheets_sync.core.budget import BudgetChoice, parse_weights
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.i18n import as_lang
@@ -153,7 +149,7 @@ _scope_option = click.option(
 )
 
 
-@main.command()
+@main.command(name="generate")
 @click.option("--quarter", type=_Quarter(), required=True, help="The quarter, e.g. 2027-Q1.")
 @_business_option
 @_lang_option
@@ -190,7 +186,7 @@ _scope_option = click.option(
 @_credentials_option
 @_as_of_option
 @_fail_cleanly
-def generate(
+def generate_command(
     quarter: Quarter,
     business: str,
     lang: str,
@@ -222,20 +218,13 @@ def generate(
     google = google or spreadsheet is not None
     if google == (out is not None):
         raise click.UsageError("give either --out FILE.xlsx or --google / --spreadsheet ID")
-    if google:
-        sheet_id, plan = generate_google(
-            options,
-            as_of=_day(as_of),
-            spreadsheet=spreadsheet,
-            client=google_client(credentials),
-            folder_id=folder,
-            share=share,
-        )
-        where = f"https://docs.google.com/spreadsheets/d/{sheet_id}"
-    else:
-        assert out is not None
-        plan = generate_xlsx(out, options, as_of=_day(as_of), force=force)
-        where = str(out)
+    where, plan = generate(
+        options,
+        GoogleDestination(spreadsheet, folder, share) if google else cast(Path, out),
+        as_of=_day(as_of),
+        force=force,
+        credentials=credentials,
+    )
     checklist = next(s for s in plan.sheets if s.key == "checklist")
     click.echo(
         f"Created {where}: {quarter} ({quarter.start} – {quarter.end}), "
@@ -324,21 +313,15 @@ def next_quarter_command(
         raise click.UsageError(
             "give --out NEW.xlsx or --google (or --dry-run to only see the plan)"
         )
-    target: Path | Renderer | None = out
-    client = google_client(credentials) if google or is_google(source) else None
-    if google:
-        from sheets_sync.backends.google.render import GoogleOutput
-
-        assert client is not None
-        target = GoogleOutput(client, folder_id=folder, share=share)
     report = next_quarter(
-        open_backend(source, client=client) if client else source,
-        target,
+        source,
+        GoogleDestination(folder_id=folder, share=share) if google else out,
         budget=BudgetChoice(budget, annual_budget, weights),
         as_of=_day(as_of),
         default_decision=default_decision,
         force=force,
         dry_run=dry_run,
+        credentials=credentials,
     )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))

@@ -71,6 +71,14 @@ def test_generate_then_sync(tmp_path: Path) -> None:
     assert synced.exit_code == 0, synced.output
     report = json.loads(synced.output)
     assert report["cells_written"] == 0
+    assert report["write"] == {
+        "written": 0,
+        "tagged": 0,
+        "deferred": 0,
+        "dropped": 0,
+        "requests": 0,
+        "why": "",
+    }
     assert report["language"] == "zh"
     assert {s["title"] for s in report["sheets"].values()} >= {"举措", "重点领域"}
     assert report["rollup"]["focus_areas"] and report["rollup"]["quarter"]["budget"] == 60000
@@ -152,3 +160,29 @@ def test_sync_of_a_workbook_open_in_excel_waits(tmp_path: Path) -> None:
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "Excel" in lines[0]
     assert out.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("sync", "gsheet:1AbC"),
+        ("sync", "https://docs.google.com/spreadsheets/d/1AbC/edit#gid=0"),
+        ("next-quarter", "gsheet:1AbC", "--dry-run"),
+        (
+            "generate",
+            *("--quarter", "2027-Q1", "--business", "b2b", "--budget", "1"),
+            *("--spreadsheet", "1AbC"),
+        ),
+    ],
+)
+def test_a_mistyped_spreadsheet_fails_before_any_credentials(
+    args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SHEETS_SYNC_CREDENTIALS", str(tmp_path / "no-such-key.json"))
+    result = CliRunner().invoke(main, list(args))
+    given = args[1] if args[0] != "generate" else args[-1]
+    assert (result.exit_code, result.output) == (
+        1,
+        f"sheets-sync: {given!r} is not a Google spreadsheet ID or URL."
+        " Use the ID from the address bar: docs.google.com/spreadsheets/d/<ID>/edit.\n",
+    )

@@ -19,7 +19,8 @@ from sheets_sync.backends.google.create import (
     layout_requests,
     sheet_properties,
 )
-from sheets_sync.backends.google.spreadsheet import ROW_TAG_KEY, WriteReport
+from sheets_sync.backends.google.spreadsheet import ROW_TAG_KEY
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.core.cells import Formula
 from sheets_sync.errors import FileExists, GoogleRequestRejected
 
@@ -133,7 +134,7 @@ def test_create_sends_one_create_and_one_batch_update(env: GoogleEnv) -> None:
     from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend
 
     backend = GoogleSheetsBackend(new_id, client, ["Initiatives"])
-    assert mini_sync(backend) == WriteReport(written=3, requests=1)
+    assert mini_sync(backend) == WriteResult(written=3, requests=1)
 
 
 def test_create_in_a_folder_goes_through_drive(env: GoogleEnv) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sheets_sync.backends.google.http import RetryPolicy
-from sheets_sync.backends.google.spreadsheet import WriteReport
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.errors import AccessDenied, GoogleUnavailable, QuotaExceeded, WorkbookNotFound
 
 from .fakes.google_api import Fault
@@ -144,7 +144,7 @@ def test_a_fault_at_each_request_leaves_the_sheet_consistent(
     reports = [mini_sync(backend, between=lambda: book.sort_rows("Initiatives", 3, 4))]
     reports += [mini_sync(backend) for _ in range(3)]
 
-    assert reports[-1] == WriteReport()
+    assert reports[-1] == WriteResult()
     assert not env.fake.faults  # every fault was hit...
     assert env.clock.sleeps  # ...and retried
     sheet = book.sheet_by_title("Initiatives")

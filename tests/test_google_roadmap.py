@@ -8,6 +8,11 @@ from pathlib import Path
 
 from sheets_sync.api import generate_google
 from sheets_sync.backends.google import GoogleSheetsBackend
+from sheets_sync.backends.google.spreadsheet import WAIT_FOR_TAG
+from sheets_sync.backends.protocol import WriteResult
+from sheets_sync.backends.target import GoogleSheet
+from sheets_sync.core.layout import load_layout
+from sheets_sync.sync.report import render_text
 from sheets_sync.sync.run import sync
 
 from .conftest import AS_OF, options
@@ -124,3 +129,83 @@ def test_generate_into_an_existing_spreadsheet_leaves_its_sheets_alone(tmp_path:
         assert book.value("Budget notes", 1, 1) == "keep me"
         report = sync(GoogleSheetsBackend(sheet_id, client), as_of=AS_OF)
         assert report.cells_written == 0 and report.lang == "zh"
+
+
+def test_a_row_people_added_is_tagged_first_and_the_report_says_so(tmp_path: Path) -> None:
+    with google_env(tmp_path) as env:
+        client = env.client()
+        sheet_id, plan = generate_google(options(), as_of=AS_OF, client=client)
+        book = env.fake.books[sheet_id]
+        title = plan.sheets[2].title  # Initiatives
+        row = len(book.sheet_by_title(title).rows) + 1
+        for key, value in (("id", "IN-900"), ("title", "Pop-up store"), ("planned", "9000")):
+            book.set_cell(title, row, _column(book, title, f"initiatives.{key}"), value)
+        backend = GoogleSheetsBackend(GoogleSheet(sheet_id), client)
+        env.fake.log.clear()
+
+        first = sync(backend, as_of=AS_OF)
+
+        assert first.write == WriteResult(
+            tagged=1, deferred=len(first.changes), requests=1, why=WAIT_FOR_TAG
+        )
+        assert first.changes and first.cells_written == 0
+        assert [c.name for c in env.fake.api_calls()] == [
+            "spreadsheets.get",
+            "spreadsheets.batchUpdate",
+        ]
+        text = render_text(first, load_layout()).splitlines()
+        assert text[-2:] == [
+            "Wrote 0 cell(s).",
+            "Tagged 1 new row(s); their flags come on the next sync.",
+        ]
+        assert first.as_json()["write"] == {
+            "written": 0,
+            "tagged": 1,
+            "deferred": len(first.changes),
+            "dropped": 0,
+            "requests": 1,
+            "why": WAIT_FOR_TAG,
+        }
+
+        second = sync(backend, as_of=AS_OF)
+
+        assert second.write == WriteResult(written=len(second.changes), requests=1)
+        assert second.changes == first.changes
+        assert render_text(second, load_layout()).splitlines()[-1] == (
+            f"Wrote {len(second.changes)} cell(s)."
+        )
+        assert sync(backend, as_of=AS_OF).write == WriteResult()
+
+
+def test_next_quarter_from_gsheet_into_a_google_destination(tmp_path: Path) -> None:
+    from sheets_sync.api import GoogleDestination, generate, next_quarter
+    from sheets_sync.core.budget import BudgetChoice
+
+    with google_env(tmp_path) as env:
+        client = env.client()
+        url, plan = generate(options(), GoogleDestination(), as_of=AS_OF, client=client)
+        (sheet_id,) = env.fake.books
+        assert url == f"https://docs.google.com/spreadsheets/d/{sheet_id}"
+        review = next(s.title for s in plan.sheets if s.key == "review")
+        book = env.fake.books[sheet_id]
+        decision = _column(book, review, "review.final_decision")
+        for row in range(3, 7):
+            book.set_cell(review, row, decision, "Continue")
+        env.fake.log.clear()
+
+        report = next_quarter(
+            f"gsheet:{sheet_id}",
+            GoogleDestination(share=("lead@example.com",)),
+            budget=BudgetChoice(quarter_budget=50000.0),
+            as_of=dt.date(2027, 3, 20),
+            client=client,
+        )
+
+        (new_id,) = set(env.fake.books) - {sheet_id}
+        assert report.out == f"https://docs.google.com/spreadsheets/d/{new_id}"
+        assert [c.name for c in env.fake.api_calls()] == [
+            "spreadsheets.get",
+            "spreadsheets.create",
+            "spreadsheets.batchUpdate",
+            "permissions.create",
+        ]

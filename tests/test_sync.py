@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_sync.api import sync_workbook
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.errors import MissingColumns, NotARoadmap, WorkbookCorrupt, WorkbookNotFound
 
 from .conftest import AS_OF, all_cells, header_keys
@@ -32,8 +33,11 @@ def _get(path: Path, sheet: str, row: int, key: str) -> object:
 def test_second_sync_writes_nothing(roadmap: Path) -> None:
     first = sync_workbook(roadmap, as_of=AS_OF + dt.timedelta(days=30))
     assert first.cells_written > 0  # flags and due statuses moved with the calendar
+    # A local file takes every cell in one write: none waits, none is dropped.
+    assert first.write == WriteResult(written=len(first.changes), requests=1)
     second = sync_workbook(roadmap, as_of=AS_OF + dt.timedelta(days=30))
     assert second.cells_written == 0
+    assert second.write == WriteResult()
     assert second.changes == []
 
 

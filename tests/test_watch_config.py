@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from sheets_sync.backends.target import GoogleSheet, LocalFile
 from sheets_sync.errors import ConfigError
 from sheets_sync.jobs import ConfigProblems, load_config, resolve_config_path
 
@@ -136,6 +137,8 @@ def test_the_shipped_example_is_valid() -> None:
     assert emea.path == EXAMPLE.parent.resolve() / "roadmaps" / "emea-2025-Q3.xlsx"
     assert (emea.language, emea.business, emea.scope_threshold) == ("en", "b2b", 0.25)
     assert china.target == "gsheet:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    assert china.location == GoogleSheet("1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")
+    assert emea.location == LocalFile(emea.path)
     assert (china.language, china.business) == ("zh", "b2c")
     assert (russia.language, russia.scope_threshold, russia.due_soon_days) == ("ru", 0.3, 7)
     assert china.credentials == EXAMPLE.parent.resolve() / "secrets" / "service-account.json"
@@ -180,3 +183,27 @@ def test_default_names_and_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert config.state_dir.parent == tmp_path / "xdg" / "sheets-sync"
     assert config.state_dir.name.startswith("team-")
     assert config.schedule.describe() == "every 15 minutes"
+
+
+def test_a_spreadsheet_is_checked_by_the_one_id_rule(tmp_path: Path) -> None:
+    key = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
+    path = tmp_path / "sheets.toml"
+    path.write_text(
+        "[[workbooks]]\n"
+        f'spreadsheet = "https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"\n'
+        "[[workbooks]]\n"
+        f'spreadsheet = "{key[:19]}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigProblems) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        "workbooks[1].spreadsheet (line 4): expected a Google spreadsheet ID or its"
+        f" docs.google.com URL, got {key[:19]!r}"
+    ]
+    path.write_text(
+        f'[[workbooks]]\nspreadsheet = " https://docs.google.com/spreadsheets/d/{key}/edit "\n',
+        encoding="utf-8",
+    )
+    (workbook,) = load_config(path).workbooks
+    assert (workbook.name, workbook.spreadsheet, workbook.location) == (key, key, GoogleSheet(key))

@@ -91,8 +91,10 @@ def test_different_configs_do_not_share_a_lock(tmp_path: Path) -> None:
     one.mkdir()
     two.mkdir()
     first, second = load_config(_config(one)), load_config(_config(two))
-    with (
-        InstanceLock(first.state_dir / "watch.lock", first.source),
-        InstanceLock(second.state_dir / "watch.lock", second.source),
-    ):
-        pass
+    one_lock, two_lock = first.state_dir / "watch.lock", second.state_dir / "watch.lock"
+    assert one_lock != two_lock
+    with InstanceLock(one_lock, first.source), InstanceLock(two_lock, second.source):
+        assert (holder(one_lock), holder(two_lock)) == (os.getpid(), os.getpid())
+        with pytest.raises(AlreadyRunning):
+            InstanceLock(two_lock, second.source).acquire()  # each is held on its own
+    assert (holder(one_lock), holder(two_lock)) == (None, None)

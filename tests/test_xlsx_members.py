@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.xlsx import read_xlsx
 from sheets_sync.backends.xlsx.archive.members import member_blocks
 from sheets_sync.backends.xlsx.sheetxml import cut_rows
@@ -141,7 +142,7 @@ def test_a_patch_skips_only_the_checks_the_read_made(tmp_path: Path) -> None:
     assert backend._plain == (snapshot.version, frozenset({"xl/worksheets/sheet1.xml"}))
     writes = [CellWrite(title, row, 3, f"{title} flag {row}") for title in ("Plain", "Bare")
               for row in (2, 100, 250)]  # fmt: skip
-    assert backend.write(snapshot, writes) == len(writes)
+    assert backend.write(snapshot, writes) == WriteResult(written=len(writes), requests=1)
     after = read_xlsx(path)
     for w in writes:
         assert after.sheet(w.sheet).cell(w.row, w.col) == w.value  # type: ignore[union-attr]

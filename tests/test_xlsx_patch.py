@@ -19,6 +19,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
 from sheets_sync.backends.xlsx.ooxml import col_letters, from_serial
 from sheets_sync.backends.xlsx.parts import set_full_calc_on_load
@@ -197,26 +198,32 @@ def test_backend_round_trip_with_backups(rich: Path) -> None:
     backend = XlsxBackend(rich, backups=2)
     original = rich.read_bytes()
     first = backend.read()
-    assert backend.write(first, WRITES[:3]) == 3
+    assert backend.write(first, WRITES[:3]) == WriteResult(written=3, requests=1)
     assert (rich.parent / "roadmap.xlsx.bak1").read_bytes() == original
     second = backend.read()
     assert second.version != first.version
     assert second.sheet("Roadmap").cell(2, 2) == 777  # type: ignore[union-attr]
     middle = rich.read_bytes()
-    assert backend.write(second, [CellWrite("Roadmap", 2, 2, 778)]) == 1
+    assert backend.write(second, [CellWrite("Roadmap", 2, 2, 778)]) == WriteResult(
+        written=1, requests=1
+    )
     assert (rich.parent / "roadmap.xlsx.bak1").read_bytes() == middle
     assert (rich.parent / "roadmap.xlsx.bak2").read_bytes() == original
-    assert backend.write(backend.read(), []) == 0
+    assert backend.write(backend.read(), []) == WriteResult()
     assert not list(rich.parent.glob(".*.tmp"))
 
 
 def test_number_into_a_date_cell_reads_back_as_that_date(rich: Path) -> None:
     """The patcher keeps the user's date format; the write check must accept that."""
     backend = XlsxBackend(rich)
-    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 3, 45000)]) == 1
+    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 3, 45000)]) == WriteResult(
+        written=1, requests=1
+    )
     assert backend.read().sheet("Roadmap").cell(2, 3) == D(2023, 3, 15)  # type: ignore[union-attr]
     big = 2**60 + 1  # beyond a double's precision: stored rounded, still accepted
-    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, big)]) == 1
+    assert backend.write(backend.read(), [CellWrite("Roadmap", 2, 2, big)]) == WriteResult(
+        written=1, requests=1
+    )
     assert backend.read().sheet("Roadmap").cell(2, 2) == float(big)  # type: ignore[union-attr]
 
 
@@ -498,7 +505,7 @@ def test_libreoffice_recalculates_dependants(tmp_path: Path) -> None:
             CellWrite("Roadmap", 10, 4, Formula("=B10*2")),
         ],
     )
-    assert written == 10
+    assert written == WriteResult(written=10, requests=1)
     sheets = recalculated_sheets(path)
     roadmap, totals = sheets["Roadmap"], sheets["Summary"]
     assert [row[3] for row in roadmap[1:6]] == ["200", "401", "0", "80", "100"]
@@ -537,7 +544,7 @@ def test_empty_sheet_and_prefixed_sheet_xml(tmp_path: Path) -> None:
         CellWrite("Prefixed", 3, 1, "new"),
         CellWrite("Prefixed", 2, 2, Formula("=A2+1")),
     ]
-    assert backend.write(backend.read(), writes) == 5
+    assert backend.write(backend.read(), writes) == WriteResult(written=5, requests=1)
     after = read_xlsx(path)
     assert after.sheet("Empty").rows == [[1.5], [None, "first"]]  # type: ignore[union-attr]
     assert after.sheet("Prefixed").rows == [  # type: ignore[union-attr]

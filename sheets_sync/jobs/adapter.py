@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sheets_sync.api import google_client, sync_workbook
+from sheets_sync.backends.target import GoogleSheet
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
 from sheets_sync.sync.compute import Overrides
@@ -13,7 +14,7 @@ from sheets_sync.sync.compute import Overrides
 def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
     """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher."""
     report = sync_workbook(
-        workbook.target,
+        workbook.location,
         as_of=as_of,
         credentials=workbook.credentials,
         overrides=Overrides(
@@ -29,5 +30,6 @@ def drive_version(workbook: WorkbookConfig) -> str:
     """The spreadsheet's Drive version, for skipping unchanged ones cheaply."""
     from sheets_sync.backends.google.drive import file_version
 
-    assert workbook.spreadsheet is not None
-    return file_version(google_client(workbook.credentials), workbook.spreadsheet)
+    sheet = workbook.location
+    assert isinstance(sheet, GoogleSheet), "only a Google spreadsheet has a Drive version"
+    return file_version(google_client(workbook.credentials), sheet)

@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
 
@@ -40,10 +41,6 @@ DEFAULT_CONFIG = Path("config/sheets_sync.toml")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
 _DAILY_AT = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_SHEET_ID = re.compile(r"^[A-Za-z0-9_-]{20,}$")
-_SHEET_URL = re.compile(
-    r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]{20,})(?:[/?#].*)?$"
-)
 
 
 def parse_duration(
@@ -197,15 +194,13 @@ class WorkbookEntry(WorkbookOptions):
     def _check_spreadsheet(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip()
-        url = _SHEET_URL.match(value)
-        if url:
-            return url.group(1)
-        if not _SHEET_ID.match(value):
+        try:
+            return spreadsheet_id(value)
+        except ValueError:
             raise ValueError(
-                f"expected a Google spreadsheet ID or its docs.google.com URL, got {value!r}"
-            )
-        return value
+                "expected a Google spreadsheet ID or its docs.google.com URL,"
+                f" got {value.strip()!r}"
+            ) from None
 
     @model_validator(mode="wrap")
     @classmethod
@@ -273,9 +268,16 @@ class WorkbookConfig(BaseModel):
     credentials: Path | None = None
 
     @property
+    def location(self) -> Target:
+        """Where the workbook is: its local file or its Google spreadsheet."""
+        if self.path is not None:
+            return LocalFile(self.path)
+        return GoogleSheet(str(self.spreadsheet))
+
+    @property
     def target(self) -> str:
-        """A local path, or ``gsheet:ID`` for a Google spreadsheet."""
-        return str(self.path) if self.path is not None else f"gsheet:{self.spreadsheet}"
+        """A local path, or ``gsheet:ID`` for a Google spreadsheet: how status files name it."""
+        return str(self.location)
 
 
 class _FileSettings(BaseSettings):
@@ -411,8 +413,10 @@ def _raw_name(entry: Mapping[str, Any]) -> str | None:
     if isinstance(path, str):
         return Path(path).stem
     if isinstance(sheet, str):
-        url = _SHEET_URL.match(sheet.strip())
-        return url.group(1) if url else sheet.strip()
+        try:
+            return spreadsheet_id(sheet)
+        except ValueError:
+            return sheet.strip()
     return None
 
 

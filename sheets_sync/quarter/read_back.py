@@ -104,7 +104,7 @@ def read_roadmap(
             "Run `sheets-sync sync` on it and fix what the Overview's Check column says.",
         )
     report = build_report(
-        snapshot.source, outcome, layout, as_of, dry_run=True, changes=[], written=0, titles=titles
+        snapshot.source, outcome, layout, as_of, dry_run=True, changes=[], titles=titles
     )
     _refuse_invalid_rows(snapshot.source, report)
 

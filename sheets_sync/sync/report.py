@@ -6,11 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.core.cells import CellValue, CellWrite, Formula
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.sync.checks import problem_text
 from sheets_sync.sync.compute import Outcome
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
+
+NOTHING_WRITTEN = WriteResult()
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,12 @@ class SyncReport:
     rollup: list[FocusRollup]
     total: QuarterRollup | None
     changes: list[CellWrite] = field(default_factory=list)
-    cells_written: int = 0
+    write: WriteResult = field(default_factory=WriteResult)
     ids_assigned: int = 0
+
+    @property
+    def cells_written(self) -> int:
+        return self.write.written
 
     @property
     def rows_read(self) -> int:
@@ -68,6 +75,7 @@ class SyncReport:
             "ids_assigned": self.ids_assigned,
             "cells_changed": len(self.changes),
             "cells_written": self.cells_written,
+            "write": self.write.as_json(),
             "changes": [
                 {"sheet": w.sheet, "row": w.row, "col": w.col, "value": _json_value(w.value)}
                 for w in self.changes
@@ -91,8 +99,8 @@ def build_report(
     *,
     dry_run: bool,
     changes: list[CellWrite],
-    written: int,
     titles: dict[str, str],
+    write: WriteResult = NOTHING_WRITTEN,
 ) -> SyncReport:
     lang = outcome.lang
     entries = []
@@ -123,7 +131,7 @@ def build_report(
         rollup=outcome.rollups,
         total=outcome.total,
         changes=changes,
-        cells_written=written,
+        write=write,
         ids_assigned=outcome.ids_assigned,
     )
 
@@ -180,4 +188,21 @@ def render_text(report: SyncReport, layout: Layout) -> str:
         + (f", {report.ids_assigned} new row ID(s)" if report.ids_assigned else "")
         + "."
     )
+    lines.extend(write_text(report.write))
     return "\n".join(lines)
+
+
+def write_text(write: WriteResult) -> list[str]:
+    """What became of the cells that were not written, in plain words."""
+    lines = []
+    if write.tagged:
+        lines.append(
+            f"Tagged {write.tagged} new row(s); their flags come on the next sync."
+            if write.deferred
+            else f"Tagged {write.tagged} new row(s)."
+        )
+    elif write.deferred:
+        lines.append(f"{write.deferred} cell(s) left for the next sync.")
+    if write.dropped:
+        lines.append(f"{write.dropped} cell(s) not written: their rows were deleted meanwhile.")
+    return lines

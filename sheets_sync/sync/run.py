@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from sheets_sync.backends.protocol import Backend
+from sheets_sync.backends.protocol import Backend, WriteResult
 from sheets_sync.core.checklist import Checklist, load_checklist
 from sheets_sync.core.gc_pause import gc_paused
 from sheets_sync.core.layout import Layout, load_layout
@@ -47,7 +47,7 @@ def sync(
         # The rows are done with: dropped here, their memory serves the write.
         emptied = replace(snapshot, sheets=[])
         del snapshot, located, differ
-        written = 0 if dry_run else backend.write(emptied, changes)
+        written = WriteResult() if dry_run else backend.write(emptied, changes)
         report = build_report(
             emptied.source,
             outcome,
@@ -55,7 +55,7 @@ def sync(
             as_of,
             dry_run=dry_run,
             changes=changes,
-            written=written,
+            write=written,
             titles=titles,
         )
         del outcome

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sheets_sync.backends.google.auth import load_credentials
 from sheets_sync.backends.google.http import Hooks, RetryPolicy, make_client
 from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend
+from sheets_sync.backends.protocol import WriteResult
 
 from .google_api import FakeGoogle
 from .sheets_model import Book, Sheet, user_entered
@@ -174,7 +175,9 @@ def flag_for(ident: Any, budget: Any) -> str:
     return f"{ident}: {'over budget' if over else 'ok'}"
 
 
-def mini_sync(backend: GoogleSheetsBackend, between: Callable[[], None] | None = None) -> Any:
+def mini_sync(
+    backend: GoogleSheetsBackend, between: Callable[[], None] | None = None
+) -> WriteResult:
     """What the core's sync does, reduced: read, compute flags, write what changed.
 
     ``between`` runs after the read and before the write: people editing meanwhile.
@@ -194,4 +197,4 @@ def mini_sync(backend: GoogleSheetsBackend, between: Callable[[], None] | None =
             writes.append(CellWrite("Initiatives", row, FLAG_COL, wanted))
     if between is not None:
         between()
-    return backend.apply(snapshot, writes)
+    return backend.write(snapshot, writes)

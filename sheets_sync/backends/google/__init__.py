@@ -21,7 +21,7 @@ from sheets_sync.backends.google.http import (
     RetryPolicy,
     make_client,
 )
-from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend, WriteReport, spreadsheet_id
+from sheets_sync.backends.google.spreadsheet import GoogleSheetsBackend
 from sheets_sync.errors import GoogleRequestRejected, GoogleUnavailable
 
 __all__ = [
@@ -35,12 +35,10 @@ __all__ = [
     "RetryPolicy",
     "SheetSpec",
     "Validation",
-    "WriteReport",
     "add_to_spreadsheet",
     "create_spreadsheet",
     "layout_requests",
     "load_credentials",
     "make_client",
     "share_with",
-    "spreadsheet_id",
 ]

@@ -21,8 +21,8 @@ from sheets_sync.backends.google.spreadsheet import (
     SHEETS_URL,
     create_row_tag,
     encode,
-    spreadsheet_id,
 )
+from sheets_sync.backends.target import google_sheet
 from sheets_sync.core.cells import CellValue, Formula
 from sheets_sync.errors import FileExists
 
@@ -379,7 +379,7 @@ def add_to_spreadsheet(
     Returns the specs with the sheet ids actually used.
     """
     http = client.http_client
-    sid = spreadsheet_id(spreadsheet)
+    sid = google_sheet(spreadsheet).spreadsheet_id
     meta = http.spreadsheets_get(sid, params={"fields": "sheets(properties(sheetId,title))"})
     existing = [s.get("properties", {}) for s in meta.get("sheets", [])]
     titles = {str(p.get("title")) for p in existing}

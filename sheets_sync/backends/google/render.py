@@ -21,7 +21,7 @@ from sheets_sync.backends.google.create import (
     add_to_spreadsheet,
     create_spreadsheet,
 )
-from sheets_sync.backends.google.spreadsheet import spreadsheet_id
+from sheets_sync.backends.target import GoogleSheet, google_sheet
 from sheets_sync.core.layout import FIRST_DATA_ROW
 from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
 
@@ -127,7 +127,7 @@ def render_google(
     locale = {"en": "en_US", "zh": "zh_CN", "ru": "ru_RU"}[plan.lang]
     if spreadsheet is not None:
         add_to_spreadsheet(client, spreadsheet, specs)
-        return spreadsheet_id(spreadsheet)
+        return google_sheet(spreadsheet).spreadsheet_id
     return create_spreadsheet(client, title, specs, folder_id=folder_id, share=share, locale=locale)
 
 
@@ -159,4 +159,4 @@ class GoogleOutput:
             folder_id=self.folder_id,
             share=self.share,
         )
-        return f"https://docs.google.com/spreadsheets/d/{self.created}"
+        return GoogleSheet(self.created).url

@@ -27,6 +27,10 @@ row's identity for one sync:
   row because rows moved meanwhile is harmless: the next read pairs each tag with
   the values of the row that carries it, in one snapshot.
 
+Every write returns a :class:`~sheets_sync.backends.protocol.WriteResult` that says
+which cells landed, how many rows were tagged, and which cells wait for the next
+sync or were dropped with their deleted row, and why; the sync report prints it.
+
 Values go as ``RAW``, so user text never turns into a formula. A batch holding a
 :class:`~sheets_sync.core.cells.Formula` goes as ``USER_ENTERED`` instead, with every
 string prefixed by an apostrophe (Sheets' "this is text" mark, not stored).
@@ -39,7 +43,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,8 +50,9 @@ from typing import Any
 
 import gspread
 
+from sheets_sync.backends.protocol import WriteResult
+from sheets_sync.backends.target import GoogleSheet, google_sheet
 from sheets_sync.core.cells import CellValue, CellWrite, Formula, SheetGrid, WorkbookSnapshot
-from sheets_sync.errors import WorkbookNotFound
 
 ROW_TAG_KEY = "sheets_sync.row"
 EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets (and Lotus 1-2-3) serial dates
@@ -61,23 +65,10 @@ READ_FIELDS = (
 )
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
 
-_ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_BARE_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
-
-
-def spreadsheet_id(id_or_url: str) -> str:
-    """The spreadsheet ID in an ID, a ``gsheet:ID`` or a docs.google.com URL."""
-    text = id_or_url.strip()
-    text = text.removeprefix("gsheet:")
-    match = _ID_IN_URL.search(text)
-    if match:
-        return match.group(1)
-    if _BARE_ID.match(text):
-        return text
-    raise WorkbookNotFound(
-        f"{id_or_url!r} is not a Google spreadsheet ID or URL.",
-        "Use the ID from the address bar: docs.google.com/spreadsheets/d/<ID>/edit.",
-    )
+# Why cells of a write did not land, in the words the sync report prints.
+WAIT_FOR_TAG = "their rows are new: this sync tagged them, the next one writes the cells"
+NO_TAG = "their rows hold nothing and have no tag"
+ROW_DELETED = "their rows were deleted after the read"
 
 
 @dataclass
@@ -87,30 +78,20 @@ class _SheetRows:
     untagged: list[int] = field(default_factory=list)  # rows with content, no tag
 
 
-@dataclass(frozen=True)
-class WriteReport:
-    """What one :meth:`GoogleSheetsBackend.apply` did."""
-
-    written: int = 0  # cells sent and landed on their row
-    dropped: int = 0  # cells whose row was deleted after the read
-    deferred: int = 0  # cells left for the next sync (this sync tagged rows instead)
-    tagged: int = 0  # rows given a tag by this sync
-    requests: int = 0  # write requests sent (0 or 1)
-
-
 class GoogleSheetsBackend:
     """The Backend protocol over the Sheets API v4, through a gspread client."""
 
     def __init__(
         self,
-        spreadsheet: str,
+        spreadsheet: str | GoogleSheet,
         client: gspread.Client,
         sheet_titles: Iterable[str] | None = None,
     ) -> None:
-        self.spreadsheet_id = spreadsheet_id(spreadsheet)
+        """``spreadsheet`` is a :class:`GoogleSheet`, or its ID, ``gsheet:ID`` or URL."""
+        self.sheet = google_sheet(spreadsheet)
+        self.spreadsheet_id = self.sheet.spreadsheet_id
         self.http = client.http_client
         self.sheet_titles = None if sheet_titles is None else list(sheet_titles)
-        self.last_report = WriteReport()
         self._reads: dict[str, dict[str, _SheetRows]] = {}
 
     # -- read ----------------------------------------------------------------
@@ -131,70 +112,52 @@ class GoogleSheetsBackend:
         version = uuid.uuid4().hex
         # Only the latest read can be written against; older ones are stale anyway.
         self._reads = {version: rows_of}
-        return WorkbookSnapshot(
-            source=f"gsheet:{self.spreadsheet_id}", sheets=grids, version=version
-        )
+        return WorkbookSnapshot(source=str(self.sheet), sheets=grids, version=version)
 
     # -- write ---------------------------------------------------------------
 
-    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
-        """Apply ``writes`` in at most one request; returns the cells written."""
-        return self.apply(snapshot, writes).written
-
-    def apply(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> WriteReport:
-        """Like :meth:`write`, reporting dropped, deferred and tagged counts too."""
-        self.last_report = report = self._apply(snapshot, writes)
-        return report
-
-    def _apply(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> WriteReport:
+    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> WriteResult:
+        """Apply ``writes`` in at most one request: cells written, rows tagged, cells
+        deferred to the next sync or dropped with their deleted row."""
         if not writes:
-            return WriteReport()
+            return WriteResult()
+        rows_of = self._rows_read(snapshot, writes)
+        by_row = _cells_by_row(writes)
+        if any(row not in rows_of[title].tags for title, row in by_row):
+            tagged = self._tag_rows(rows_of)
+            if tagged:
+                return WriteResult(
+                    tagged=tagged, deferred=len(writes), requests=1, why=WAIT_FOR_TAG
+                )
+            # Only empty untagged rows were targeted: nothing to tag, nowhere to write.
+        formulas = any(isinstance(w.value, Formula) for w in writes)
+        data, sent, skipped = _row_filters(by_row, rows_of, user_entered=formulas)
+        if not data:
+            return WriteResult(deferred=skipped, why=NO_TAG)
+        landed = self._send(data, user_entered=formulas)
+        written = sum(n for tag, n in sent.items() if tag in landed)
+        dropped = sum(n for tag, n in sent.items() if tag not in landed)
+        why = "; ".join(
+            reason for count, reason in ((skipped, NO_TAG), (dropped, ROW_DELETED)) if count
+        )
+        return WriteResult(written=written, deferred=skipped, dropped=dropped, requests=1, why=why)
+
+    def _rows_read(
+        self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]
+    ) -> dict[str, _SheetRows]:
+        """The row tags of the read ``snapshot`` came from; refuses any other snapshot."""
         rows_of = self._reads.get(snapshot.version or "")
         if rows_of is None:
             raise ValueError("write() needs the snapshot returned by this backend's last read()")
         unknown = sorted({w.sheet for w in writes} - rows_of.keys())
         if unknown:
             raise ValueError(f"write to sheets that were not read: {unknown}")
+        return rows_of
 
-        by_row: dict[tuple[str, int], dict[int, CellValue]] = {}
-        for w in writes:
-            if w.row < 1 or w.col < 1:
-                raise ValueError(f"rows and columns are 1-based: {w}")
-            by_row.setdefault((w.sheet, w.row), {})[w.col] = w.value
-
-        untagged_targets = sum(
-            len(cells) for (title, row), cells in by_row.items() if row not in rows_of[title].tags
-        )
-        if untagged_targets:
-            tagged = self._tag_rows(rows_of)
-            if tagged:
-                return WriteReport(deferred=len(writes), tagged=tagged, requests=1)
-            # Only empty untagged rows were targeted: nothing to tag, nowhere to write.
-
-        formulas = any(isinstance(w.value, Formula) for w in writes)
-        data: list[dict[str, Any]] = []
-        sent: dict[int, int] = {}  # metadataId -> cells
-        skipped = 0
-        for (title, row), cells in by_row.items():
-            tag = rows_of[title].tags.get(row)
-            if tag is None:
-                skipped += len(cells)
-                continue
-            line: list[Any] = [None] * max(cells)
-            for col, value in cells.items():
-                line[col - 1] = encode(value, user_entered=formulas)
-            data.append(
-                {
-                    "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
-                    "majorDimension": "ROWS",
-                    "values": [line],
-                }
-            )
-            sent[tag] = len(cells)
-        if not data:
-            return WriteReport(deferred=skipped)
+    def _send(self, data: list[dict[str, Any]], *, user_entered: bool) -> set[int]:
+        """One ``values:batchUpdateByDataFilter``; the tags whose row took its cells."""
         body = {
-            "valueInputOption": "USER_ENTERED" if formulas else "RAW",
+            "valueInputOption": "USER_ENTERED" if user_entered else "RAW",
             "includeValuesInResponse": False,
             "data": data,
         }
@@ -206,9 +169,7 @@ class GoogleSheetsBackend:
             lookup = item.get("dataFilter", {}).get("developerMetadataLookup", {})
             if item.get("updatedRange") and "metadataId" in lookup:
                 landed.add(int(lookup["metadataId"]))
-        written = sum(n for tag, n in sent.items() if tag in landed)
-        dropped = sum(n for tag, n in sent.items() if tag not in landed)
-        return WriteReport(written=written, dropped=dropped, deferred=skipped, requests=1)
+        return landed
 
     def _tag_rows(self, rows_of: dict[str, _SheetRows]) -> int:
         """Tag every untagged row that holds something, in one ``batchUpdate``."""
@@ -218,6 +179,45 @@ class GoogleSheetsBackend:
         if requests:
             self.http.batch_update(self.spreadsheet_id, {"requests": requests})
         return len(requests)
+
+
+def _cells_by_row(writes: Sequence[CellWrite]) -> dict[tuple[str, int], dict[int, CellValue]]:
+    """``(sheet, row) -> {col: value}``; rows and columns are 1-based."""
+    by_row: dict[tuple[str, int], dict[int, CellValue]] = {}
+    for w in writes:
+        if w.row < 1 or w.col < 1:
+            raise ValueError(f"rows and columns are 1-based: {w}")
+        by_row.setdefault((w.sheet, w.row), {})[w.col] = w.value
+    return by_row
+
+
+def _row_filters(
+    by_row: dict[tuple[str, int], dict[int, CellValue]],
+    rows_of: dict[str, _SheetRows],
+    *,
+    user_entered: bool,
+) -> tuple[list[dict[str, Any]], dict[int, int], int]:
+    """One ``DataFilterValueRange`` per tagged row; cells per tag; cells on untagged rows."""
+    data: list[dict[str, Any]] = []
+    sent: dict[int, int] = {}  # metadataId -> cells
+    skipped = 0
+    for (title, row), cells in by_row.items():
+        tag = rows_of[title].tags.get(row)
+        if tag is None:
+            skipped += len(cells)
+            continue
+        line: list[Any] = [None] * max(cells)
+        for col, value in cells.items():
+            line[col - 1] = encode(value, user_entered=user_entered)
+        data.append(
+            {
+                "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
+                "majorDimension": "ROWS",
+                "values": [line],
+            }
+        )
+        sent[tag] = len(cells)
+    return data, sent, skipped
 
 
 def create_row_tag(sheet_id: int, row: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.xlsx.archive.copy import check_members
 from sheets_sync.backends.xlsx.archive.source import FileSource, current_version, open_source
 from sheets_sync.backends.xlsx.atomic import replace_atomically
@@ -54,14 +55,14 @@ class XlsxBackend:
         self._plain = (snapshot.version, frozenset(plain))
         return snapshot
 
-    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> int:
-        """Patch ``writes`` into the file atomically; the number of cells written."""
+    def write(self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]) -> WriteResult:
+        """Patch ``writes`` into the file atomically; every cell is written, in one request."""
         if not writes:
-            return 0
+            return WriteResult()
         check_not_locked(self.path)
         source = open_workbook(self.path)  # read by the patch, closed before the check
         try:
-            return self._write(source, snapshot, writes)
+            return WriteResult(written=self._write(source, snapshot, writes), requests=1)
         finally:
             source.close()
 
