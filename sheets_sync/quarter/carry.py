@@ -40,7 +40,7 @@ from sheets_sync.core.cells import CellValue
 from sheets_sync.core.i18n import format_amount, message
 from sheets_sync.core.layout import Business, Lang, Layout, load_layout
 from sheets_sync.core.models import FocusArea, Goal, Initiative, Review
-from sheets_sync.core.parsing import name_key
+from sheets_sync.core.parsing import match_key
 from sheets_sync.errors import IncompleteReview, SheetsSyncError
 from sheets_sync.quarter.carry_report import (
     AreaOutcome,
@@ -84,16 +84,16 @@ def _decisions(
     roadmap: Roadmap, default: str | None, layout: Layout
 ) -> dict[str, tuple[str, bool, Review | None]]:
     """Each focus area's decision (by normalised name), whether defaulted, and its review."""
-    reviews = {name_key(r.focus_area): r for r in roadmap.reviews}
+    reviews = {match_key(r.focus_area): r for r in roadmap.reviews}
     found: dict[str, tuple[str, bool, Review | None]] = {}
     missing: list[str] = []
     for area in roadmap.focus_areas:
-        review = reviews.get(name_key(area.name))
+        review = reviews.get(match_key(area.name))
         decision = review.final_decision if review else None
         if decision:
-            found[name_key(area.name)] = (decision, False, review)
+            found[match_key(area.name)] = (decision, False, review)
         elif default:
-            found[name_key(area.name)] = (default, True, review)
+            found[match_key(area.name)] = (default, True, review)
         else:
             missing.append(area.name)
     if missing:
@@ -254,14 +254,14 @@ def carry_over(
     lang = roadmap.lang
 
     def decision_of(area_name: str) -> str:
-        return decisions[name_key(area_name)][0]
+        return decisions[match_key(area_name)][0]
 
     initiatives_by_area: dict[str, list[Initiative]] = {}
     for item in roadmap.initiatives:
-        initiatives_by_area.setdefault(name_key(item.focus_area), []).append(item)
+        initiatives_by_area.setdefault(match_key(item.focus_area), []).append(item)
     goals_by_area: dict[str, list[Goal]] = {}
     for goal in roadmap.goals:
-        goals_by_area.setdefault(name_key(goal.focus_area), []).append(goal)
+        goals_by_area.setdefault(match_key(goal.focus_area), []).append(goal)
 
     areas: list[AreaOutcome] = []
     content: Content = {key: [] for key in ("focus_areas", "initiatives", "goals", "review")}
@@ -294,7 +294,7 @@ def carry_over(
     )
 
     for area in roadmap.focus_areas:
-        key = name_key(area.name)
+        key = match_key(area.name)
         decision, defaulted, review = decisions[key]
         mine = initiatives_by_area.get(key, [])
         planned = round(sum(i.planned for i in mine), 2)
@@ -339,21 +339,21 @@ def carry_over(
             row, carried = build.initiative(item)
             content["initiatives"].append(row)
             report.initiatives_carried.append(carried)
-            carried_ids.add(name_key(item.id or ""))
+            carried_ids.add(match_key(item.id or ""))
         else:
             why = "done" if item.status == "done" else decision
             report.initiatives_left.append(
                 LeftInitiative(item.id, item.title, item.focus_area, item.status, why)
             )
-    by_id = {name_key(i.id or ""): i for i in roadmap.initiatives}
+    by_id = {match_key(i.id or ""): i for i in roadmap.initiatives}
 
     hypotheses: list[Row] = []
     for hypothesis in roadmap.hypotheses:
         if decision_of(hypothesis.focus_area) not in CARRIED:
             continue
         link, note = hypothesis.initiative, None
-        if link and name_key(link) not in carried_ids:
-            stayed = by_id.get(name_key(link))
+        if link and match_key(link) not in carried_ids:
+            stayed = by_id.get(match_key(link))
             status = build.label("status", stayed.status) if stayed else "?"
             note = message(
                 "initiative_stayed", lang, value=link, quarter=source.name, status=status
