@@ -13,6 +13,7 @@ from sheets_sync.sync.diff import same_value
         ("", None),
         ("  ", ""),
         (Formula("=SUM(A:A)"), Formula("= sum(a:a)")),
+        (Formula("=SUM(A1, B1)"), Formula("=SUM(A1,B1)")),  # in a formula every space goes
         (dt.datetime(2027, 3, 1), dt.date(2027, 3, 1)),
         (46447, dt.date(2027, 3, 1)),  # Google's serial date
         (0.1 + 0.2, 0.3),

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from sheets_sync.core.parsing import (
     ParseError,
     date_to_serial,
+    match_key,
+    match_key_cached,
     parse_date,
     parse_integer,
     parse_money,
@@ -114,3 +116,31 @@ def test_serial_round_trip(day: dt.date) -> None:
 def test_formatted_amounts_parse_back(amount: int, lang: str) -> None:
     sep = "\u00a0" if lang == "ru" else ","
     assert parse_money(f"{amount:,}".replace(",", sep), lang) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("  Events ", "events"),
+        ("Paid   Search", "paid search"),
+        ("paid\u00a0search\t", "paid search"),  # a no-break space, a tab
+        ("Anna\nLee", "anna lee"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),  # casefolded, not just lowered
+        ("Мероприятия", "мероприятия"),
+        ("IN-001", "in-001"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_names_and_ids_match_whatever_their_case_and_spacing(text: str, key: str) -> None:
+    assert match_key(text) == key
+    assert match_key_cached(text) == key
+
+
+@given(st.text())
+def test_a_match_key_is_its_own_key_and_the_cached_one_is_the_same(text: str) -> None:
+    key = match_key(text)
+    assert match_key(key) == key
+    assert match_key(f"  {text}\t") == key
+    assert match_key_cached(text) == key

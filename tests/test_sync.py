@@ -83,6 +83,23 @@ def test_cross_checks(roadmap: Path) -> None:
     assert ("goals", 3, "target_not_measurable") in codes
 
 
+def test_focus_areas_and_owners_match_across_sheets_whatever_their_case_and_spacing(
+    roadmap: Path,
+) -> None:
+    before = sync_workbook(roadmap, as_of=AS_OF, dry_run=True)
+    area, owner = (_get(roadmap, "Initiatives", 3, key) for key in ("focus_area", "owner"))
+    assert isinstance(area, str) and isinstance(owner, str)
+    book = load_workbook(roadmap)
+    sheet = book["Initiatives"]
+    sheet.cell(3, _col(roadmap, "Initiatives", "focus_area")).value = f"  {area.lower()} "
+    sheet.cell(3, _col(roadmap, "Initiatives", "owner")).value = "  ".join(owner.upper().split())
+    book.save(roadmap)
+    after = sync_workbook(roadmap, as_of=AS_OF, dry_run=True)
+    assert [p for p in after.problems if p.sheet == "initiatives"] == []
+    assert after.rollup == before.rollup  # its money still counts under its focus area
+    assert after.changes == before.changes  # and its owner's open initiatives too
+
+
 def test_rows_without_id_get_one_and_blank_rows_are_skipped(roadmap: Path) -> None:
     book = load_workbook(roadmap)
     ws = book["Initiatives"]

@@ -33,9 +33,8 @@ def sheet_ref(title: str) -> str:
 
 @dataclass(frozen=True)
 class Where:
-    """What a formula needs to know: sheet titles and column numbers by key."""
+    """What a formula needs to know: the initiatives' title, and column numbers by key."""
 
-    focus_title: str
     focus_columns: dict[str, int]
     initiatives_title: str
     initiatives_columns: dict[str, int]
@@ -102,8 +101,13 @@ def overview_formula(name: str, where: Where) -> Formula | None:
 
 def same_formula(a: str, b: str) -> bool:
     """Formulas equal up to case, spaces and the leading '='."""
+    return _formula_key(a) == _formula_key(b)
 
-    def norm(text: str) -> str:
-        return "".join(text.split()).lstrip("=").upper()
 
-    return norm(a) == norm(b)
+def _formula_key(text: str) -> str:
+    """A formula as compared: no spaces at all, no leading '=', upper case.
+
+    Not :func:`~sheets_sync.core.parsing.match_key`: in a formula every space goes
+    (``SUM(A1, B1)`` is ``SUM(A1,B1)``), where a name keeps one between its words.
+    """
+    return "".join(text.split()).lstrip("=").upper()

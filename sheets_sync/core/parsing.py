@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from sheets_sync.core.cells import CellValue, Formula
@@ -31,12 +32,19 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def match_key(text: str) -> str:
-    """How names and IDs are matched across sheets: case and spacing do not matter."""
+    """How names and IDs are matched across sheets: case and spacing do not matter.
+
+    "  Paid   Search " and "paid search" give the same key. Every comparison of a
+    name, an ID, a sheet title, a header label or a choice across sheets goes
+    through this one function (or :data:`match_key_cached`, the same function).
+    """
     return " ".join(text.split()).casefold()
 
 
-# Names (focus areas, owners) repeat on thousands of rows: match them once each.
-name_key = functools.lru_cache(maxsize=4096)(match_key)
+# :func:`match_key` remembering its last answers, for the walk over a sheet's rows:
+# a focus area's or an owner's name repeats on thousands of rows and is matched
+# several times on each, while an ID is seen once and would only churn the cache.
+match_key_cached: Callable[[str], str] = functools.lru_cache(maxsize=4096)(match_key)
 
 
 def is_blank(value: CellValue) -> bool:

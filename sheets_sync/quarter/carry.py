@@ -52,7 +52,7 @@ from sheets_sync.core.models import (
     Owner,
     Review,
 )
-from sheets_sync.core.parsing import name_key
+from sheets_sync.core.parsing import match_key
 from sheets_sync.errors import IncompleteReview, SheetsSyncError
 from sheets_sync.quarter.carry_report import (
     AreaOutcome,
@@ -96,16 +96,16 @@ def _join(*texts: str | None) -> str | None:
 
 def _decisions(roadmap: Roadmap, default: str | None, layout: Layout) -> Decisions:
     """Each focus area's decision (by normalised name), whether defaulted, and its review."""
-    reviews = {name_key(r.focus_area): r for r in roadmap.reviews}
+    reviews = {match_key(r.focus_area): r for r in roadmap.reviews}
     found: Decisions = {}
     missing: list[str] = []
     for area in roadmap.focus_areas:
-        review = reviews.get(name_key(area.name))
+        review = reviews.get(match_key(area.name))
         decision = review.final_decision if review else None
         if decision:
-            found[name_key(area.name)] = (decision, False, review)
+            found[match_key(area.name)] = (decision, False, review)
         elif default:
-            found[name_key(area.name)] = (default, True, review)
+            found[match_key(area.name)] = (default, True, review)
         else:
             missing.append(area.name)
     if missing:
@@ -151,7 +151,7 @@ def _by_area(items: tuple[T, ...]) -> dict[str, list[T]]:
     """``items`` grouped by their focus area's normalised name, in order."""
     grouped: dict[str, list[T]] = {}
     for item in items:
-        grouped.setdefault(name_key(item.focus_area), []).append(item)
+        grouped.setdefault(match_key(item.focus_area), []).append(item)
     return grouped
 
 
@@ -173,18 +173,18 @@ class _Builder:
         return shift_date(day, self.source, self.target)
 
     def decision_of(self, area_name: str) -> str:
-        return self.decisions[name_key(area_name)][0]
+        return self.decisions[match_key(area_name)][0]
 
     def carries(self, area_name: str) -> bool:
         return self.decision_of(area_name) in CARRIED
 
     def goals_of(self, area_name: str) -> list[Goal]:
-        return self.goals_by_area.get(name_key(area_name), [])
+        return self.goals_by_area.get(match_key(area_name), [])
 
     def outcome(self, area: FocusArea) -> AreaOutcome:
         """The area's decision, and what was planned and spent on it this quarter."""
-        decision, defaulted, review = self.decisions[name_key(area.name)]
-        mine = self.initiatives_by_area.get(name_key(area.name), [])
+        decision, defaulted, review = self.decisions[match_key(area.name)]
+        mine = self.initiatives_by_area.get(match_key(area.name), [])
         return AreaOutcome(
             area.name,
             area.id,
@@ -197,7 +197,7 @@ class _Builder:
         )
 
     def focus_area(self, area: FocusArea) -> Row:
-        decision, _, review = self.decisions[name_key(area.name)]
+        decision, _, review = self.decisions[match_key(area.name)]
         marker = "continued" if decision == "continue" else "revisit"
         return {
             "id": area.id,
@@ -278,7 +278,7 @@ class _Builder:
     def hypothesis(self, hypothesis: Hypothesis, carried_ids: set[str]) -> Row:
         """A hypothesis kept with its result; a link to an initiative left behind is cleared."""
         link, note = hypothesis.initiative, None
-        if link and name_key(link) not in carried_ids:
+        if link and match_key(link) not in carried_ids:
             note = self.link_cleared(link)
             link = None
         return {
@@ -293,8 +293,8 @@ class _Builder:
 
     def link_cleared(self, link: str) -> str:
         """The note on a hypothesis whose initiative stayed behind, with that one's status."""
-        by_id = {name_key(i.id or ""): i for i in self.roadmap.initiatives}
-        stayed = by_id.get(name_key(link))
+        by_id = {match_key(i.id or ""): i for i in self.roadmap.initiatives}
+        stayed = by_id.get(match_key(link))
         status = self.label("status", stayed.status) if stayed else "?"
         return message(
             "initiative_stayed", self.lang, value=link, quarter=self.source.name, status=status
@@ -415,7 +415,7 @@ def carry_over(
     initiatives = _initiatives(build, report)
     goals = [build.goal(goal) for area in carried for goal in build.goals_of(area.name)]
     report.goals_to_reset.extend(reset for _, reset in goals)
-    carried_ids = {name_key(i.id or "") for i in report.initiatives_carried}
+    carried_ids = {match_key(i.id or "") for i in report.initiatives_carried}
     hypotheses = [
         build.hypothesis(h, carried_ids) for h in roadmap.hypotheses if build.carries(h.focus_area)
     ]

@@ -1,4 +1,12 @@
-"""Rows into models, and rows checked against each other. Pure: no I/O, no clock.
+"""Every check of a rows sheet's rows, and the problems they find. Pure: no I/O, no clock.
+
+A row is read into its model (a cell that does not parse is a problem), then
+checked against itself (a start after the due date, a negative amount, a goal
+whose target equals its baseline), against the quarter (dates inside it),
+against the rows above it (a duplicate ID or name) and against the sheets it
+refers to (a focus area or owner that must exist). :class:`SheetChecks` runs all
+of them on one row as the sync walks the sheet; the Overview's fields are read
+and checked in :mod:`.overview`.
 
 Every problem names its sheet, row, row ID and column and carries a message code
 with parameters, so the sync can write it on the row in the workbook's language
@@ -7,17 +15,31 @@ and the JSON report can list it.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.cells import CellValue
 from sheets_sync.core.i18n import message
-from sheets_sync.core.layout import Lang, Layout, Sheet
-from sheets_sync.core.models import Overview, RowModel
-from sheets_sync.core.parsing import clean_text, is_blank, match_key
+from sheets_sync.core.layout import Lang, Sheet
+from sheets_sync.core.models import (
+    ROW_MODELS,
+    ChecklistRow,
+    FocusArea,
+    Goal,
+    Initiative,
+    RowModel,
+)
+from sheets_sync.core.parsing import clean_text, match_key, match_key_cached
 from sheets_sync.sync.locate import Row, Table
+
+# --- problems and their messages ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -44,27 +66,14 @@ def problem_text(problem: Problem, sheet: Sheet, lang: Lang) -> str:
     return message(problem.code, lang, **params)
 
 
-@dataclass
-class Parsed:
-    """A sheet's rows: the model of each valid row, and every problem found."""
-
-    table: Table
-    # by row number; left empty when a sync walks the sheet without keeping them
-    models: dict[int, RowModel] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    blank_rows: list[Row] = field(default_factory=list)  # only tool cells left
-    rows: list[Row] = field(default_factory=list)
-
-    def invalid_rows(self) -> set[int]:
-        return {p.row for p in self.problems if not p.warning}
-
-    def valid(self) -> list[tuple[Row, RowModel]]:
-        bad = self.invalid_rows()
-        return [
-            (row, self.models[row.number])
-            for row in self.rows
-            if row.number in self.models and row.number not in bad
-        ]
+def check_text(problems: Sequence[Problem], sheet: Sheet, lang: Lang) -> str:
+    """The Check cell of one row: each problem's message once, in the workbook's language."""
+    texts: list[str] = []
+    for problem in problems:
+        text = problem_text(problem, sheet, lang)
+        if text not in texts:
+            texts.append(text)
+    return message("separator", lang).join(texts)
 
 
 def model_problems(
@@ -106,64 +115,211 @@ _KNOWN = {
 
 
 @dataclass
-class OverviewParsed:
-    """The overview's fields, its model when valid, and its problems."""
+class Parsed:
+    """A sheet's rows: the model of each valid row, and every problem found."""
 
     table: Table
-    fields: dict[str, Row]
-    model: Overview | None
-    quarter: Quarter | None
-    problems: list[Problem]
+    # by row number; left empty when a sync walks the sheet without keeping them
+    models: dict[int, RowModel] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # those with an input (blank ones skipped)
+
+    def invalid_rows(self) -> set[int]:
+        return {p.row for p in self.problems if not p.warning}
+
+    def valid(self) -> list[tuple[Row, RowModel]]:
+        bad = self.invalid_rows()
+        return [
+            (row, self.models[row.number])
+            for row in self.rows
+            if row.number in self.models and row.number not in bad
+        ]
 
 
-def overview_language(table: Table, layout: Layout, fallback: Lang | None = None) -> Lang:
-    """The workbook's language from the overview; ``fallback`` or English when unreadable."""
-    row = table.row_by_field().get("language")
-    text = clean_text(row.get("value")) if row else None
-    key = layout.parse_choice("language", text) if text else None
-    if key in layout.languages:
-        return key
-    return fallback or "en"
+# --- one row against itself: (column, code, warning, params) --------------------------
+
+Found = list[tuple[str | None, str, bool, dict[str, object]]]
+Values = dict[str, CellValue]  # a row's filled cells, by column key
 
 
-def parse_overview(table: Table, lang: Lang) -> OverviewParsed:
-    fields = table.row_by_field()
-    values = {key: row.get("value") for key, row in fields.items()}
-    problems: list[Problem] = []
-    model: Overview | None = None
-    try:
-        model = Overview.model_validate(
-            {k: v for k, v in values.items() if not is_blank(v)}, context={"lang": lang}
-        )
-    except ValidationError as error:
-        for item in error.errors(include_url=False):
-            key = str(item["loc"][0])
-            code = "required" if item["type"] == "missing" else item["type"]
-            number = fields[key].number if key in fields else 0
-            params = dict(item.get("ctx") or {})
-            problems.append(Problem("overview", number, key, key, code, params))
-    quarter = None
-    if model is not None:
-        if not 1 <= model.fiscal_year_start <= 12:
-            problems.append(
-                _field_problem(
-                    fields, "fiscal_year_start", "month_range", value=model.fiscal_year_start
-                )
+def _check_initiative(values: Values, model: RowModel) -> Found:
+    assert isinstance(model, Initiative)
+    out: Found = []
+    if model.start and model.start > model.due:
+        out.append(("start", "start_after_due", False, {"start": model.start, "due": model.due}))
+    for key in ("planned", "actual"):
+        amount = getattr(model, key)
+        if amount is not None and amount < 0:
+            out.append((key, "negative_amount", False, {"value": amount}))
+        elif isinstance(values.get(key), str):
+            out.append((key, "text_amount", True, {"value": clean_text(values.get(key))}))
+    return out
+
+
+def _check_focus_area(values: Values, model: RowModel) -> Found:
+    assert isinstance(model, FocusArea)
+    if model.budget_cap is not None and model.budget_cap < 0:
+        return [("budget_cap", "negative_amount", False, {"value": model.budget_cap})]
+    return []
+
+
+def _check_goal(values: Values, model: RowModel) -> Found:
+    assert isinstance(model, Goal)
+    if model.target == model.baseline:
+        return [("target", "target_not_measurable", False, {})]
+    if model.previous_target is not None and math.isclose(model.target, model.previous_target):
+        return [("target", "reset_target", True, {})]
+    return []
+
+
+def _check_checklist(values: Values, model: RowModel) -> Found:
+    assert isinstance(model, ChecklistRow)
+    if not 1 <= model.due_week <= 13:
+        return [("due_week", "week_range", False, {"value": model.due_week})]
+    return []
+
+
+ROW_CHECKS: dict[str, Callable[[Values, RowModel], Found]] = {
+    "initiatives": _check_initiative,
+    "focus_areas": _check_focus_area,
+    "goals": _check_goal,
+    "checklist": _check_checklist,
+}
+
+# The dates of a row that must fall inside the quarter, by sheet.
+DATE_COLUMNS = {"initiatives": ("start", "due"), "goals": ("deadline",)}
+
+
+def outside_quarter(
+    model: RowModel, columns: tuple[str, ...], quarter: Quarter, found: Found
+) -> None:
+    """Add to ``found`` each of the row's ``columns`` whose date is not in ``quarter``."""
+    for key in columns:
+        day = getattr(model, key)
+        if isinstance(day, dt.date) and not quarter.contains(day):
+            span: dict[str, object] = {"value": day, "start": quarter.start, "end": quarter.end}
+            found.append((key, "outside_quarter", False, span))
+
+
+# --- rows against each other and against other sheets ---------------------------------
+
+
+class References:
+    """What a row may refer to or repeat: the IDs and values of the rows walked before it.
+
+    Each sheet's IDs and unique columns are counted as the sheet is walked (a
+    second sighting is a duplicate); a reference to another sheet is checked
+    against the matched values of the column it names, found on first use.
+    """
+
+    def __init__(self, titles: dict[str, str], parsed: dict[str, Parsed]) -> None:
+        self.titles = titles  # sheet key -> title, to name the sheet a reference misses
+        self._parsed = parsed  # the sheets walked so far
+        # per sheet: how often each matched ID and unique value occurs
+        self._counted: dict[str, dict[str, Counter[str]]] = {}
+        self._targets: dict[str, Container[str]] = {}
+
+    def counters(self, sheet: Sheet) -> dict[str, Counter[str]]:
+        """Fresh counts of ``sheet``'s IDs and unique columns, to fill as its rows go by."""
+        unique = {
+            key: Counter[str]() for key in ["id", *(c.key for c in sheet.columns if c.unique)]
+        }
+        self._counted[sheet.key] = unique
+        return unique
+
+    def targets(self, ref: str) -> Container[str]:
+        """Matched values of ``sheet.column`` on every row that has one (made on first use).
+
+        IDs and unique columns were counted as their sheet was walked: their counts
+        serve as they are (a copy would cost 0.5 MB per 10,000 IDs); others are
+        collected from the rows.
+        """
+        found = self._targets.get(ref)
+        if found is None:
+            sheet, _, column = ref.partition(".")
+            counted = self._counted.get(sheet, {}).get(column)
+            if counted is not None:
+                found = counted
+            else:
+                texts = (clean_text(r.get(column)) for r in self._parsed[sheet].rows)
+                found = {match_key(text) for text in texts if text} - {""}
+            self._targets[ref] = found
+        return found
+
+
+def count_repeats(row: Row, rid: str | None, seen: dict[str, Counter[str]], found: Found) -> None:
+    """Count the row's ID and unique values in ``seen``; each already there is a duplicate."""
+    for key, counts in seen.items():
+        text = rid if key == "id" else clean_text(row.get(key))
+        value = match_key(text) if text else ""
+        if value:
+            counts[value] += 1
+            if counts[value] > 1:
+                code = "duplicate_id" if key == "id" else "duplicate_value"
+                found.append((key, code, False, {"value": clean_text(row.get(key))}))
+
+
+def unknown_refs(
+    model: RowModel, refs: list[tuple[str, str]], known: References, found: Found
+) -> None:
+    """Add to ``found`` each reference (column, ``sheet.column``) to a value no row has."""
+    for key, ref in refs:
+        value = getattr(model, key)
+        if value and match_key_cached(value) not in known.targets(ref):
+            target = known.titles[ref.partition(".")[0]]
+            found.append((key, "unknown_ref", False, {"value": value, "sheet": target}))
+
+
+# --- all of a sheet's checks, row by row ----------------------------------------------
+
+
+class SheetChecks:
+    """Every check of one rows sheet, run on each row as the sync walks it.
+
+    What a check needs from the sheet (its model, its references, its dates) is
+    worked out once here, so a row costs only its checks.
+    """
+
+    def __init__(
+        self, sheet: Sheet, known: References, quarter: Quarter | None, lang: Lang
+    ) -> None:
+        self.sheet = sheet
+        self.model_type = ROW_MODELS[sheet.key]
+        self._validate = self.model_type.__pydantic_validator__.validate_python
+        self._context = {"lang": lang}
+        self._known = known
+        self._seen = known.counters(sheet)
+        self._refs = [(c.key, c.ref) for c in sheet.columns if c.ref]
+        self._quarter = quarter
+        self._dates = DATE_COLUMNS.get(sheet.key, ())
+        self._row_check = ROW_CHECKS.get(sheet.key)
+        self._found: Found = []  # one list, emptied after each row that fills it
+
+    def check(
+        self, row: Row, rid: str | None, values: Values, problems: list[Problem]
+    ) -> RowModel | None:
+        """The row's model (None when a cell does not parse); its problems go to ``problems``."""
+        model: RowModel | None
+        try:
+            model = self._validate(values, context=self._context)
+        except ValidationError as error:
+            model = None
+            problems.extend(model_problems(self.sheet, row, rid, error))
+        found = self._found  # this row's findings beyond its model
+        count_repeats(row, rid, self._seen, found)
+        if model is not None:
+            if self._refs:
+                unknown_refs(model, self._refs, self._known, found)
+            quarter = self._quarter
+            if quarter is not None and self._dates:
+                outside_quarter(model, self._dates, quarter, found)
+            if self._row_check is not None:
+                found.extend(self._row_check(values, model))
+        if found:
+            key, number = self.sheet.key, row.number
+            problems.extend(
+                Problem(key, number, rid, column, code, params, warning)
+                for column, code, warning, params in found
             )
-        else:
-            quarter = Quarter.parse(model.quarter, model.fiscal_year_start)
-        for key in ("quarter_budget", "annual_budget"):
-            amount = getattr(model, key)
-            if amount is not None and amount < 0:
-                problems.append(_field_problem(fields, key, "negative_amount", value=amount))
-    return OverviewParsed(table, fields, model if not problems else None, quarter, problems)
-
-
-def _field_problem(fields: dict[str, Row], key: str, code: str, **params: Any) -> Problem:
-    number = fields[key].number if key in fields else 0
-    return Problem("overview", number, key, key, code, params)
-
-
-def norm(text: str | None) -> str:
-    """How values are matched across sheets (see :func:`~sheets_sync.core.parsing.match_key`)."""
-    return match_key(text) if text else ""
+            found.clear()
+        return model

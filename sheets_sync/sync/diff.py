@@ -20,30 +20,39 @@ def same_value(current: CellValue, wanted: CellValue) -> bool:
     if isinstance(wanted, Formula):
         return isinstance(current, Formula) and same_formula(current.text, wanted.text)
     if isinstance(wanted, dt.date):
-        if isinstance(current, dt.datetime):
-            return current.date() == wanted and current.time() == dt.time()
-        if isinstance(current, dt.date):
-            return current == wanted
-        if isinstance(current, int | float) and not isinstance(current, bool):
-            return float(current).is_integer() and serial_to_date(current) == wanted
-        return False
+        return _same_day(current, wanted)
     if isinstance(wanted, bool) or isinstance(current, bool):
         return type(current) is type(wanted) and current == wanted
     if isinstance(wanted, int | float) and isinstance(current, dt.date):
-        # A number written into a cell a person formatted as a date reads back as one.
-        day = current.date() if isinstance(current, dt.datetime) else current
-        serial = float(date_to_serial(day))
-        if isinstance(current, dt.datetime):
-            serial += (current - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
-        # Before March 1900 Excel counts one day behind (its day 0 is 1899-12-31 and it
-        # has a 29 February 1900), so a small number reads back a day later there.
-        serials = (serial, serial - 1) if day < _MARCH_1900 else (serial,)
-        return any(math.isclose(s, float(wanted), rel_tol=1e-9, abs_tol=1e-6) for s in serials)
+        return _same_serial(current, float(wanted))
     if isinstance(wanted, int | float):
         return isinstance(current, int | float) and math.isclose(
             float(current), float(wanted), rel_tol=1e-9, abs_tol=1e-9
         )
     return isinstance(current, str) and current == wanted
+
+
+def _same_day(current: CellValue, wanted: dt.date) -> bool:
+    """A date over a date cell, a midnight date-time or the day's serial number."""
+    if isinstance(current, dt.datetime):
+        return current.date() == wanted and current.time() == dt.time()
+    if isinstance(current, dt.date):
+        return current == wanted
+    if isinstance(current, int | float) and not isinstance(current, bool):
+        return float(current).is_integer() and serial_to_date(current) == wanted
+    return False
+
+
+def _same_serial(current: dt.date, wanted: float) -> bool:
+    """A number written into a cell a person formatted as a date reads back as one."""
+    day = current.date() if isinstance(current, dt.datetime) else current
+    serial = float(date_to_serial(day))
+    if isinstance(current, dt.datetime):
+        serial += (current - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
+    # Before March 1900 Excel counts one day behind (its day 0 is 1899-12-31 and it
+    # has a 29 February 1900), so a small number reads back a day later there.
+    serials = (serial, serial - 1) if day < _MARCH_1900 else (serial,)
+    return any(math.isclose(s, wanted, rel_tol=1e-9, abs_tol=1e-6) for s in serials)
 
 
 class Differ:

@@ -8,7 +8,7 @@ the fallback. Nothing here depends on positions fixed in advance.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sheets_sync.core.cells import CellValue, ColumnChooser, SheetGrid, WorkbookSnapshot
@@ -47,11 +47,9 @@ class Row:
             self.assigned = {}
         self.assigned[key] = value
 
-    def filled(self, keys: Iterable[str] | None = None) -> dict[str, CellValue]:
-        """The columns among ``keys`` (all by default) that hold something, by key."""
-        columns = self.columns
-        wanted = columns if keys is None else [k for k in keys if k in columns]
-        return self.filled_at([(key, columns[key] - 1) for key in wanted])
+    def filled(self) -> dict[str, CellValue]:
+        """The row's columns of ours that hold something, by key."""
+        return self.filled_at([(key, col - 1) for key, col in self.columns.items()])
 
     def filled_at(self, positions: Sequence[tuple[str, int]]) -> dict[str, CellValue]:
         """:meth:`filled` for (key, 0-based index) pairs worked out once per sheet."""
@@ -108,10 +106,6 @@ class Located:
         return self.tables[key]
 
 
-def _norm(value: CellValue) -> str:
-    return match_key(value) if isinstance(value, str) else ""
-
-
 Found = tuple[Sheet, dict[str, int], int]  # sheet, columns, first data row
 
 
@@ -152,17 +146,19 @@ def our_columns(layout: Layout) -> ColumnChooser:
 
 def _labelled_columns(grid: SheetGrid, layout: Layout) -> Found | None:
     """Fallback when the key row is gone: a sheet title and header labels we know."""
-    title = _norm(grid.title)
+    title = match_key(grid.title)
     for sheet in layout.sheets:
-        if title not in (_norm(t) for t in sheet.title.all()):
+        if title not in (match_key(t) for t in sheet.title.all()):
             continue
         for header_row in (KEY_ROW, HEADER_ROW):
             header = grid.rows[header_row - 1] if len(grid.rows) >= header_row else []
+            # a number or a date in the header row spells no label
+            keys = [match_key(value) if isinstance(value, str) else "" for value in header]
             columns: dict[str, int] = {}
             for column in sheet.columns:
-                labels = {_norm(t) for t in column.label.all()}
-                for index, value in enumerate(header, start=1):
-                    if _norm(value) in labels and index not in columns.values():
+                labels = {match_key(t) for t in column.label.all()}
+                for index, key in enumerate(keys, start=1):
+                    if key in labels and index not in columns.values():
                         columns[column.key] = index
                         break
             if len(columns) >= max(2, len(sheet.columns) // 2):
@@ -188,6 +184,24 @@ def _rows(grid: SheetGrid, columns: dict[str, int], first: int) -> list[Row]:
 
 def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
     """Find our sheets in ``snapshot``; raise when it is not a roadmap or lacks columns."""
+    tables = _our_tables(snapshot, layout)
+    if "overview" not in tables:
+        raise NotARoadmap(
+            f"{snapshot.source} is not a sheets-sync roadmap: no Overview sheet of ours was found.",
+            "Check the file name, or create a roadmap with `sheets-sync generate`.",
+        )
+    problems = _complete(tables, layout)
+    if problems:
+        raise MissingColumns(
+            f"{snapshot.source}: " + "; ".join(problems) + ".",
+            "Undo the deletion (or copy the column, key row included, from a freshly "
+            "generated roadmap); nothing was written.",
+        )
+    return Located(tables)
+
+
+def _our_tables(snapshot: WorkbookSnapshot, layout: Layout) -> dict[str, Table]:
+    """Each of our sheets found in ``snapshot`` (by its keys, else by its labels), by key."""
     tables: dict[str, Table] = {}
     for grid in snapshot.sheets:
         found = _keyed_columns(grid, layout)
@@ -200,12 +214,14 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
         if known is not None and len(known.columns) >= len(columns):
             continue  # a copy of one of our sheets, or a user sheet that looks like one
         tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first))
+    return tables
 
-    if "overview" not in tables:
-        raise NotARoadmap(
-            f"{snapshot.source} is not a sheets-sync roadmap: no Overview sheet of ours was found.",
-            "Check the file name, or create a roadmap with `sheets-sync generate`.",
-        )
+
+def _complete(tables: dict[str, Table], layout: Layout) -> list[str]:
+    """What the workbook lacks of the layout: missing sheets, missing needed columns.
+
+    An optional sheet that is missing is added to ``tables`` empty instead.
+    """
     problems = []
     for sheet in layout.sheets:
         if sheet.key not in tables and sheet.optional:
@@ -219,10 +235,4 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
         gone = [c.label.en for c in needed if c.key not in tables[sheet.key].columns]
         if gone:
             problems.append(f"“{tables[sheet.key].title}” lacks {', '.join(gone)}")
-    if problems:
-        raise MissingColumns(
-            f"{snapshot.source}: " + "; ".join(problems) + ".",
-            "Undo the deletion (or copy the column, key row included, from a freshly "
-            "generated roadmap); nothing was written.",
-        )
-    return Located(tables)
+    return problems

@@ -8,7 +8,7 @@ from typing import Any
 
 from sheets_sync.core import rules
 from sheets_sync.core.models import FocusArea, Initiative
-from sheets_sync.core.parsing import name_key
+from sheets_sync.core.parsing import match_key_cached
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,9 @@ class BudgetTally:
         self._total = _Sums()
 
     def add(self, item: Initiative) -> None:
-        area = self._areas.get(name_key(item.focus_area))
+        area = self._areas.get(match_key_cached(item.focus_area))
         if area is None:
-            area = self._areas[name_key(item.focus_area)] = _Sums()
+            area = self._areas[match_key_cached(item.focus_area)] = _Sums()
         actual = item.actual or 0.0
         for sums in (area, self._total):
             sums.planned += item.planned
@@ -81,7 +81,7 @@ class BudgetTally:
         """Each of ``areas`` with its sums and flags, and the quarter's total."""
         result = []
         for area in areas:
-            sums = self._areas.get(name_key(area.name), _Sums())
+            sums = self._areas.get(match_key_cached(area.name), _Sums())
             planned, actual = sums.planned, sums.actual
             share = rules.annual_share(planned, annual_budget)
             result.append(

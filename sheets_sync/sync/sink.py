@@ -1,0 +1,63 @@
+"""Where compute hands each tool cell's value as it decides it.
+
+A sink takes the sheet, the row, the column key and the value: :class:`.diff.Differ`
+compares it with the workbook at once; without a sink :class:`Cells` collects
+every value. :class:`Cells` also knows what the layout says about those cells:
+a choice's label in the workbook's language, and which cells an invalid or an
+emptied row gives up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sheets_sync.core.cells import CellValue
+from sheets_sync.core.layout import Lang, Layout
+from sheets_sync.sync.locate import Row, Table
+
+CellKey = tuple[str, int, str]  # sheet key, row number, column key
+# Where compute hands each decided value: the sheet, the row, the column key.
+Sink = Callable[[Table, Row, str, CellValue], None]
+
+
+class Cells:
+    """Hands on decided values; knows the layout to turn choice keys into labels.
+
+    Without a sink the values are collected in :attr:`desired`. A sink skips keys
+    the table lacks (a column someone deleted).
+    """
+
+    def __init__(self, layout: Layout, lang: Lang, sink: Sink | None) -> None:
+        self.layout, self.lang = layout, lang
+        self.desired: dict[CellKey, CellValue] = {}
+        self.put: Sink = sink or self._collect
+        self._labels: dict[tuple[str, str, str], str | None] = {}
+
+    def _collect(self, table: Table, row: Row, key: str, value: CellValue) -> None:
+        if key in table.columns:
+            self.desired[(table.spec.key, row.number, key)] = value
+
+    def choice(self, table: Table, row: Row, key: str, choice: str | None) -> None:
+        if choice is None:
+            self.put(table, row, key, None)
+            return
+        cache = (table.spec.key, key, choice)
+        label = self._labels.get(cache, "")
+        if label == "":
+            spec = table.spec.column(key) if table.spec.kind == "rows" else None
+            name = spec.choices if spec else None
+            label = self.layout.choice_label(name, choice, self.lang) if name else None
+            self._labels[cache] = label
+        self.put(table, row, key, label)
+
+    def clear_flags(self, table: Table, row: Row) -> None:
+        """An invalid row keeps its ID and its message; its flags would be stale."""
+        for column in table.spec.columns:
+            if column.computed and column.key not in ("id", "check") and not column.formula:
+                self.put(table, row, column.key, None)
+
+    def clear_row(self, table: Table, row: Row) -> None:
+        """A row whose inputs were all cleared keeps no tool cells either."""
+        for column in table.spec.columns:
+            if column.computed:
+                self.put(table, row, column.key, None)
