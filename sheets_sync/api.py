@@ -1,4 +1,8 @@
-"""The library API the CLI is a thin shell over: generate, sync, next quarter, plan a year."""
+"""The library API the CLI is a thin shell over: generate, sync, next quarter, plan a year.
+
+Everything a program needs to drive a roadmap is importable from here, the options
+and the reports included, so a caller never reaches into the folders below.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from sheets_sync.backends.protocol import Backend, Renderer
 from sheets_sync.backends.target import (
-    GSHEET_PREFIX,
-    SHEETS_URL_PREFIX,
     GoogleSheet,
     LocalFile,
     Target,
@@ -21,7 +23,7 @@ from sheets_sync.backends.target import (
 from sheets_sync.backends.target import is_google as is_google
 from sheets_sync.backends.xlsx.workbook import XlsxBackend
 from sheets_sync.core.budget import BudgetChoice, split_annual
-from sheets_sync.core.calendar import year_quarters
+from sheets_sync.core.calendar import Quarter, year_quarters
 from sheets_sync.core.layout import Business, Lang, load_layout
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.quarter.carry import carry_over
@@ -36,8 +38,26 @@ from sheets_sync.sync.run import sync
 if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl loaded
     import gspread
 
-GOOGLE_PREFIXES = (GSHEET_PREFIX, SHEETS_URL_PREFIX)
-
+__all__ = [
+    "Backend",
+    "BudgetChoice",
+    "CarryReport",
+    "GoogleDestination",
+    "Options",
+    "Quarter",
+    "Renderer",
+    "SyncReport",
+    "generate",
+    "generate_google",
+    "generate_xlsx",
+    "google_client",
+    "is_google",
+    "layout_description",
+    "next_quarter",
+    "open_backend",
+    "plan_year",
+    "sync_workbook",
+]
 
 @dataclass(frozen=True)
 class GoogleDestination:
