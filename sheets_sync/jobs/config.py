@@ -165,6 +165,24 @@ class ScheduleConfig(BaseModel):
         return f"every {self.every or '15 minutes'}{zone}"
 
 
+class HistoryConfig(BaseModel):
+    """The run history (a SQLite file in the state folder): how long runs are kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keep: str = "90 days"
+
+    @field_validator("keep")
+    @classmethod
+    def _check_keep(cls, value: str) -> str:
+        parse_duration(value, minimum=dt.timedelta(days=1))
+        return value
+
+    @property
+    def keep_delta(self) -> dt.timedelta:
+        return parse_duration(self.keep)
+
+
 class WorkbookOptions(BaseModel):
     """Options a workbook may set, or inherit from ``[defaults]``."""
 
@@ -290,6 +308,7 @@ class _FileSettings(BaseSettings):
     schedule: ScheduleConfig = ScheduleConfig()
     defaults: WorkbookOptions = WorkbookOptions()
     workbooks: list[WorkbookEntry] = Field(min_length=1)
+    history: HistoryConfig = HistoryConfig()
 
     @classmethod
     def settings_customise_sources(
@@ -313,6 +332,7 @@ class WatchConfig(BaseModel):
     state_dir: Path
     schedule: ScheduleConfig
     workbooks: list[WorkbookConfig]
+    history: HistoryConfig = HistoryConfig()
 
     def enabled_workbooks(self) -> list[WorkbookConfig]:
         return [wb for wb in self.workbooks if wb.enabled]
@@ -391,7 +411,11 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         )
     state_dir = absolute(raw.state_dir) or default_state_dir(source)
     return WatchConfig(
-        source=source.resolve(), state_dir=state_dir, schedule=raw.schedule, workbooks=workbooks
+        source=source.resolve(),
+        state_dir=state_dir,
+        schedule=raw.schedule,
+        workbooks=workbooks,
+        history=raw.history,
     )
 
 
@@ -447,6 +471,7 @@ _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
     "schedule": tuple(ScheduleConfig.model_fields),
     "defaults": tuple(WorkbookOptions.model_fields),
     "workbooks": tuple(WorkbookEntry.model_fields),
+    "history": tuple(HistoryConfig.model_fields),
 }
 
 
@@ -515,7 +540,7 @@ def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
     lines = text.splitlines()
     table, index, key = "", None, None
     parts = list(loc)
-    if parts and parts[0] in ("schedule", "defaults", "workbooks"):
+    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history"):
         table = str(parts.pop(0))
         if table == "workbooks" and parts and isinstance(parts[0], int):
             index = parts.pop(0)

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from sheets_sync.history.record import RunHistory
+from sheets_sync.history.store import history_path
 from sheets_sync.jobs.backoff import Backoff, Jitter, spread
 from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
@@ -64,6 +66,7 @@ class Watcher:
                 config.schedule.retry_initial_delta, config.schedule.retry_max_delta, jitter
             ),
             fingerprint=fingerprint,
+            history=RunHistory(history_path(config.state_dir), config.history.keep_delta),
         )
         self._workbooks = {wb.name: wb for wb in config.enabled_workbooks()}
         self.status = StatusFile(config=str(config.source))

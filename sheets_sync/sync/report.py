@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_sync.core.cells import CellValue, CellWrite, Formula
+from sheets_sync.core.cells import CellChange, CellValue, CellWrite, Formula
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.sync.checks import problem_text
 from sheets_sync.sync.compute import Outcome
@@ -41,6 +41,7 @@ class SyncReport:
     changes: list[CellWrite] = field(default_factory=list)
     cells_written: int = 0
     ids_assigned: int = 0
+    cell_changes: list[CellChange] = field(default_factory=list)  # old → new, for the history
 
     @property
     def rows_read(self) -> int:
@@ -93,6 +94,7 @@ def build_report(
     changes: list[CellWrite],
     written: int,
     titles: dict[str, str],
+    cell_changes: list[CellChange] | None = None,
 ) -> SyncReport:
     lang = outcome.lang
     entries = []
@@ -125,6 +127,7 @@ def build_report(
         changes=changes,
         cells_written=written,
         ids_assigned=outcome.ids_assigned,
+        cell_changes=cell_changes or [],
     )
 
 

@@ -1,0 +1,16 @@
+"""The run history: what each sync did, cell by cell, and which reminders went out.
+
+One SQLite file in the state folder (:mod:`.store`), shared by the watcher, a
+manual ``sync`` and ``remind``; :mod:`.record` turns a sync into a run record and
+:mod:`.render` prints it for ``sheets-sync history``.
+"""
+
+from sheets_sync.history.store import (
+    HISTORY_FILE,
+    CellRecord,
+    HistoryStore,
+    RunRecord,
+    history_path,
+)
+
+__all__ = ["HISTORY_FILE", "CellRecord", "HistoryStore", "RunRecord", "history_path"]
