@@ -37,6 +37,7 @@ from sheets_sync.jobs.commands import status_command, watch_command
 from sheets_sync.quarter.carry import DECISIONS
 from sheets_sync.quarter.carry_report import render_carry_text
 from sheets_sync.quarter.new_plan import Options
+from sheets_sync.remind.commands import remind_command
 from sheets_sync.sync.report import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -459,3 +460,4 @@ def layout(as_json: bool, lang: str) -> None:
 main.add_command(watch_command(sync_configured, drive_version=drive_version))
 main.add_command(status_command)
 main.add_command(history_command)
+main.add_command(remind_command)

@@ -33,6 +33,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
+from sheets_sync.remind.config import RemindersConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -309,6 +310,7 @@ class _FileSettings(BaseSettings):
     defaults: WorkbookOptions = WorkbookOptions()
     workbooks: list[WorkbookEntry] = Field(min_length=1)
     history: HistoryConfig = HistoryConfig()
+    reminders: RemindersConfig | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -333,6 +335,7 @@ class WatchConfig(BaseModel):
     schedule: ScheduleConfig
     workbooks: list[WorkbookConfig]
     history: HistoryConfig = HistoryConfig()
+    reminders: RemindersConfig | None = None
 
     def enabled_workbooks(self) -> list[WorkbookConfig]:
         return [wb for wb in self.workbooks if wb.enabled]
@@ -416,6 +419,7 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         schedule=raw.schedule,
         workbooks=workbooks,
         history=raw.history,
+        reminders=raw.reminders,
     )
 
 
@@ -472,6 +476,7 @@ _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
     "defaults": tuple(WorkbookOptions.model_fields),
     "workbooks": tuple(WorkbookEntry.model_fields),
     "history": tuple(HistoryConfig.model_fields),
+    "reminders": tuple(RemindersConfig.model_fields),
 }
 
 
@@ -540,7 +545,7 @@ def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
     lines = text.splitlines()
     table, index, key = "", None, None
     parts = list(loc)
-    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history"):
+    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history", "reminders"):
         table = str(parts.pop(0))
         if table == "workbooks" and parts and isinstance(parts[0], int):
             index = parts.pop(0)
