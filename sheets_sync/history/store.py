@@ -60,13 +60,14 @@ CREATE TABLE notices (
     kind TEXT NOT NULL,
     due TEXT NOT NULL,
     digest_date TEXT NOT NULL,
+    channel TEXT NOT NULL,
     recipient TEXT NOT NULL,
     message_id TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
     attempts INTEGER NOT NULL DEFAULT 0,
     updated TEXT NOT NULL,
     error TEXT,
-    PRIMARY KEY (workbook, row_id, kind, due, digest_date)
+    PRIMARY KEY (workbook, row_id, kind, due, digest_date, channel)
 );
 """
 
@@ -112,13 +113,15 @@ class CellRecord:
 
 @dataclass(frozen=True)
 class NoticeKey:
-    """What makes a reminder the same reminder: never sent twice."""
+    """What makes a reminder the same reminder: never sent twice on one channel
+    (``email``, or a configured chat webhook's name)."""
 
     workbook: str
     row_id: str
     kind: str
     due: dt.date
     digest_date: dt.date
+    channel: str = "email"
 
 
 def history_path(state_dir: Path) -> Path:
@@ -290,7 +293,7 @@ class HistoryStore:
         for key in keys:
             row = self._db.execute(
                 "SELECT state FROM notices WHERE workbook = ? AND row_id = ? AND kind = ?"
-                " AND due = ? AND digest_date = ?",
+                " AND due = ? AND digest_date = ? AND channel = ?",
                 _key(key),
             ).fetchone()
             if row and row[0] == "sent":
@@ -303,8 +306,9 @@ class HistoryStore:
         """Record notices as about to be sent (``pending``); a sent one stays sent."""
         with self._write() as db:
             db.executemany(
-                "INSERT INTO notices (workbook, row_id, kind, due, digest_date, recipient,"
-                " message_id, state, attempts, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending',"
+                "INSERT INTO notices (workbook, row_id, kind, due, digest_date, channel,"
+                " recipient, message_id, state, attempts, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending',"
                 " 1, ?) ON CONFLICT DO UPDATE SET attempts = attempts + 1,"
                 " message_id = excluded.message_id, updated = excluded.updated"
                 " WHERE state = 'pending'",
@@ -319,7 +323,7 @@ class HistoryStore:
         with self._write() as db:
             db.executemany(
                 "UPDATE notices SET state = ?, updated = ?, error = ? WHERE workbook = ?"
-                " AND row_id = ? AND kind = ? AND due = ? AND digest_date = ?",
+                " AND row_id = ? AND kind = ? AND due = ? AND digest_date = ? AND channel = ?",
                 [(state, _utc(now), error, *_key(k)) for k in keys],
             )
 
@@ -330,13 +334,14 @@ class HistoryStore:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _key(key: NoticeKey) -> tuple[str, str, str, str, str]:
+def _key(key: NoticeKey) -> tuple[str, str, str, str, str, str]:
     return (
         key.workbook,
         key.row_id,
         key.kind,
         key.due.isoformat(),
         key.digest_date.isoformat(),
+        key.channel,
     )
 
 

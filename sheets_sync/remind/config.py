@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+Service = Literal["slack", "teams", "google_chat"]
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _SPAN = re.compile(r"^\s*(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -55,6 +57,38 @@ class SmtpConfig(BaseModel):
         return {"starttls": 587, "ssl": 465, "none": 25}[self.security]
 
 
+class ChatConfig(BaseModel):
+    """One ``[[reminders.chat]]`` webhook: where it posts and whose digests it gets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    service: Service
+    url: str | None = None
+    url_env: str | None = None  # the URL is a secret: better kept in the environment
+    owners: list[str] = []  # whose digests; "*" for every owner
+    lead: bool = False  # the lead's digest too
+    attempts: int = Field(default=4, ge=1, le=10)
+    max_wait_s: float = Field(default=60.0, gt=0, le=600)
+
+    @model_validator(mode="after")
+    def _one_url(self) -> ChatConfig:
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError("give either url or url_env")
+        if self.url is not None and not self.url.startswith(("https://", "http://")):
+            raise ValueError(f"url must start with https://, got {self.url!r}")
+        return self
+
+    def resolved_url(self, environ: Mapping[str, str]) -> str | None:
+        return self.url if self.url is not None else environ.get(self.url_env or "")
+
+    def takes(self, owner: str) -> bool:
+        """Whether this webhook gets ``owner``'s digest (``""`` is the lead's)."""
+        if not owner:
+            return self.lead
+        return "*" in self.owners or owner.casefold() in {o.casefold() for o in self.owners}
+
+
 class RemindersConfig(BaseModel):
     """One digest per owner per day at ``send_at`` (local to ``timezone``)."""
 
@@ -68,6 +102,7 @@ class RemindersConfig(BaseModel):
     lead: str | None = None  # who hears of the reviews coming due
     addresses: dict[str, str] = {}  # owner name -> email, over the Owners sheet
     smtp: SmtpConfig | None = None
+    chat: list[ChatConfig] = []  # [[reminders.chat]] webhooks
 
     @field_validator("send_at")
     @classmethod
@@ -107,6 +142,17 @@ class RemindersConfig(BaseModel):
         if not span:
             raise ValueError(f"expected a span of the day such as '20:00-07:00', got {value!r}")
         _time(span[1]), _time(span[2])
+        return value
+
+    @field_validator("chat")
+    @classmethod
+    def _check_chat_names(cls, value: list[ChatConfig]) -> list[ChatConfig]:
+        names = [chat.name for chat in value]
+        if "email" in names:
+            raise ValueError("'email' is the email channel's name; give the webhook another")
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"each webhook needs its own name; repeated: {', '.join(duplicates)}")
         return value
 
     @model_validator(mode="after")

@@ -58,13 +58,16 @@ def body(digest: Digest, *, lang: Lang, quarter: str, link: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def subject_text(lang: Lang, quarter: str, day: dt.date) -> str:
+    return text("subject", lang, quarter=quarter, date=format_date(day, lang))
+
+
 def compose(
     digest: Digest,
+    content: str,
     *,
     lang: Lang,
-    quarter: str,
-    day: dt.date,
-    link: str,
+    subject: str,
     sender: str,
     msg_id: str,
     now: dt.datetime,
@@ -73,10 +76,10 @@ def compose(
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((digest.owner, digest.email)) if digest.owner else digest.email
-    message["Subject"] = text("subject", lang, quarter=quarter, date=format_date(day, lang))
+    message["Subject"] = subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
-    message.set_content(body(digest, lang=lang, quarter=quarter, link=link))
+    message.set_content(content)
     message["Content-Language"] = {"en": "en", "zh": "zh-CN", "ru": "ru"}[lang]
     return message

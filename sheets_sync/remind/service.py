@@ -19,8 +19,9 @@ from sheets_sync.errors import ConfigError, SheetsSyncError
 from sheets_sync.history.store import HistoryStore, NoticeKey, history_path
 from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
-from sheets_sync.remind.config import RemindersConfig
-from sheets_sync.remind.message import compose, message_id
+from sheets_sync.remind.chat import WebhookPoster
+from sheets_sync.remind.config import ChatConfig, RemindersConfig
+from sheets_sync.remind.message import body, compose, message_id, subject_text
 from sheets_sync.remind.smtp import Sender
 from sheets_sync.remind.timing import digest_day
 from sheets_sync.sync.compute import Overrides
@@ -41,6 +42,7 @@ class OwnerResult:
     outcome: str
     error: str | None = None
     subject: str | None = None
+    channel: str = "email"
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -75,7 +77,13 @@ class Reminders:
     """Sends the day's digests for a configuration; clock, sender and reader are injected."""
 
     def __init__(
-        self, config: WatchConfig, *, clock: Clock, sender: Sender | None, read: ReadFn
+        self,
+        config: WatchConfig,
+        *,
+        clock: Clock,
+        sender: Sender | None,
+        read: ReadFn,
+        poster: WebhookPoster | None = None,
     ) -> None:
         if config.reminders is None:
             raise ConfigError(f"{config.source} has no [reminders] table.")
@@ -84,6 +92,7 @@ class Reminders:
         self.clock = clock
         self.sender = sender
         self.read = read
+        self.poster = poster or WebhookPoster(clock)
         tz = self.settings.timezone
         self.tz = config.schedule.tz if tz is None else _zone(tz)
 
@@ -115,7 +124,7 @@ class Reminders:
             for owner, count in digests.unreachable.items()
         ]
         for digest in digests.digests:
-            results.append(self._digest(workbook, digests, digest, day, dry_run))
+            results += self._digest(workbook, digests, digest, day, dry_run)
         return results
 
     def _digest(
@@ -125,39 +134,62 @@ class Reminders:
         digest: Digest,
         day: dt.date,
         dry_run: bool,
+    ) -> list[OwnerResult]:
+        """The digest on each of its channels: email when a server is configured, and
+        every chat webhook that takes this owner."""
+        channels: list[ChatConfig | None] = [None] if self.settings.smtp is not None else []
+        channels += [chat for chat in self.settings.chat if chat.takes(digest.owner)]
+        return [self._channel(workbook, found, digest, day, dry_run, c) for c in channels]
+
+    def _channel(
+        self,
+        workbook: WorkbookConfig,
+        found: WorkbookDigest,
+        digest: Digest,
+        day: dt.date,
+        dry_run: bool,
+        chat: ChatConfig | None,
     ) -> OwnerResult:
-        keys = {NoticeKey(workbook.name, i.row_id, i.kind, i.due, day): i for i in digest.items}
+        channel = chat.name if chat else "email"
+        items = {
+            NoticeKey(workbook.name, i.row_id, i.kind, i.due, day, channel): i for i in digest.items
+        }
         path = history_path(self.config.state_dir)
         with HistoryStore(path) as store:
-            sent = store.sent(list(keys))
-        fresh = [key for key in keys if key not in sent]
-        result = OwnerResult(workbook.name, digest.owner, digest.email, len(fresh), "already_sent")
+            sent = store.sent(list(items))
+        fresh = [key for key in items if key not in sent]
+        result = OwnerResult(
+            workbook.name, digest.owner, digest.email, len(fresh), "already_sent", channel=channel
+        )
         if not fresh:
             return result
-        digest = Digest(digest.owner, digest.email, tuple(keys[k] for k in fresh))
+        digest = Digest(digest.owner, digest.email, tuple(items[k] for k in fresh))
+        lang, quarter = found.lang, found.quarter or ""
+        subject = subject_text(lang, quarter, day)
+        if dry_run:
+            return _with(result, outcome="dry_run", subject=subject)
         smtp = self.settings.smtp
         sender = smtp.sender if smtp else "sheets-sync@localhost"
         msg_id = message_id(fresh, digest.email, sender.rsplit("@", 1)[-1])
-        message = compose(
-            digest,
-            lang=found.lang,
-            quarter=found.quarter or "",
-            day=day,
-            link=link_of(workbook),
-            sender=sender,
-            msg_id=msg_id,
-            now=self.clock.now(),
-        )
-        subject = str(message["Subject"])
-        if dry_run:
-            return _with(result, outcome="dry_run", subject=subject)
-        if self.sender is None:
-            return _with(result, outcome="failed", error="no [reminders.smtp] server configured")
+        text = body(digest, lang=lang, quarter=quarter, link=link_of(workbook))
+
+        def deliver() -> None:
+            if chat is not None:
+                self.poster.post(chat, subject, text)
+                return
+            if self.sender is None:
+                raise ConfigError("no [reminders.smtp] server configured")
+            now = self.clock.now()
+            message = compose(
+                digest, text, lang=lang, subject=subject, sender=sender, msg_id=msg_id, now=now
+            )
+            self.sender.send(message)
+
         with HistoryStore(path) as store:
-            store.claim(fresh, digest.email, msg_id, self.clock.now())
+            store.claim(fresh, digest.email if chat is None else channel, msg_id, self.clock.now())
             try:
-                self.sender.send(message)
-            except Exception as exc:  # smtplib's errors, OSError, anything: this owner only
+                deliver()
+            except Exception as exc:  # smtplib's, HTTP, OSError, anything: this owner only
                 error = f"{type(exc).__name__}: {exc}"
                 store.settle(fresh, self.clock.now(), error=error)
                 return _with(result, outcome="failed", error=error, subject=subject)
@@ -182,7 +214,8 @@ def render_report(report: RemindReport) -> str:
     for r in report.results:
         name = r.owner or ("lead" if r.email else "-")
         who = f"{name} <{r.email}>" if r.email else name
-        line = f"  {r.workbook}  {who}  {r.items} item(s)  {r.outcome}"
+        via = "" if r.channel == "email" else f" via {r.channel}"
+        line = f"  {r.workbook}  {who}{via}  {r.items} item(s)  {r.outcome}"
         lines.append(line + (f": {r.error}" if r.error else ""))
     if not report.results:
         lines.append("  nothing due.")
