@@ -370,3 +370,17 @@ def test_history_keep_is_validated(tmp_path: Path) -> None:
     path.write_text(path.read_text() + '\n[history]\nkeep = "2 hours"\n', encoding="utf-8")
     with pytest.raises(Exception, match=r"history.keep \(line \d+\): must be at least 1 day"):
         load_config(path)
+
+
+def test_status_shows_a_run_recorded_by_a_manual_sync(tmp_path: Path) -> None:
+    book = tmp_path / "q.xlsx"
+    _example(book)
+    config = write_config(tmp_path, [{"name": "roadmap", "path": book}])
+    before = _cli("status", "--config", str(config)).splitlines()
+    assert before[-1].split() == ["roadmap", "never", "run"]
+    _cli("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
+    row = _cli("status", "--config", str(config)).splitlines()[-1].split()
+    assert row[:2] == ["roadmap", "ok"] and row[-2:] == ["0", "17"]  # invalid, cells
+    data = json.loads(_cli("status", "--config", str(config), "--json"))
+    assert data["history"]["last_runs"]["roadmap"]["cells_written"] == 17
+    assert data["history"]["reminders_pending"] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import io
 import ipaddress
 import json
 import socket
@@ -30,9 +31,8 @@ from cryptography.x509.oid import NameOID
 from sheets_sync.cli import main
 from sheets_sync.errors import ConfigProblems
 from sheets_sync.history import HistoryStore, history_path
-from sheets_sync.jobs import ManualClock, load_config
-from sheets_sync.remind.commands import read_workbook
-from sheets_sync.remind.service import Reminders
+from sheets_sync.jobs import ManualClock, RunOutcome, WorkbookConfig, load_config, run_watch
+from sheets_sync.remind.service import Reminders, read_workbook
 from sheets_sync.remind.smtp import SmtpSender
 from sheets_sync.sync.digest import build_digests
 
@@ -530,3 +530,54 @@ def test_the_shipped_example_reminders_table_is_valid_once_uncommented(tmp_path:
         587,
     )
     assert reminders.addresses == {"Anna Lee": "anna@example.com"}
+
+
+def test_the_watcher_sends_the_days_digests_once_after_its_pass(
+    tmp_path: Path, inbox: tuple[Inbox, int], english: Path
+) -> None:
+    server, port = inbox
+    config = _config(tmp_path, port, {"emea": english})
+    clock = ManualClock(FRIDAY_0805)
+    synced: list[str] = []
+
+    def sync(workbook: WorkbookConfig, as_of: dt.date) -> RunOutcome:
+        synced.append(workbook.name)
+        return RunOutcome(rows_read=52, invalid_rows=0, cells_written=0)
+
+    stream = io.StringIO()
+    for _ in range(2):
+        code = run_watch(config, sync_fn=sync, once=True, clock=clock, log_stream=stream)
+        assert code == 0
+        clock.advance(15 * 60)
+    assert synced == ["emea"]  # the second pass skips the unchanged workbook
+    assert len(server.messages) == 4  # ... and sends no digest twice
+    assert "emea: reminder to Anna Lee via email: sent" in stream.getvalue()
+
+
+def test_a_reminder_that_fails_never_fails_the_sync(tmp_path: Path, english: Path) -> None:
+    config = _config(tmp_path, _free_port(), {"emea": english})  # nothing listens there
+    clock = ManualClock(FRIDAY_0805)
+
+    def sync(workbook: WorkbookConfig, as_of: dt.date) -> RunOutcome:
+        return RunOutcome(rows_read=52, invalid_rows=0, cells_written=0)
+
+    stream = io.StringIO()
+    assert run_watch(config, sync_fn=sync, once=True, clock=clock, log_stream=stream) == 0
+    assert "emea: reminder to Anna Lee via email: failed" in stream.getvalue()
+    with HistoryStore(history_path(tmp_path / "state")) as store:
+        assert {n["state"] for n in store.notices()} == {"pending"}
+
+
+def test_status_lists_the_reminders_not_yet_sent(tmp_path: Path, english: Path) -> None:
+    config = _config(tmp_path, _free_port(), {"emea": english})  # nothing listens there
+    _reminders(config, ManualClock(FRIDAY_0805)).run()
+    result = CliRunner().invoke(main, ["status", "--config", str(config)])
+    lines = result.output.splitlines()
+    start = lines.index("reminders not yet sent:")
+    refused = "ConnectionRefusedError: [Errno 111] Connection refused"
+    assert sorted(line.split("  ")[1:4] for line in lines[start + 1 :]) == [
+        ["emea", "anna.lee@example.com (email)", f"2 notice(s): {refused}"],
+        ["emea", "dmitry.volkov@example.com (email)", f"2 notice(s): {refused}"],
+        ["emea", "lead@example.com (email)", f"9 notice(s): {refused}"],
+        ["emea", "li.wei@example.com (email)", f"1 notice(s): {refused}"],
+    ]

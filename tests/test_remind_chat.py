@@ -23,8 +23,7 @@ from sheets_sync.errors import ConfigProblems
 from sheets_sync.history import HistoryStore, history_path
 from sheets_sync.jobs import ManualClock, load_config
 from sheets_sync.remind.chat import payload
-from sheets_sync.remind.commands import read_workbook
-from sheets_sync.remind.service import Reminders
+from sheets_sync.remind.service import Reminders, read_workbook
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 FRIDAY_0805 = dt.datetime(2027, 2, 19, 8, 5, tzinfo=MOSCOW)

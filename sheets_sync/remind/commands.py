@@ -7,18 +7,11 @@ import json
 
 import click
 
-from sheets_sync.core.cells import WorkbookSnapshot
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.jobs.clock import ManualClock, SystemClock
-from sheets_sync.jobs.config import WorkbookConfig, load_config
+from sheets_sync.jobs.config import load_config
 
 _CONFIG_HELP = "Config file. Default: $SHEETS_SYNC_CONFIG, else ./config/sheets_sync.toml."
-
-
-def read_workbook(workbook: WorkbookConfig) -> WorkbookSnapshot:
-    from sheets_sync.api import open_backend
-
-    return open_backend(workbook.target, credentials=workbook.credentials).read()
 
 
 @click.command("remind")
@@ -41,7 +34,7 @@ def remind_command(
 
     Exit code 1 when a digest could not be sent; it is sent again on the next run.
     """
-    from sheets_sync.remind.service import Reminders, render_report
+    from sheets_sync.remind.service import Reminders, read_workbook, render_report
     from sheets_sync.remind.smtp import SmtpSender
 
     try:

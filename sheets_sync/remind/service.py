@@ -19,6 +19,7 @@ from sheets_sync.errors import ConfigError, SheetsSyncError
 from sheets_sync.history.store import HistoryStore, NoticeKey, history_path
 from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
+from sheets_sync.jobs.logs import log
 from sheets_sync.remind.chat import WebhookPoster
 from sheets_sync.remind.config import ChatConfig, RemindersConfig
 from sheets_sync.remind.message import body, compose, message_id, subject_text
@@ -64,6 +65,13 @@ class RemindReport:
             "reason": self.reason,
             "results": [r.as_json() for r in self.results],
         }
+
+
+def read_workbook(workbook: WorkbookConfig) -> WorkbookSnapshot:
+    """The configured workbook's rows, read through its backend."""
+    from sheets_sync.api import open_backend
+
+    return open_backend(workbook.target, credentials=workbook.credentials).read()
 
 
 def link_of(workbook: WorkbookConfig) -> str:
@@ -195,6 +203,59 @@ class Reminders:
                 return _with(result, outcome="failed", error=error, subject=subject)
             store.settle(fresh, self.clock.now())
         return _with(result, outcome="sent", subject=subject)
+
+
+class ReminderJob:
+    """The watcher's reminders: after each pass, once a day from ``send_at``, and
+    again on later passes while a digest failed. Never raises."""
+
+    def __init__(self, reminders: Reminders) -> None:
+        self.reminders = reminders
+        self.done_on: dt.date | None = None
+
+    def __call__(self) -> RemindReport | None:
+        r = self.reminders
+        day, _ = digest_day(r.clock.now(), r.settings, r.tz)
+        if day is None or day == self.done_on or not r.settings.enabled:
+            return None
+        try:
+            report = r.run()
+        except Exception:  # the watcher must outlive its reminders
+            log.exception("reminders failed; trying again next pass")
+            return None
+        if not report.failed:
+            self.done_on = day
+        for result in report.results:
+            _log(result)
+        return report
+
+
+def watch_reminders(config: WatchConfig, clock: Clock) -> ReminderJob | None:
+    """The watcher's reminder job for ``config``, or ``None`` without a [reminders] table."""
+    if config.reminders is None:
+        return None
+    from sheets_sync.remind.smtp import SmtpSender
+
+    smtp = config.reminders.smtp
+    sender = SmtpSender(smtp) if smtp else None
+    return ReminderJob(Reminders(config, clock=clock, sender=sender, read=read_workbook))
+
+
+def _log(result: OwnerResult) -> None:
+    if result.outcome == "already_sent":
+        return
+    fields = {"event": "reminder", **result.as_json()}
+    level = 30 if result.outcome in ("failed", "no_address") else 20
+    who = result.owner or "lead"
+    log.log(
+        level,
+        "%s: reminder to %s via %s: %s",
+        result.workbook,
+        who,
+        result.channel,
+        result.outcome,
+        extra={"fields": fields},
+    )
 
 
 def _with(result: OwnerResult, **changes: Any) -> OwnerResult:
