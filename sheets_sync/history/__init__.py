@@ -1,8 +1,9 @@
 """The run history: what each sync did, cell by cell, and which reminders went out.
 
 One SQLite file in the state folder (:mod:`.store`), shared by the watcher, a
-manual ``sync`` and ``remind``; :mod:`.record` turns a sync into a run record and
-:mod:`.render` prints it for ``sheets-sync history``.
+manual ``sync`` and ``remind``; :mod:`.record` turns a sync into a run record,
+:mod:`.render` and :mod:`.commands` print it for ``sheets-sync history``, and
+:mod:`.summary` is what ``status`` reads from it.
 """
 
 from sheets_sync.history.store import (

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.core.cells import WorkbookSnapshot
+from sheets_sync.core.layout import Lang
 from sheets_sync.errors import ConfigError, SheetsSyncError
 from sheets_sync.history.store import HistoryStore, NoticeKey, history_path
 from sheets_sync.jobs.clock import Clock
@@ -158,51 +159,67 @@ class Reminders:
         dry_run: bool,
         chat: ChatConfig | None,
     ) -> OwnerResult:
+        """One digest on one channel, with only the notices not yet sent there."""
         channel = chat.name if chat else "email"
         items = {
             NoticeKey(workbook.name, i.row_id, i.kind, i.due, day, channel): i for i in digest.items
         }
-        path = history_path(self.config.state_dir)
-        with HistoryStore(path) as store:
-            sent = store.sent(list(items))
-        fresh = [key for key in items if key not in sent]
+        fresh = self._unsent(list(items))
         result = OwnerResult(
             workbook.name, digest.owner, digest.email, len(fresh), "already_sent", channel=channel
         )
         if not fresh:
             return result
         digest = Digest(digest.owner, digest.email, tuple(items[k] for k in fresh))
-        lang, quarter = found.lang, found.quarter or ""
-        subject = subject_text(lang, quarter, day)
+        quarter = found.quarter or ""
+        subject = subject_text(found.lang, quarter, day)
         if dry_run:
             return _with(result, outcome="dry_run", subject=subject)
-        smtp = self.settings.smtp
-        sender = smtp.sender if smtp else "sheets-sync@localhost"
-        msg_id = message_id(fresh, digest.email, sender.rsplit("@", 1)[-1])
-        text = body(digest, lang=lang, quarter=quarter, link=link_of(workbook))
+        text = body(digest, lang=found.lang, quarter=quarter, link=link_of(workbook))
+        if chat is None:
+            error = self._email(fresh, digest, found.lang, subject, text)
+        else:
+            error = self._send(fresh, channel, "", lambda: self.poster.post(chat, subject, text))
+        outcome = "failed" if error else "sent"
+        return _with(result, outcome=outcome, error=error, subject=subject)
 
-        def deliver() -> None:
-            if chat is not None:
-                self.poster.post(chat, subject, text)
-                return
-            if self.sender is None:
-                raise ConfigError("no [reminders.smtp] server configured")
-            now = self.clock.now()
-            message = compose(
-                digest, text, lang=lang, subject=subject, sender=sender, msg_id=msg_id, now=now
-            )
-            self.sender.send(message)
+    def _email(
+        self, fresh: list[NoticeKey], digest: Digest, lang: Lang, subject: str, text: str
+    ) -> str | None:
+        smtp, sender = self.settings.smtp, self.sender
+        if smtp is None or sender is None:
+            return "no [reminders.smtp] server configured"
+        msg_id = message_id(fresh, digest.email, smtp.sender.rsplit("@", 1)[-1])
+        message = compose(
+            digest,
+            text,
+            lang=lang,
+            subject=subject,
+            sender=smtp.sender,
+            msg_id=msg_id,
+            now=self.clock.now(),
+        )
+        return self._send(fresh, digest.email, msg_id, lambda: sender.send(message))
 
-        with HistoryStore(path) as store:
-            store.claim(fresh, digest.email if chat is None else channel, msg_id, self.clock.now())
+    def _unsent(self, keys: list[NoticeKey]) -> list[NoticeKey]:
+        with HistoryStore(history_path(self.config.state_dir)) as store:
+            sent = store.sent(keys)
+        return [key for key in keys if key not in sent]
+
+    def _send(
+        self, fresh: list[NoticeKey], recipient: str, msg_id: str, deliver: Callable[[], None]
+    ) -> str | None:
+        """Record the notices as pending, deliver, record the outcome; the error, if any."""
+        with HistoryStore(history_path(self.config.state_dir)) as store:
+            store.claim(fresh, recipient, msg_id, self.clock.now())
             try:
                 deliver()
             except Exception as exc:  # smtplib's, HTTP, OSError, anything: this owner only
                 error = f"{type(exc).__name__}: {exc}"
                 store.settle(fresh, self.clock.now(), error=error)
-                return _with(result, outcome="failed", error=error, subject=subject)
+                return error
             store.settle(fresh, self.clock.now())
-        return _with(result, outcome="sent", subject=subject)
+        return None
 
 
 class ReminderJob:
