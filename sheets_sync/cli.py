@@ -29,6 +29,8 @@ from sheets_sync.core.parsing import parse_money
 from sheets_sync.errors import ParseError, SheetsSyncError
 from sheets_sync.jobs.adapter import drive_version, sync_configured
 from sheets_sync.jobs.commands import status_command, watch_command
+from sheets_sync.jobs.history.commands import STATE_DIR_ENV, configured_run, history_command
+from sheets_sync.jobs.remind.commands import remind_command
 from sheets_sync.quarter.carry import DECISIONS
 from sheets_sync.quarter.carry_report import render_carry_text
 from sheets_sync.quarter.new_plan import Options
@@ -239,13 +241,44 @@ def generate_command(
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @_credentials_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record the run in this config's run history, under the workbook's configured name.",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=STATE_DIR_ENV,
+    default=None,
+    help=f"Record the run in this state folder's run history (default: ${STATE_DIR_ENV}).",
+)
 @_fail_cleanly
 def sync_command(
-    workbook: str, as_of: dt.datetime | None, dry_run: bool, as_json: bool, credentials: Path | None
+    workbook: str,
+    as_of: dt.datetime | None,
+    dry_run: bool,
+    as_json: bool,
+    credentials: Path | None,
+    config_path: str | None,
+    state_dir: Path | None,
 ) -> None:
     """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
     write back flags and due dates."""
-    report = sync_workbook(workbook, as_of=_day(as_of), dry_run=dry_run, credentials=credentials)
+    record = None if dry_run else configured_run(workbook, config_path, state_dir)
+    started = dt.datetime.now(dt.UTC)
+    try:
+        report = sync_workbook(
+            workbook, as_of=_day(as_of), dry_run=dry_run, credentials=credentials
+        )
+    except SheetsSyncError as error:
+        if record:
+            record.failed(error, started, dt.datetime.now(dt.UTC))
+        raise
+    if record:
+        record.ok(report, started, dt.datetime.now(dt.UTC))
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -409,3 +442,5 @@ def layout(as_json: bool, lang: str) -> None:
 
 main.add_command(watch_command(sync_configured, drive_version=drive_version))
 main.add_command(status_command)
+main.add_command(history_command)
+main.add_command(remind_command)

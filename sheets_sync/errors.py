@@ -112,3 +112,7 @@ class ParseError(ValueError):
         self.code = code
         self.value = value
         super().__init__(f"{code}: {value!r}")
+
+
+class HistoryError(SheetsSyncError):
+    """The run history (a SQLite file in the state folder) cannot be opened or read."""

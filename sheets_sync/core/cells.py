@@ -37,6 +37,22 @@ class CellWrite:
     value: CellValue
 
 
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """A tool cell a sync changed: where, on which row ID and column key, old → new.
+
+    What the run history keeps of each write; ``sheet`` is the sheet's title as
+    the workbook shows it.
+    """
+
+    sheet: str
+    row: int
+    row_id: str | None
+    column: str
+    old: CellValue
+    new: CellValue
+
+
 @dataclass
 class SheetGrid:
     """The used range of one sheet, from A1. ``rows[0]`` is sheet row 1.

@@ -23,7 +23,12 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
             language=workbook.language,
         ),
     )
-    return RunOutcome(report.rows_read, report.rows_invalid, report.cells_written)
+    return RunOutcome(
+        report.rows_read,
+        report.rows_invalid,
+        report.cells_written,
+        changes=tuple(report.cell_changes),
+    )
 
 
 def drive_version(workbook: WorkbookConfig) -> str:

@@ -34,6 +34,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
+from sheets_sync.jobs.remind.config import RemindersConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -160,6 +161,24 @@ class ScheduleConfig(BaseModel):
         if self.daily_at:
             return f"daily at {self.daily_at}{zone}"
         return f"every {self.every or '15 minutes'}{zone}"
+
+
+class HistoryConfig(BaseModel):
+    """The run history (a SQLite file in the state folder): how long runs are kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keep: str = "90 days"
+
+    @field_validator("keep")
+    @classmethod
+    def _check_keep(cls, value: str) -> str:
+        parse_duration(value, minimum=dt.timedelta(days=1))
+        return value
+
+    @property
+    def keep_delta(self) -> dt.timedelta:
+        return parse_duration(self.keep)
 
 
 class WorkbookOptions(BaseModel):
@@ -292,6 +311,8 @@ class _FileSettings(BaseSettings):
     schedule: ScheduleConfig = ScheduleConfig()
     defaults: WorkbookOptions = WorkbookOptions()
     workbooks: list[WorkbookEntry] = Field(min_length=1)
+    history: HistoryConfig = HistoryConfig()
+    reminders: RemindersConfig | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -315,6 +336,8 @@ class WatchConfig(BaseModel):
     state_dir: Path
     schedule: ScheduleConfig
     workbooks: list[WorkbookConfig]
+    history: HistoryConfig = HistoryConfig()
+    reminders: RemindersConfig | None = None
 
     def enabled_workbooks(self) -> list[WorkbookConfig]:
         return [wb for wb in self.workbooks if wb.enabled]
@@ -393,7 +416,12 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         )
     state_dir = absolute(raw.state_dir) or default_state_dir(source)
     return WatchConfig(
-        source=source.resolve(), state_dir=state_dir, schedule=raw.schedule, workbooks=workbooks
+        source=source.resolve(),
+        state_dir=state_dir,
+        schedule=raw.schedule,
+        workbooks=workbooks,
+        history=raw.history,
+        reminders=raw.reminders,
     )
 
 
@@ -451,6 +479,8 @@ _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
     "schedule": tuple(ScheduleConfig.model_fields),
     "defaults": tuple(WorkbookOptions.model_fields),
     "workbooks": tuple(WorkbookEntry.model_fields),
+    "history": tuple(HistoryConfig.model_fields),
+    "reminders": tuple(RemindersConfig.model_fields),
 }
 
 
@@ -519,7 +549,7 @@ def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
     lines = text.splitlines()
     table, index, key = "", None, None
     parts = list(loc)
-    if parts and parts[0] in ("schedule", "defaults", "workbooks"):
+    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history", "reminders"):
         table = str(parts.pop(0))
         if table == "workbooks" and parts and isinstance(parts[0], int):
             index = parts.pop(0)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from sheets_sync.core.cells import CellChange
+
 if TYPE_CHECKING:
     from sheets_sync.jobs.config import WorkbookConfig
 
@@ -21,12 +23,14 @@ class RunOutcome:
 
     ``duration`` is the sync's own measure in seconds; ``None`` lets the watcher
     use its own measure (taken with its clock, so tests stay deterministic).
+    ``changes`` is each written cell's old → new, for the run history.
     """
 
     rows_read: int
     invalid_rows: int
     cells_written: int
     duration: float | None = None
+    changes: tuple[CellChange, ...] = ()
 
 
 class SyncFn(Protocol):

@@ -12,12 +12,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sheets_sync.core.cells import CellChange
 from sheets_sync.errors import SheetsSyncError, WorkbookLocked
 from sheets_sync.jobs.backoff import Backoff
 from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import Result, RunOutcome, SyncFn
 from sheets_sync.jobs.fingerprint import Fingerprinter
+from sheets_sync.jobs.history.record import RunHistory
+from sheets_sync.jobs.history.store import RunRecord
 from sheets_sync.jobs.logs import log
 from sheets_sync.jobs.status import WorkbookStatus
 
@@ -47,12 +50,14 @@ class WorkbookRunner:
         tz: dt.tzinfo,
         backoff: Backoff,
         fingerprint: Fingerprinter | None = None,
+        history: RunHistory | None = None,
     ) -> None:
         self.sync_fn = sync_fn
         self.clock = clock
         self.tz = tz
         self.backoff = backoff
         self.fingerprint = fingerprint
+        self.history = history
 
     def run(
         self,
@@ -140,6 +145,7 @@ class WorkbookRunner:
             }
         )
         self._log(status, full=True)
+        self._remember(status, outcome.changes, before, after)
         return RunReport(status)
 
     def _fingerprint(self, workbook: WorkbookConfig, previous: str | None) -> str | None:
@@ -193,7 +199,33 @@ class WorkbookRunner:
             }
         )
         self._log(status, full=None)
+        self._remember(status.model_copy(update={"rows_read": None, "invalid_rows": None}))
         return RunReport(status, exit_code or 1)
+
+    def _remember(
+        self,
+        status: WorkbookStatus,
+        changes: tuple[CellChange, ...] = (),
+        before: str | None = None,
+        after: str | None = None,
+    ) -> None:
+        """Record a sync (or a failed one) in the run history; skipped runs are not kept."""
+        if self.history is None or status.last_start is None or status.last_end is None:
+            return
+        run = RunRecord(
+            workbook=status.name,
+            target=status.target,
+            started=status.last_start,
+            ended=status.last_end,
+            result=str(status.result),
+            rows_read=status.rows_read,
+            rows_invalid=status.invalid_rows,
+            cells_written=status.cells_written or 0,
+            version_before=before,
+            version_after=after,
+            error=status.error,
+        )
+        self.history.record(run, changes)
 
     def _log(self, status: WorkbookStatus, *, full: bool | None) -> None:
         fields: dict[str, object] = {

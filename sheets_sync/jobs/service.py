@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import threading
+from collections.abc import Callable
 from typing import TextIO
 
 from sheets_sync.errors import SheetsSyncError
@@ -14,6 +15,8 @@ from sheets_sync.jobs.clock import Clock, SystemClock
 from sheets_sync.jobs.config import WatchConfig, load_config
 from sheets_sync.jobs.contract import SyncFn
 from sheets_sync.jobs.fingerprint import DefaultFingerprinter, DriveVersionFn, Fingerprinter
+from sheets_sync.jobs.history.store import RunRecord
+from sheets_sync.jobs.history.summary import PendingReminders, summarise
 from sheets_sync.jobs.lock import holder
 from sheets_sync.jobs.logs import LogFormat, configure_logging, log
 from sheets_sync.jobs.status import LOCK_FILE, WorkbookStatus, read_status, status_path
@@ -43,13 +46,15 @@ def run_watch(
     stop = stop if stop is not None else threading.Event()
     try:
         config = load_config(config_path)
+        clock = clock if clock is not None else SystemClock(wake=stop)
         watcher = Watcher(
             config,
             sync_fn=sync_fn,
-            clock=clock if clock is not None else SystemClock(wake=stop),
+            clock=clock,
             fingerprint=fingerprint or DefaultFingerprinter(drive_version),
             jitter=jitter,
             stop=stop,
+            remind=_reminders(config, clock),
         )
         return watcher.run_once() if once else watcher.run_forever()
     except SheetsSyncError as exc:
@@ -59,17 +64,35 @@ def run_watch(
         log.removeHandler(handler)  # logging set up for this run only, not left behind
 
 
+def _reminders(config: WatchConfig, clock: Clock) -> Callable[[], object] | None:
+    from sheets_sync.jobs.remind.service import watch_reminders
+
+    return watch_reminders(config, clock)
+
+
 def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = False) -> str:
     """The status file as a table for people, or as JSON (with ``watcher_pid``) for tools."""
     config = load_config(config_path)
     status = read_status(config.state_dir, config.source)
     pid = holder(config.state_dir / LOCK_FILE)
+    history = summarise(config.state_dir, [wb.name for wb in config.workbooks])
     if as_json:
         data = status.model_dump(mode="json")
         data["watcher_pid"] = pid
         data["status_file"] = str(status_path(config.state_dir))
+        data["history"] = history.as_json()
         return json.dumps(data, indent=2, ensure_ascii=False)
-    return _table(config, status.workbooks, pid, status.heartbeat)
+    table = _table(config, status.workbooks, pid, status.heartbeat, history.last_runs)
+    return "\n".join([table, *_pending_lines(history.pending)])
+
+
+def _pending_lines(pending: list[PendingReminders]) -> list[str]:
+    """Reminders recorded but not sent (they go out with the next reminder run)."""
+    lines = ["", "reminders not yet sent:"] if pending else []
+    for p in pending:
+        why = f": {p.error.splitlines()[0]}" if p.error else ""
+        lines.append(f"  {p.workbook}  {p.recipient} ({p.channel})  {p.notices} notice(s){why}")
+    return lines
 
 
 _COLUMNS = ("WORKBOOK", "RESULT", "LAST RUN", "INVALID", "CELLS", "FAILS", "NEXT RUN", "ERROR")
@@ -80,6 +103,7 @@ def _table(
     entries: dict[str, WorkbookStatus],
     pid: int | None,
     heartbeat: dt.datetime | None,
+    recorded: dict[str, RunRecord] | None = None,
 ) -> str:
     tz = config.schedule.tz
     rows: list[tuple[str, ...]] = []
@@ -87,6 +111,10 @@ def _table(
         entry = entries.get(wb.name)
         if not wb.enabled:
             rows.append((wb.name, "disabled", "", "", "", "", "", ""))
+            continue
+        run = (recorded or {}).get(wb.name)
+        if (entry is None or entry.result is None) and run is not None:
+            rows.append(_recorded_row(wb.name, run, tz))  # synced by hand, not by the watcher
             continue
         if entry is None or entry.result is None:
             rows.append((wb.name, "never run", "", "", "", "", "", ""))
@@ -116,6 +144,12 @@ def _table(
         head = "watcher: not running"
     schedule = config.schedule.describe()
     return "\n".join([f"config: {config.source}", f"schedule: {schedule}", head, "", *lines])
+
+
+def _recorded_row(name: str, run: RunRecord, tz: dt.tzinfo) -> tuple[str, ...]:
+    error = (run.error or "").splitlines()[0] if run.error else ""
+    invalid, cells = _count(run.rows_invalid), _count(run.cells_written)
+    return (name, run.result, _when(run.ended, tz), invalid, cells, "", "", error)
 
 
 def _when(moment: dt.datetime | None, tz: dt.tzinfo) -> str:

@@ -11,7 +11,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 from sheets_sync.jobs.backoff import Backoff, Jitter, spread
@@ -19,6 +19,8 @@ from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
 from sheets_sync.jobs.contract import Result, SyncFn
 from sheets_sync.jobs.fingerprint import Fingerprinter
+from sheets_sync.jobs.history.record import RunHistory
+from sheets_sync.jobs.history.store import history_path
 from sheets_sync.jobs.lock import InstanceLock
 from sheets_sync.jobs.logs import log
 from sheets_sync.jobs.runner import RunReport, WorkbookRunner
@@ -52,8 +54,10 @@ class Watcher:
         fingerprint: Fingerprinter | None = None,
         jitter: Jitter = spread,
         stop: threading.Event | None = None,
+        remind: Callable[[], object] | None = None,
     ) -> None:
         self.config = config
+        self.remind = remind
         self.clock = clock
         self.stop = stop if stop is not None else threading.Event()
         self.runner = WorkbookRunner(
@@ -64,6 +68,7 @@ class Watcher:
                 config.schedule.retry_initial_delta, config.schedule.retry_max_delta, jitter
             ),
             fingerprint=fingerprint,
+            history=RunHistory(history_path(config.state_dir), config.history.keep_delta),
         )
         self._workbooks = {wb.name: wb for wb in config.enabled_workbooks()}
         self.status = StatusFile(config=str(config.source))
@@ -79,6 +84,7 @@ class Watcher:
                 if self.stop.is_set():
                     break
                 self._record(self.runner.run(workbook, self._previous(workbook)))
+            self._remind()
             self._summary("once")
             return self._exit_code()
 
@@ -98,6 +104,7 @@ class Watcher:
                 nap = MAX_NAP
                 try:
                     self.run_pending()
+                    self._remind()
                     self._save()
                     nap = self._nap()
                 except Exception:  # the loop must outlive anything one pass does
@@ -134,6 +141,11 @@ class Watcher:
         if report.status.next_run is not None:
             self.plan.set_due(name, report.status.next_run)
         self._record(report)
+
+    def _remind(self) -> None:
+        """The day's reminders, when configured (the job itself never raises)."""
+        if self.remind is not None and not self.stop.is_set():
+            self.remind()
 
     def _previous(self, workbook: WorkbookConfig) -> WorkbookStatus | None:
         return self.status.workbooks.get(workbook.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sheets_sync.core.cells import CellValue, CellWrite, Formula
+from sheets_sync.core.cells import CellChange, CellValue, CellWrite, Formula
 from sheets_sync.core.formulas import same_formula
 from sheets_sync.core.parsing import date_to_serial, is_blank, serial_to_date
 from sheets_sync.sync.locate import Located, Row, Table
@@ -64,6 +64,7 @@ class Differ:
 
     def __init__(self) -> None:
         self._writes: list[CellWrite] = []
+        self._changes: list[tuple[int, CellChange]] = []  # with the column number
 
     def __call__(self, table: Table, row: Row, key: str, wanted: CellValue) -> None:
         col = table.columns.get(key)
@@ -75,12 +76,30 @@ class Differ:
             if current == wanted:  # most cells: the same label, message or number
                 return
             if type(wanted) is str and wanted:  # other text: no blank spellings to allow
-                self._writes.append(CellWrite(table.title, row.number, col, wanted))
+                self._write(table, row, key, col, current, wanted)
                 return
         if not same_value(current, wanted):
-            self._writes.append(CellWrite(table.title, row.number, col, wanted))
+            self._write(table, row, key, col, current, wanted)
+
+    def _write(
+        self, table: Table, row: Row, key: str, col: int, current: CellValue, wanted: CellValue
+    ) -> None:
+        self._writes.append(CellWrite(table.title, row.number, col, wanted))
+        rid = row.get("id")
+        row_id = str(rid) if rid is not None and rid != "" else None
+        self._changes.append(
+            (col, CellChange(table.title, row.number, row_id, key, current, wanted))
+        )
 
     def writes(self, located: Located) -> list[CellWrite]:
         """The writes in sheet (workbook order), row, column order."""
         order = {table.title: i for i, table in enumerate(located.tables.values())}
         return sorted(self._writes, key=lambda w: (order[w.sheet], w.row, w.col))
+
+    def changes(self, located: Located) -> list[CellChange]:
+        """Each write's old → new, in the order of :meth:`writes`."""
+        order = {table.title: i for i, table in enumerate(located.tables.values())}
+        ranked = sorted(
+            self._changes, key=lambda pair: (order[pair[1].sheet], pair[1].row, pair[0])
+        )
+        return [change for _, change in ranked]

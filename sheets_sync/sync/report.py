@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.backends.protocol import WriteResult
-from sheets_sync.core.cells import CellValue, CellWrite, Formula
+from sheets_sync.core.cells import CellChange, CellValue, CellWrite, Formula
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.sync.checks import problem_text
 from sheets_sync.sync.compute import Outcome
@@ -44,6 +44,7 @@ class SyncReport:
     changes: list[CellWrite] = field(default_factory=list)
     write: WriteResult = field(default_factory=WriteResult)
     ids_assigned: int = 0
+    cell_changes: list[CellChange] = field(default_factory=list)  # old → new, for the history
 
     @property
     def cells_written(self) -> int:
@@ -101,6 +102,7 @@ def build_report(
     changes: list[CellWrite],
     titles: dict[str, str],
     write: WriteResult = NOTHING_WRITTEN,
+    cell_changes: list[CellChange] | None = None,
 ) -> SyncReport:
     lang = outcome.lang
     entries = []
@@ -133,6 +135,7 @@ def build_report(
         changes=changes,
         write=write,
         ids_assigned=outcome.ids_assigned,
+        cell_changes=cell_changes or [],
     )
 
 

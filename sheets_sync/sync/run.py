@@ -43,6 +43,7 @@ def sync(
             located, layout, checklist, as_of, overrides, sink=differ, keep_models=False
         )
         changes = differ.writes(located)
+        cell_changes = differ.changes(located)
         titles = {key: table.title for key, table in located.tables.items()}
         # The rows are done with: dropped here, their memory serves the write.
         emptied = replace(snapshot, sheets=[])
@@ -57,6 +58,7 @@ def sync(
             changes=changes,
             write=written,
             titles=titles,
+            cell_changes=cell_changes,
         )
         del outcome
     return report
