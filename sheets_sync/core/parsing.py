@@ -214,8 +214,13 @@ def parse_date(value: CellValue, lang: str = "en") -> dt.date:
     raise ParseError("expected_date", value)
 
 
+def is_email(text: str) -> bool:
+    """One ``@`` between a name and a dotted domain, no spaces: a typo check, not RFC 5322."""
+    return _EMAIL.match(text) is not None
+
+
 def parse_email(value: CellValue) -> str:
     text = clean_text(value) or ""
-    if not _EMAIL.match(text):
+    if not is_email(text):
         raise ParseError("expected_email", value)
     return text

@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
+from sheets_sync.jobs.fields import time_of_day, time_zone
 from sheets_sync.jobs.remind.config import RemindersConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
@@ -41,7 +42,6 @@ CONFIG_ENV = "SHEETS_SYNC_CONFIG"
 DEFAULT_CONFIG = Path("config/sheets_sync.toml")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
-_DAILY_AT = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_duration(
@@ -105,21 +105,12 @@ class ScheduleConfig(BaseModel):
     @field_validator("daily_at")
     @classmethod
     def _check_daily_at(cls, value: str | None) -> str | None:
-        if value is not None and not _DAILY_AT.match(value):
-            raise ValueError(f"expected a time of day as HH:MM (24-hour), got {value!r}")
-        return value
+        return None if value is None else time_of_day(value)
 
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f"unknown time zone {value!r}; use an IANA name such as 'Europe/Moscow'"
-                ) from None
-        return value
+        return None if value is None else time_zone(value)
 
     @model_validator(mode="after")
     def _one_cadence(self) -> ScheduleConfig:

@@ -10,26 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sheets_sync.jobs.fields import email, time_of_day, time_zone
+
 Service = Literal["slack", "teams", "google_chat"]
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _SPAN = re.compile(r"^\s*(\d\d:\d\d)\s*-\s*(\d\d:\d\d)\s*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _time(value: str) -> str:
-    if not _TIME.match(value):
-        raise ValueError(f"expected a time of day as HH:MM (24-hour), got {value!r}")
-    return value
-
-
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"expected an email address, got {value!r}")
-    return value
 
 
 class SmtpConfig(BaseModel):
@@ -48,7 +35,7 @@ class SmtpConfig(BaseModel):
     @field_validator("sender")
     @classmethod
     def _check_sender(cls, value: str) -> str:
-        return _email(value)
+        return email(value)
 
     @property
     def port_number(self) -> int:
@@ -107,31 +94,24 @@ class RemindersConfig(BaseModel):
     @field_validator("send_at")
     @classmethod
     def _check_send_at(cls, value: str) -> str:
-        return _time(value)
+        return time_of_day(value)
 
     @field_validator("lead")
     @classmethod
     def _check_lead(cls, value: str | None) -> str | None:
-        return None if value is None else _email(value)
+        return None if value is None else email(value)
 
     @field_validator("addresses")
     @classmethod
     def _check_addresses(cls, value: dict[str, str]) -> dict[str, str]:
         for address in value.values():
-            _email(address)
+            email(address)
         return value
 
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f"unknown time zone {value!r}; use an IANA name such as 'Europe/Moscow'"
-                ) from None
-        return value
+        return None if value is None else time_zone(value)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -141,7 +121,7 @@ class RemindersConfig(BaseModel):
         span = _SPAN.match(value)
         if not span:
             raise ValueError(f"expected a span of the day such as '20:00-07:00', got {value!r}")
-        _time(span[1]), _time(span[2])
+        time_of_day(span[1]), time_of_day(span[2])
         return value
 
     @field_validator("chat")
