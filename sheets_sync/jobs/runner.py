@@ -93,27 +93,8 @@ class WorkbookRunner:
         next_regular: NextRun | None,
     ) -> RunReport:
         before = self._fingerprint(workbook, prev.fingerprint)
-        # A full sync at least once per calendar day: due dates move with the date
-        # even when nobody touches the workbook.
-        full_due = prev.last_full_sync_on != as_of
-        healthy = prev.consecutive_failures == 0 and prev.last_success is not None
-        if not full_due and healthy and before is not None and before == prev.fingerprint:
-            end = self.clock.now()
-            status = prev.model_copy(
-                update={
-                    "target": workbook.target,
-                    "result": Result.SKIPPED_UNCHANGED,
-                    "last_start": start,
-                    "last_end": end,
-                    "duration_s": _seconds(end - start),
-                    "cells_written": 0,
-                    "error": None,
-                    "next_run": next_regular(end) if next_regular else None,
-                }
-            )
-            self._log(status, full=False)
-            return RunReport(status)
-
+        if self._unchanged(prev, as_of, before):
+            return self._skipped(workbook, prev, start, next_regular)
         outcome = self.sync_fn(workbook, as_of)
         if not isinstance(outcome, RunOutcome):
             raise TypeError(f"sync function returned {type(outcome).__name__}, not RunOutcome")
@@ -146,6 +127,40 @@ class WorkbookRunner:
         )
         self._log(status, full=True)
         self._remember(status, outcome.changes, before, after)
+        return RunReport(status)
+
+    @staticmethod
+    def _unchanged(prev: WorkbookStatus, as_of: dt.date, before: str | None) -> bool:
+        """True when the workbook is as the last good run left it, and that run was today.
+
+        A full sync runs at least once per calendar day whatever the fingerprint:
+        due dates move with the date even when nobody touches the workbook.
+        """
+        full_due = prev.last_full_sync_on != as_of
+        healthy = prev.consecutive_failures == 0 and prev.last_success is not None
+        return not full_due and healthy and before is not None and before == prev.fingerprint
+
+    def _skipped(
+        self,
+        workbook: WorkbookConfig,
+        prev: WorkbookStatus,
+        start: dt.datetime,
+        next_regular: NextRun | None,
+    ) -> RunReport:
+        end = self.clock.now()
+        status = prev.model_copy(
+            update={
+                "target": workbook.target,
+                "result": Result.SKIPPED_UNCHANGED,
+                "last_start": start,
+                "last_end": end,
+                "duration_s": _seconds(end - start),
+                "cells_written": 0,
+                "error": None,
+                "next_run": next_regular(end) if next_regular else None,
+            }
+        )
+        self._log(status, full=False)
         return RunReport(status)
 
     def _fingerprint(self, workbook: WorkbookConfig, previous: str | None) -> str | None:
