@@ -41,7 +41,6 @@ from sheets_sync.backends.xlsx.ooxml import (
     needs_preserve,
     ooxml_escape_text,
     split_ref,
-    to_serial,
     xml_escape,
     xml_unescape,
 )
@@ -67,6 +66,7 @@ from sheets_sync.backends.xlsx.sheetxml import (
 )
 from sheets_sync.backends.xlsx.styles import StyleBook
 from sheets_sync.core.cells import CellValue, CellWrite, Formula
+from sheets_sync.core.serials import to_serial
 
 
 @dataclass

@@ -51,7 +51,6 @@ from sheets_sync.backends.xlsx.ooxml import (
     cell_ref,
     col_letters,
     col_number,
-    from_serial,
     ooxml_unescape_text,
     split_ref,
     xml_unescape,
@@ -79,6 +78,7 @@ from sheets_sync.backends.xlsx.sheetxml import (
 )
 from sheets_sync.core.cells import CellValue, ColumnChooser, Formula, SheetGrid, WorkbookSnapshot
 from sheets_sync.core.gc_pause import gc_paused
+from sheets_sync.core.serials import from_serial
 from sheets_sync.errors import WorkbookCorrupt
 
 _SI_ANY = re.compile(

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from sheets_sync.backends.xlsx.ooxml import (
     col_number,
-    from_serial,
     ooxml_unescape_text,
     xml_unescape,
 )
 from sheets_sync.core.cells import CellValue, Formula
+from sheets_sync.core.serials import from_serial
 
 PREFIX_PROBE = 4096  # the root element and its namespaces are within the first bytes
 
