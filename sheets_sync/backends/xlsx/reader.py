@@ -192,12 +192,25 @@ def _parse_shared_strings(data: bytes) -> list[str]:
     return out
 
 
+def _number(v: bytes) -> int | float:
+    """A <v>'s number, whole numbers as int."""
+    number = float(v)
+    return int(number) if number.is_integer() else number
+
+
 class _OtherShape(Exception):
     """A piece holds a cell the fast pattern does not read."""
 
 
 class SheetReader:
-    """Turns one sheet's XML, fed piece by piece, into rows of plain values."""
+    """Turns one sheet's XML, fed piece by piece, into rows of plain values.
+
+    :meth:`_feed_fast` is the hottest loop of a sync. Per cell it does only what the
+    commonest cells need (plain inline text, numbers and dates seen before, placing
+    the value) and calls out once per row and for what is rare: a new number or
+    column, shared strings, booleans and other types, cells of another shape. A call
+    per cell for the common cases would cost more than the split is worth.
+    """
 
     def __init__(
         self,
@@ -274,9 +287,8 @@ class SheetReader:
         return self._keep
 
     def _feed_fast(self, found: list[tuple[bytes, ...]]) -> None:
-        rows = self.rows
+        """Place the cells the fast pattern split (the hottest loop: see the class)."""
         columns = self._columns
-        table: list[str] | None = None
         date_style_text = self.date_style_text
         dates = self._dates
         numbers = self._numbers
@@ -286,78 +298,77 @@ class SheetReader:
         number = 0
         keep: set[int] | None = None
         restricted = self._chosen_cells is not None  # found holds chosen columns only
-        for letters, row_text, style, kind, rest, v, text, f, other in found:
+        for cell in found:
+            letters, row_text, style, kind, rest, v, text, f, other = cell
             if row_text != current:
                 if not row_text:  # a cell that does not start <c r=" (see fast_cells)
                     raise _OtherShape
                 current = row_text
-                number = int(row_text)
-                while len(rows) < number:
-                    rows.append([])
-                line = rows[number - 1]
-                keep = None if restricted else self._keep_for(number)
-            col = columns.get(letters)
-            if col is None:
-                col = columns[letters] = col_number(letters)
+                number, line, keep = self._start_row(row_text, restricted)
+            col = columns.get(letters) or self._column(letters)
             if keep is not None and col not in keep:
                 continue
-            value: CellValue
             if (rest and not rest.isspace()) or other or (text and kind != b"inlineStr"):
                 # attributes beyond r, s and t, or content of another shape
-                raw = self._rebuild(letters, row_text, style, kind, rest, v, text, f, other)
-                value = self._general(number, col, raw)
+                value = self._general(number, col, self._rebuild(*cell))
                 if value is None:
                     continue
             elif text:  # the commonest cell: plain inline text
-                # Inline text repeats down a column (owners, statuses, focus areas):
-                # one object per distinct text, as a shared string table gives.
-                # (Tested on the str: ``in`` on bytes first tries its operand as an
-                # integer and discards the TypeError, four times the cost.)
+                # One object per distinct text, as a shared string table gives. (Tested
+                # on the str: ``in`` on bytes tries an int first, four times the cost.)
                 value = text.decode()
                 if "&" in value or "_x" in value:
                     value = ooxml_unescape_text(xml_unescape(value))
                 value = texts.setdefault(value, value)
-            elif v:
-                if not kind or kind == b"n":
-                    if style and style in date_style_text:
-                        value = dates.get(v)
-                        if value is None:
-                            value = dates[v] = from_serial(float(v), self.date1904)
-                    else:
-                        value = numbers.get(v)
-                        if value is None:
-                            number_value = float(v)
-                            value = numbers[v] = (
-                                int(number_value) if number_value.is_integer() else number_value
-                            )
-                elif kind == b"s":
-                    if table is None:
-                        table = self.strings.items
-                    value = table[int(v)]
-                    if not value:
-                        continue
-                elif kind == b"b":
-                    value = v == b"1" or v == b"true"
-                else:
-                    value = decode_cell(
-                        self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
-                        self.strings, self.date_styles, self.date1904,
-                    )  # fmt: skip
+            elif v and (not kind or kind == b"n"):
+                if style and style in date_style_text:
+                    value = dates.get(v)
                     if value is None:
-                        continue
+                        value = dates[v] = from_serial(float(v), self.date1904)
+                else:
+                    value = numbers.get(v)
+                    if value is None:
+                        value = numbers[v] = _number(v)
+            elif v:
+                value = self._typed(cell)
+                if value is None:
+                    continue
             elif f:
                 formula = f.decode()
                 value = _formula("=" + (xml_unescape(formula) if "&" in formula else formula))
             else:
                 continue
-            width = len(line)
-            if width == col - 1:
+            if len(line) == col - 1:
                 line.append(value)
-            elif width < col:  # empty cells before it
-                line.extend([None] * (col - 1 - width))
+            elif len(line) < col:  # empty cells before it
+                line.extend([None] * (col - 1 - len(line)))
                 line.append(value)
             else:
                 line[col - 1] = value
+
+    def _start_row(
+        self, row_text: bytes, restricted: bool
+    ) -> tuple[int, list[CellValue], set[int] | None]:
+        """A row's number, its list of values (adding the rows up to it), what it keeps."""
+        number = int(row_text)
+        rows = self.rows
+        while len(rows) < number:
+            rows.append([])
+        return number, rows[number - 1], None if restricted else self._keep_for(number)
+
+    def _column(self, letters: bytes) -> int:
+        """A column's number from its letters, remembered for the rest of the sheet."""
+        col = self._columns[letters] = col_number(letters)
+        return col
+
+    def _typed(self, cell: tuple[bytes, ...]) -> CellValue:
+        """A value cell of a type other than a number: shared text, a boolean, others."""
+        kind, v = cell[3], cell[5]
+        if kind == b"s":
+            return self.strings.items[int(v)] or None
+        if kind == b"b":
+            return v == b"1" or v == b"true"
+        return decode_cell(self._rebuild(*cell), self.strings, self.date_styles, self.date1904)
 
     def _rebuild(
         self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
