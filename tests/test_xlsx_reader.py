@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from sheets_sync.backends.xlsx import read_cells, read_xlsx
+from sheets_sync.backends.xlsx import read_xlsx
 from sheets_sync.backends.xlsx.ooxml import is_date_format
 from sheets_sync.core.cells import Formula
 
-from .xlsx_workbooks import rewrite_zip
+from .xlsx_workbooks import read_cells, rewrite_zip
 
 
 def build(path: Path, options: dict[str, object] | None = None) -> Path:

@@ -2,7 +2,7 @@
 
 Only the ``<row>`` elements that receive a value are rebuilt; every other byte of
 the sheet streams through untouched, and every other zip member is copied as it is
-(see :mod:`.zipcopy`). Charts, sparklines, x14 validations, drawings, comments,
+(see :mod:`.archive.copy`). Charts, sparklines, x14 validations, drawings, comments,
 tables, defined names and anything a future Excel adds survive because nothing
 re-serializes them.
 

@@ -1,35 +1,25 @@
 """Read every sheet of an .xlsx into plain values, fast and in little memory.
 
-Measured on a 50,000 x 20 sheet (1M cells; text, numbers, dates, 20% formulas) on
-2 cores (the sheet of ``benchmarks/bench_writeback.py``):
+The sheet XML that Excel, LibreOffice, openpyxl and XlsxWriter write is regular
+enough that one compiled regex (``findall`` per piece, cut on ``</row>``) splits
+almost every cell into reference, style, type and its value, plain inline text or
+formula in C; Python only converts. Cells of any other shape (rich strings, shared
+formulas, extra attributes, other attribute orders, rows or cells without ``r``)
+take a general path with the same rules, also used by :func:`cells_of`.
 
-=====================================================  =======  ========
-approach                                               time     peak RSS
-=====================================================  =======  ========
-python-calamine ``to_python``, cached values only      0.8 s    ~110 MB
-the same + our types + a pass for the formulas         1.45 s   ~140 MB
-pyexpat with empty handlers (no decoding at all)       1.4 s    --
-openpyxl ``read_only`` ``iter_rows``                   7.8 s    --
-this module: streaming regex, formulas included        1.1 s    ~100 MB
-=====================================================  =======  ========
-
-Calamine (Rust) parses fastest but returns a formula's cached result and never the
-formula, so it needed a second pass over the XML for formulas, and it holds a full
-copy of the sheet in Rust while Python objects are built: 13 MB extra per 200k
-cells, which broke the memory budget for a sync. The sheet XML that Excel,
-LibreOffice, openpyxl and XlsxWriter write is regular enough that one compiled
-regex (``findall`` per 64 KB piece, cut on ``</row>``) splits almost every cell
-into reference, style, type and its value, plain inline text or formula in C;
-Python only converts. Cells of any other shape (rich strings, shared formulas,
-extra attributes, other attribute orders, rows or cells without ``r``) take a
-general path with the same rules, also used by :func:`read_cells`.
+Why not a library: python-calamine (Rust) parses faster but returns a formula's
+cached result and never the formula, so formulas would need a second pass over the
+XML, and it holds a full copy of the sheet while Python objects are built, more
+memory than a sync may take. An XML parser calls Python for every element, which is
+slower than this whole reader even with handlers that do nothing; openpyxl's
+read-only mode is slower still. ``benchmarks/bench_read.py`` compares them.
 
 Given a column chooser (see :func:`sheets_sync.sync.locate.our_columns`), rows below the
 header keep only the chosen columns, and once a sheet's key row has been read the
 pattern itself names those columns: the engine passes over the others (a
 marketer's own columns, say) without building anything for them. Repeated inline
 text and numbers are kept as one object (numbers decoded once), so a status or
-owner typed on 50,000 rows is one string, as it would be in a shared string table.
+owner typed on every row is one string, as it would be in a shared string table.
 
 It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
 empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
@@ -315,7 +305,7 @@ class SheetReader:
                     continue
             elif text:  # the commonest cell: plain inline text
                 # One object per distinct text, as a shared string table gives. (Tested
-                # on the str: ``in`` on bytes tries an int first, four times the cost.)
+                # on the str: ``in`` on bytes first tries its operand as an int.)
                 value = text.decode()
                 if "&" in value or "_x" in value:
                     value = ooxml_unescape_text(xml_unescape(value))
@@ -449,27 +439,18 @@ class SheetReader:
 # --- targeted reads (write verification) --------------------------------------------
 
 
-def read_cells(
-    path: str | os.PathLike[str], wanted: Mapping[str, Iterable[tuple[int, int]]]
-) -> dict[tuple[str, int, int], CellValue]:
-    """The values of a few cells, without decoding whole sheets.
-
-    Used to check a freshly written file before it replaces the workbook; decodes with
-    the same rules as :func:`read_xlsx`. Each sheet asked about is inflated in full,
-    so a damaged one raises :class:`zipfile.BadZipFile` (its CRC-32 is checked).
-    """
-    path = Path(path)
-    with open_source(path, versioned=False) as source:
-        return cells_of(path, open_package(path, source.stream()), source, wanted)
-
-
 def cells_of(
     path: Path,
     package: zipfile.ZipFile,
     source: Source,
     wanted: Mapping[str, Iterable[tuple[int, int]]],
 ) -> dict[tuple[str, int, int], CellValue]:
-    """:func:`read_cells` on a package already open on ``source``."""
+    """The values of a few cells of a package open on ``source``, sheets not decoded whole.
+
+    Used to check a freshly written file before it replaces the workbook; decodes with
+    the same rules as :func:`read_xlsx`. Each sheet asked about is inflated in full,
+    so a damaged one raises :class:`zipfile.BadZipFile` (its CRC-32 is checked).
+    """
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     out: dict[tuple[str, int, int], CellValue] = {}
