@@ -222,6 +222,10 @@ class SheetReader:
         self.date_style_text = frozenset(str(s).encode() for s in date_styles)
         self.date1904 = date1904
         self.rows: list[list[CellValue]] = []
+        # A row past the last one built, and its values: built once a value lands in
+        # it, so a styled empty cell at row 1,048,576 builds no rows.
+        self._pending: list[CellValue] = []
+        self._pending_row = 0
         self.row = 0  # the last row number seen, for rows that omit r
         self.masters: dict[bytes, tuple[str, int, int]] = {}
         # Repeated values as one object: dates and numbers by their XML text (decoded
@@ -261,6 +265,7 @@ class SheetReader:
                 self._feed_fast(found)
             except _OtherShape:
                 self.plain = False
+                self._pending = []
                 self._feed_general(segment)  # places again what the fast pass placed
                 return
         last = last_row(segment, self.pats)
@@ -335,16 +340,32 @@ class SheetReader:
                 line.append(value)
             else:
                 line[col - 1] = value
+        self._build_pending()
 
     def _start_row(
         self, row_text: bytes, restricted: bool
     ) -> tuple[int, list[CellValue], set[int] | None]:
-        """A row's number, its list of values (adding the rows up to it), what it keeps."""
+        """A row's number, its list of values, and the columns it keeps.
+
+        A row not built yet gets a list of its own, added to the rows (with the empty
+        ones before it) when the next row starts, if a value has landed in it.
+        """
+        self._build_pending()
         number = int(row_text)
         rows = self.rows
-        while len(rows) < number:
-            rows.append([])
-        return number, rows[number - 1], None if restricted else self._keep_for(number)
+        if number <= len(rows):
+            line = rows[number - 1]
+        else:
+            line = self._pending = []
+            self._pending_row = number
+        return number, line, None if restricted else self._keep_for(number)
+
+    def _build_pending(self) -> None:
+        if self._pending:
+            rows = self.rows
+            rows.extend([] for _ in range(self._pending_row - 1 - len(rows)))
+            rows.append(self._pending)
+            self._pending = []
 
     def _column(self, letters: bytes) -> int:
         """A column's number from its letters, remembered for the rest of the sheet."""
