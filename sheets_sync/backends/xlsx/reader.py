@@ -293,8 +293,7 @@ class SheetReader:
         number = 0
         keep: set[int] | None = None
         restricted = self._chosen_cells is not None  # found holds chosen columns only
-        for cell in found:
-            letters, row_text, style, kind, rest, v, text, f, other = cell
+        for letters, row_text, style, kind, rest, v, text, f, other in found:
             if row_text != current:
                 if not row_text:  # a cell that does not start <c r=" (see fast_cells)
                     raise _OtherShape
@@ -305,7 +304,8 @@ class SheetReader:
                 continue
             if (rest and not rest.isspace()) or other or (text and kind != b"inlineStr"):
                 # attributes beyond r, s and t, or content of another shape
-                value = self._general(number, col, self._rebuild(*cell))
+                raw = self._rebuild((letters, row_text, style, kind, rest, v, text, f, other))
+                value = self._general(number, col, raw)
                 if value is None:
                     continue
             elif text:  # the commonest cell: plain inline text
@@ -325,7 +325,7 @@ class SheetReader:
                     if value is None:
                         value = numbers[v] = _number(v)
             elif v:
-                value = self._typed(cell)
+                value = self._typed((letters, row_text, style, kind, rest, v, text, f, other))
                 if value is None:
                     continue
             elif f:
@@ -350,22 +350,29 @@ class SheetReader:
         A row not built yet gets a list of its own, added to the rows (with the empty
         ones before it) when the next row starts, if a value has landed in it.
         """
-        self._build_pending()
-        number = int(row_text)
         rows = self.rows
+        if self._pending:  # the row before got values
+            if self._pending_row > len(rows) + 1:
+                rows.extend([[] for _ in range(self._pending_row - 1 - len(rows))])
+            rows.append(self._pending)
+        number = int(row_text)
         if number <= len(rows):
             line = rows[number - 1]
+            self._pending = []
         else:
             line = self._pending = []
             self._pending_row = number
         return number, line, None if restricted else self._keep_for(number)
 
     def _build_pending(self) -> None:
-        if self._pending:
-            rows = self.rows
-            rows.extend([] for _ in range(self._pending_row - 1 - len(rows)))
-            rows.append(self._pending)
-            self._pending = []
+        """The last row of a piece, if a value has landed in it (see :meth:`_start_row`)."""
+        if not self._pending:
+            return
+        rows = self.rows
+        if self._pending_row > len(rows) + 1:
+            rows.extend([[] for _ in range(self._pending_row - 1 - len(rows))])
+        rows.append(self._pending)
+        self._pending = []
 
     def _column(self, letters: bytes) -> int:
         """A column's number from its letters, remembered for the rest of the sheet."""
@@ -379,13 +386,11 @@ class SheetReader:
             return self.strings.items[int(v)] or None
         if kind == b"b":
             return v == b"1" or v == b"true"
-        return decode_cell(self._rebuild(*cell), self.strings, self.date_styles, self.date1904)
+        return decode_cell(self._rebuild(cell), self.strings, self.date_styles, self.date1904)
 
-    def _rebuild(
-        self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
-        v: bytes, text: bytes, f: bytes, other: bytes,
-    ) -> RawCell:  # fmt: skip
+    def _rebuild(self, cell: tuple[bytes, ...]) -> RawCell:
         """The cell as the general path sees it, from the fast regex's pieces."""
+        letters, row, style, kind, rest, v, text, f, other = cell
         p = self.pats.prefix
         attrs = b' r="' + letters + row + b'"'
         if style:
