@@ -20,14 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_sync.backends.protocol import WriteResult
-from sheets_sync.backends.xlsx import XlsxBackend, patch_xlsx, read_cells, read_xlsx
-from sheets_sync.backends.xlsx.ooxml import col_letters, from_serial
+from sheets_sync.backends.xlsx import XlsxBackend, patch_xlsx, read_xlsx
+from sheets_sync.backends.xlsx.ooxml import col_letters
 from sheets_sync.backends.xlsx.parts import set_full_calc_on_load
 from sheets_sync.backends.xlsx.workbook import spread
 from sheets_sync.core.cells import CellValue, CellWrite, Formula, SheetGrid
+from sheets_sync.core.serials import from_serial
 from sheets_sync.errors import WorkbookCorrupt
 
-from .xlsx_workbooks import add_calc_chain, rich_workbook, split_sheet, zip_parts
+from .xlsx_workbooks import add_calc_chain, read_cells, rich_workbook, split_sheet, zip_parts
 
 D = dt.date
 WRITES = [

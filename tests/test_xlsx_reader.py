@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from sheets_sync.backends.xlsx import read_cells, read_xlsx
-from sheets_sync.backends.xlsx.ooxml import from_serial, is_date_format, to_serial
+from sheets_sync.backends.xlsx import read_xlsx
+from sheets_sync.backends.xlsx.ooxml import is_date_format
 from sheets_sync.core.cells import Formula
 
-from .xlsx_workbooks import rewrite_zip
+from .xlsx_workbooks import read_cells, rewrite_zip
 
 
 def build(path: Path, options: dict[str, object] | None = None) -> Path:
@@ -159,23 +159,6 @@ def test_date1904(tmp_path: Path) -> None:
 )
 def test_date_format_codes(code: str, is_date: bool) -> None:
     assert is_date_format(code) is is_date
-
-
-@pytest.mark.parametrize(
-    "value",
-    [dt.date(1900, 3, 1), dt.date(2025, 12, 31), dt.datetime(2024, 2, 29, 23, 59, 59, 999000)],
-)
-def test_serial_round_trip(value: dt.date) -> None:
-    assert from_serial(to_serial(value)) == value
-    if value.year >= 1904:
-        assert from_serial(to_serial(value, True), True) == value
-
-
-def test_serials_match_excel() -> None:
-    assert to_serial(dt.date(1900, 1, 1)) == 1
-    assert to_serial(dt.date(1900, 3, 1)) == 61
-    assert to_serial(dt.date(2023, 3, 15)) == 45000
-    assert from_serial(1) == dt.date(1900, 1, 1)
 
 
 @pytest.mark.parametrize("noise", [b"", b"<si><t>a &amp; b_x000D_</t></si>"])

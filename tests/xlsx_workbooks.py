@@ -14,9 +14,15 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import xlsxwriter
+
+from sheets_sync.backends.xlsx.archive.source import open_source
+from sheets_sync.backends.xlsx.reader import cells_of
+from sheets_sync.backends.xlsx.safety import open_package
+from sheets_sync.core.cells import CellValue
 
 X14_VALIDATION_EXT = (
     '<ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
@@ -167,3 +173,11 @@ def split_sheet(xml: bytes) -> tuple[bytes, dict[int, bytes], bytes]:
     start = xml.index(b"<sheetData")
     end = xml.index(b"</sheetData>") if b"</sheetData>" in xml else xml.index(b"/>", start) + 2
     return xml[:start], rows, xml[end:]
+
+
+def read_cells(
+    path: Path, wanted: Mapping[str, Iterable[tuple[int, int]]]
+) -> dict[tuple[str, int, int], CellValue]:
+    """A few cells' values, decoded as the write check decodes them (reader.cells_of)."""
+    with open_source(path, versioned=False) as source:
+        return cells_of(path, open_package(path, source.stream()), source, wanted)

@@ -13,9 +13,9 @@ def gc_paused() -> Iterator[None]:
 
     Reading and syncing a big sheet creates millions of objects and almost no
     reference cycles; the collector would walk the growing grids and rows again and
-    again (measured: 40% of a read's time at 1M cells, 0.5 s of a 50k-row sync).
-    Reference counting still frees everything as usual; the rare cycles wait for
-    the next collection after the block.
+    again, a large share of a big read's time. Reference counting still frees
+    everything as usual; the rare cycles wait for the next collection after the
+    block.
     """
     was_enabled = gc.isenabled()
     gc.disable()

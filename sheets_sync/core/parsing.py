@@ -17,10 +17,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from sheets_sync.core.cells import CellValue, Formula
+from sheets_sync.core.serials import MAX_SERIAL, day_of_serial
 from sheets_sync.errors import ParseError
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_MAX_SERIAL = 2958465  # 9999-12-31
 _CURRENCY = re.compile(r"(?i)(?:[$€£¥₽₩₹]|руб\.?|р\.|usd|eur|rub|cny|rmb|gbp|jpy|元|人民币|円)")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -177,12 +176,8 @@ def parse_integer(value: CellValue, lang: str = "en") -> int:
 
 
 def serial_to_date(serial: float) -> dt.date:
-    """Excel's (and Google's) day count from 1899-12-30."""
-    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
-
-
-def date_to_serial(day: dt.date) -> int:
-    return (day - _EXCEL_EPOCH).days
+    """The day of a serial counted plainly from 1899-12-30, as Google Sheets counts."""
+    return day_of_serial(serial, lotus_bug=False)
 
 
 def parse_date(value: CellValue, lang: str = "en") -> dt.date:
@@ -193,7 +188,7 @@ def parse_date(value: CellValue, lang: str = "en") -> dt.date:
         return value
     number = _plain_number(value)
     if number is not None:
-        if 1 <= number <= _MAX_SERIAL:
+        if 1 <= number <= MAX_SERIAL:
             return serial_to_date(number)
         raise ParseError("expected_date", value)
     if not isinstance(value, str):

@@ -7,10 +7,9 @@ import math
 
 from sheets_sync.core.cells import CellChange, CellValue, CellWrite, Formula
 from sheets_sync.core.formulas import same_formula
-from sheets_sync.core.parsing import date_to_serial, is_blank, serial_to_date
+from sheets_sync.core.parsing import is_blank, serial_to_date
+from sheets_sync.core.serials import to_serial
 from sheets_sync.sync.locate import Located, Row, Table
-
-_MARCH_1900 = dt.date(1900, 3, 1)
 
 
 def same_value(current: CellValue, wanted: CellValue) -> bool:
@@ -44,14 +43,12 @@ def _same_day(current: CellValue, wanted: dt.date) -> bool:
 
 
 def _same_serial(current: dt.date, wanted: float) -> bool:
-    """A number written into a cell a person formatted as a date reads back as one."""
-    day = current.date() if isinstance(current, dt.datetime) else current
-    serial = float(date_to_serial(day))
-    if isinstance(current, dt.datetime):
-        serial += (current - dt.datetime.combine(day, dt.time())).total_seconds() / 86400
-    # Before March 1900 Excel counts one day behind (its day 0 is 1899-12-31 and it
-    # has a 29 February 1900), so a small number reads back a day later there.
-    serials = (serial, serial - 1) if day < _MARCH_1900 else (serial,)
+    """A number written into a cell a person formatted as a date reads back as one.
+
+    Counted either way: plainly (Google Sheets) or as Excel does, with its phantom
+    29 February 1900 (the two differ only before March 1900).
+    """
+    serials = {to_serial(current, lotus_bug=False), to_serial(current, lotus_bug=True)}
     return any(math.isclose(s, wanted, rel_tol=1e-9, abs_tol=1e-6) for s in serials)
 
 

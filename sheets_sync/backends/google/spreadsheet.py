@@ -53,9 +53,9 @@ import gspread
 from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.target import GoogleSheet, google_sheet
 from sheets_sync.core.cells import CellValue, CellWrite, Formula, SheetGrid, WorkbookSnapshot
+from sheets_sync.core.serials import to_serial
 
 ROW_TAG_KEY = "sheets_sync.row"
-EPOCH = dt.date(1899, 12, 30)  # day 0 of Google Sheets (and Lotus 1-2-3) serial dates
 
 READ_FIELDS = (
     "spreadsheetId,properties(title),"
@@ -313,10 +313,7 @@ def encode(value: CellValue, *, user_entered: bool = False) -> Any:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"Google Sheets cannot store {value!r}")
         return value
-    if isinstance(value, dt.datetime):
-        midnight = dt.datetime.combine(value.date(), dt.time(), tzinfo=value.tzinfo)
-        return (value.date() - EPOCH).days + (value - midnight).total_seconds() / 86400
     if isinstance(value, dt.date):
-        return (value - EPOCH).days
+        return to_serial(value, lotus_bug=False)
     text = str(value)
     return "'" + text if user_entered and text else text

@@ -6,7 +6,7 @@ for tools and tests.
 """
 
 from sheets_sync.backends.xlsx.patch import PatchResult, patch_xlsx
-from sheets_sync.backends.xlsx.reader import read_cells, read_xlsx
+from sheets_sync.backends.xlsx.reader import read_xlsx
 from sheets_sync.backends.xlsx.safety import check_not_locked, lock_file_of
 from sheets_sync.backends.xlsx.workbook import XlsxBackend
 
@@ -16,6 +16,5 @@ __all__ = [
     "check_not_locked",
     "lock_file_of",
     "patch_xlsx",
-    "read_cells",
     "read_xlsx",
 ]

@@ -1,13 +1,13 @@
 """Small SpreadsheetML facts shared by the reader and the patcher.
 
-Cell references, XML text escaping (including OOXML's ``_xHHHH_`` escapes), Excel
-date serials and date number formats. Pure functions, no I/O, so both sides of the
-round trip agree on every conversion.
+Cell references, XML text escaping (including OOXML's ``_xHHHH_`` escapes), the
+text of a number and which number formats show dates (the serials themselves are
+:mod:`sheets_sync.core.serials`). Pure functions, no I/O, so both sides of the round
+trip agree on every conversion.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 import re
@@ -105,11 +105,7 @@ def needs_preserve(text: str) -> bool:
     return text != text.strip(" \t\r\n") or "\n" in text or "\t" in text or "  " in text
 
 
-# --- numbers and dates ------------------------------------------------------------
-
-EPOCH_1900 = dt.datetime(1899, 12, 30)
-EPOCH_1904 = dt.datetime(1904, 1, 1)
-_LEAP_BUG_END = dt.datetime(1900, 3, 1)
+# --- numbers and date formats ------------------------------------------------------------
 
 
 def format_number(value: int | float) -> str:
@@ -123,40 +119,6 @@ def format_number(value: int | float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
-
-
-def to_serial(value: dt.date, date1904: bool = False) -> float | int:
-    """A date or datetime as an Excel serial number (1900 or 1904 date system)."""
-    stamp = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-    if stamp.tzinfo is not None:
-        stamp = stamp.replace(tzinfo=None)
-    epoch = EPOCH_1904 if date1904 else EPOCH_1900
-    delta = stamp - epoch
-    if not date1904 and stamp < _LEAP_BUG_END:
-        # Excel counts the fictitious 1900-02-29, so serials before March 1900 are one lower.
-        delta -= dt.timedelta(days=1)
-    if delta.seconds == 0 and delta.microseconds == 0:
-        return delta.days
-    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
-
-
-def from_serial(serial: float, date1904: bool = False) -> dt.date | dt.datetime | int | float:
-    """An Excel serial → date when it is a whole day, else datetime (to the millisecond).
-
-    Serials Excel cannot show as dates (negative, or past 9999-12-31) stay numbers.
-    """
-    if not 0 <= serial < 2_958_466:
-        return int(serial) if float(serial).is_integer() else serial
-    epoch = EPOCH_1904 if date1904 else EPOCH_1900
-    days = math.floor(serial)
-    ms = round((serial - days) * 86_400_000)
-    if not date1904 and serial < 60:
-        days += 1  # before the fictitious 1900-02-29
-    try:
-        stamp = epoch + dt.timedelta(days=days, milliseconds=ms)
-    except OverflowError:
-        return serial
-    return stamp.date() if stamp.time() == dt.time() else stamp
 
 
 # Built-in number formats Excel shows as dates or times (ECMA-376 18.8.30, plus the

@@ -1,4 +1,4 @@
-"""Where things live inside an .xlsx package (the OPC layer).
+"""The OPC package over the zip: which part is the workbook, each sheet, the strings.
 
 Follows relationships instead of assuming ``xl/workbook.xml`` and
 ``xl/worksheets/sheetN.xml``: other writers name parts differently. Only small parts

@@ -1,4 +1,4 @@
-"""Minimal edits to the workbook-level parts a write may touch.
+"""Workbook-level parts over the package: minimal edits to the few a write touches.
 
 Each returns the part's bytes with one element added, changed or removed and every
 other byte as it was, so a diff of the part shows exactly what a sync did.

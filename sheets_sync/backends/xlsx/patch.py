@@ -2,7 +2,7 @@
 
 Only the ``<row>`` elements that receive a value are rebuilt; every other byte of
 the sheet streams through untouched, and every other zip member is copied as it is
-(see :mod:`.zipcopy`). Charts, sparklines, x14 validations, drawings, comments,
+(see :mod:`.archive.copy`). Charts, sparklines, x14 validations, drawings, comments,
 tables, defined names and anything a future Excel adds survive because nothing
 re-serializes them.
 
@@ -41,7 +41,6 @@ from sheets_sync.backends.xlsx.ooxml import (
     needs_preserve,
     ooxml_escape_text,
     split_ref,
-    to_serial,
     xml_escape,
     xml_unescape,
 )
@@ -67,6 +66,7 @@ from sheets_sync.backends.xlsx.sheetxml import (
 )
 from sheets_sync.backends.xlsx.styles import StyleBook
 from sheets_sync.core.cells import CellValue, CellWrite, Formula
+from sheets_sync.core.serials import to_serial
 
 
 @dataclass

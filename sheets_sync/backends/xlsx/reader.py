@@ -1,35 +1,25 @@
 """Read every sheet of an .xlsx into plain values, fast and in little memory.
 
-Measured on a 50,000 x 20 sheet (1M cells; text, numbers, dates, 20% formulas) on
-2 cores (the sheet of ``benchmarks/bench_writeback.py``):
+The sheet XML that Excel, LibreOffice, openpyxl and XlsxWriter write is regular
+enough that one compiled regex (``findall`` per piece, cut on ``</row>``) splits
+almost every cell into reference, style, type and its value, plain inline text or
+formula in C; Python only converts. Cells of any other shape (rich strings, shared
+formulas, extra attributes, other attribute orders, rows or cells without ``r``)
+take a general path with the same rules, also used by :func:`cells_of`.
 
-=====================================================  =======  ========
-approach                                               time     peak RSS
-=====================================================  =======  ========
-python-calamine ``to_python``, cached values only      0.8 s    ~110 MB
-the same + our types + a pass for the formulas         1.45 s   ~140 MB
-pyexpat with empty handlers (no decoding at all)       1.4 s    --
-openpyxl ``read_only`` ``iter_rows``                   7.8 s    --
-this module: streaming regex, formulas included        1.1 s    ~100 MB
-=====================================================  =======  ========
-
-Calamine (Rust) parses fastest but returns a formula's cached result and never the
-formula, so it needed a second pass over the XML for formulas, and it holds a full
-copy of the sheet in Rust while Python objects are built: 13 MB extra per 200k
-cells, which broke the memory budget for a sync. The sheet XML that Excel,
-LibreOffice, openpyxl and XlsxWriter write is regular enough that one compiled
-regex (``findall`` per 64 KB piece, cut on ``</row>``) splits almost every cell
-into reference, style, type and its value, plain inline text or formula in C;
-Python only converts. Cells of any other shape (rich strings, shared formulas,
-extra attributes, other attribute orders, rows or cells without ``r``) take a
-general path with the same rules, also used by :func:`read_cells`.
+Why not a library: python-calamine (Rust) parses faster but returns a formula's
+cached result and never the formula, so formulas would need a second pass over the
+XML, and it holds a full copy of the sheet while Python objects are built, more
+memory than a sync may take. An XML parser calls Python for every element, which is
+slower than this whole reader even with handlers that do nothing; openpyxl's
+read-only mode is slower still. ``benchmarks/bench_read.py`` compares them.
 
 Given a column chooser (see :func:`sheets_sync.sync.locate.our_columns`), rows below the
 header keep only the chosen columns, and once a sheet's key row has been read the
 pattern itself names those columns: the engine passes over the others (a
 marketer's own columns, say) without building anything for them. Repeated inline
 text and numbers are kept as one object (numbers decoded once), so a status or
-owner typed on 50,000 rows is one string, as it would be in a shared string table.
+owner typed on every row is one string, as it would be in a shared string table.
 
 It reads cells, never ``<dimension>``, and skips cells without a value, so a styled
 empty cell at row 1,048,576 costs nothing. Everything parsed here has passed
@@ -51,7 +41,6 @@ from sheets_sync.backends.xlsx.ooxml import (
     cell_ref,
     col_letters,
     col_number,
-    from_serial,
     ooxml_unescape_text,
     split_ref,
     xml_unescape,
@@ -79,6 +68,7 @@ from sheets_sync.backends.xlsx.sheetxml import (
 )
 from sheets_sync.core.cells import CellValue, ColumnChooser, Formula, SheetGrid, WorkbookSnapshot
 from sheets_sync.core.gc_pause import gc_paused
+from sheets_sync.core.serials import from_serial
 from sheets_sync.errors import WorkbookCorrupt
 
 _SI_ANY = re.compile(
@@ -192,12 +182,25 @@ def _parse_shared_strings(data: bytes) -> list[str]:
     return out
 
 
+def _number(v: bytes) -> int | float:
+    """A <v>'s number, whole numbers as int."""
+    number = float(v)
+    return int(number) if number.is_integer() else number
+
+
 class _OtherShape(Exception):
     """A piece holds a cell the fast pattern does not read."""
 
 
 class SheetReader:
-    """Turns one sheet's XML, fed piece by piece, into rows of plain values."""
+    """Turns one sheet's XML, fed piece by piece, into rows of plain values.
+
+    :meth:`_feed_fast` is the hottest loop of a sync. Per cell it does only what the
+    commonest cells need (plain inline text, numbers and dates seen before, placing
+    the value) and calls out once per row and for what is rare: a new number or
+    column, shared strings, booleans and other types, cells of another shape. A call
+    per cell for the common cases would cost more than the split is worth.
+    """
 
     def __init__(
         self,
@@ -219,6 +222,10 @@ class SheetReader:
         self.date_style_text = frozenset(str(s).encode() for s in date_styles)
         self.date1904 = date1904
         self.rows: list[list[CellValue]] = []
+        # A row past the last one built, and its values: built once a value lands in
+        # it, so a styled empty cell at row 1,048,576 builds no rows.
+        self._pending: list[CellValue] = []
+        self._pending_row = 0
         self.row = 0  # the last row number seen, for rows that omit r
         self.masters: dict[bytes, tuple[str, int, int]] = {}
         # Repeated values as one object: dates and numbers by their XML text (decoded
@@ -258,6 +265,7 @@ class SheetReader:
                 self._feed_fast(found)
             except _OtherShape:
                 self.plain = False
+                self._pending = []
                 self._feed_general(segment)  # places again what the fast pass placed
                 return
         last = last_row(segment, self.pats)
@@ -274,9 +282,8 @@ class SheetReader:
         return self._keep
 
     def _feed_fast(self, found: list[tuple[bytes, ...]]) -> None:
-        rows = self.rows
+        """Place the cells the fast pattern split (the hottest loop: see the class)."""
         columns = self._columns
-        table: list[str] | None = None
         date_style_text = self.date_style_text
         dates = self._dates
         numbers = self._numbers
@@ -291,79 +298,99 @@ class SheetReader:
                 if not row_text:  # a cell that does not start <c r=" (see fast_cells)
                     raise _OtherShape
                 current = row_text
-                number = int(row_text)
-                while len(rows) < number:
-                    rows.append([])
-                line = rows[number - 1]
-                keep = None if restricted else self._keep_for(number)
-            col = columns.get(letters)
-            if col is None:
-                col = columns[letters] = col_number(letters)
+                number, line, keep = self._start_row(row_text, restricted)
+            col = columns.get(letters) or self._column(letters)
             if keep is not None and col not in keep:
                 continue
-            value: CellValue
             if (rest and not rest.isspace()) or other or (text and kind != b"inlineStr"):
                 # attributes beyond r, s and t, or content of another shape
-                raw = self._rebuild(letters, row_text, style, kind, rest, v, text, f, other)
+                raw = self._rebuild((letters, row_text, style, kind, rest, v, text, f, other))
                 value = self._general(number, col, raw)
                 if value is None:
                     continue
             elif text:  # the commonest cell: plain inline text
-                # Inline text repeats down a column (owners, statuses, focus areas):
-                # one object per distinct text, as a shared string table gives.
-                # (Tested on the str: ``in`` on bytes first tries its operand as an
-                # integer and discards the TypeError, four times the cost.)
+                # One object per distinct text, as a shared string table gives. (Tested
+                # on the str: ``in`` on bytes first tries its operand as an int.)
                 value = text.decode()
                 if "&" in value or "_x" in value:
                     value = ooxml_unescape_text(xml_unescape(value))
                 value = texts.setdefault(value, value)
-            elif v:
-                if not kind or kind == b"n":
-                    if style and style in date_style_text:
-                        value = dates.get(v)
-                        if value is None:
-                            value = dates[v] = from_serial(float(v), self.date1904)
-                    else:
-                        value = numbers.get(v)
-                        if value is None:
-                            number_value = float(v)
-                            value = numbers[v] = (
-                                int(number_value) if number_value.is_integer() else number_value
-                            )
-                elif kind == b"s":
-                    if table is None:
-                        table = self.strings.items
-                    value = table[int(v)]
-                    if not value:
-                        continue
-                elif kind == b"b":
-                    value = v == b"1" or v == b"true"
-                else:
-                    value = decode_cell(
-                        self._rebuild(letters, row_text, style, kind, rest, v, text, f, other),
-                        self.strings, self.date_styles, self.date1904,
-                    )  # fmt: skip
+            elif v and (not kind or kind == b"n"):
+                if style and style in date_style_text:
+                    value = dates.get(v)
                     if value is None:
-                        continue
+                        value = dates[v] = from_serial(float(v), self.date1904)
+                else:
+                    value = numbers.get(v)
+                    if value is None:
+                        value = numbers[v] = _number(v)
+            elif v:
+                value = self._typed((letters, row_text, style, kind, rest, v, text, f, other))
+                if value is None:
+                    continue
             elif f:
                 formula = f.decode()
                 value = _formula("=" + (xml_unescape(formula) if "&" in formula else formula))
             else:
                 continue
-            width = len(line)
-            if width == col - 1:
+            if len(line) == col - 1:
                 line.append(value)
-            elif width < col:  # empty cells before it
-                line.extend([None] * (col - 1 - width))
+            elif len(line) < col:  # empty cells before it
+                line.extend([None] * (col - 1 - len(line)))
                 line.append(value)
             else:
                 line[col - 1] = value
+        self._build_pending()
 
-    def _rebuild(
-        self, letters: bytes, row: bytes, style: bytes, kind: bytes, rest: bytes,
-        v: bytes, text: bytes, f: bytes, other: bytes,
-    ) -> RawCell:  # fmt: skip
+    def _start_row(
+        self, row_text: bytes, restricted: bool
+    ) -> tuple[int, list[CellValue], set[int] | None]:
+        """A row's number, its list of values, and the columns it keeps.
+
+        A row not built yet gets a list of its own, added to the rows (with the empty
+        ones before it) when the next row starts, if a value has landed in it.
+        """
+        rows = self.rows
+        if self._pending:  # the row before got values
+            if self._pending_row > len(rows) + 1:
+                rows.extend([[] for _ in range(self._pending_row - 1 - len(rows))])
+            rows.append(self._pending)
+        number = int(row_text)
+        if number <= len(rows):
+            line = rows[number - 1]
+            self._pending = []
+        else:
+            line = self._pending = []
+            self._pending_row = number
+        return number, line, None if restricted else self._keep_for(number)
+
+    def _build_pending(self) -> None:
+        """The last row of a piece, if a value has landed in it (see :meth:`_start_row`)."""
+        if not self._pending:
+            return
+        rows = self.rows
+        if self._pending_row > len(rows) + 1:
+            rows.extend([[] for _ in range(self._pending_row - 1 - len(rows))])
+        rows.append(self._pending)
+        self._pending = []
+
+    def _column(self, letters: bytes) -> int:
+        """A column's number from its letters, remembered for the rest of the sheet."""
+        col = self._columns[letters] = col_number(letters)
+        return col
+
+    def _typed(self, cell: tuple[bytes, ...]) -> CellValue:
+        """A value cell of a type other than a number: shared text, a boolean, others."""
+        kind, v = cell[3], cell[5]
+        if kind == b"s":
+            return self.strings.items[int(v)] or None
+        if kind == b"b":
+            return v == b"1" or v == b"true"
+        return decode_cell(self._rebuild(cell), self.strings, self.date_styles, self.date1904)
+
+    def _rebuild(self, cell: tuple[bytes, ...]) -> RawCell:
         """The cell as the general path sees it, from the fast regex's pieces."""
+        letters, row, style, kind, rest, v, text, f, other = cell
         p = self.pats.prefix
         attrs = b' r="' + letters + row + b'"'
         if style:
@@ -438,27 +465,18 @@ class SheetReader:
 # --- targeted reads (write verification) --------------------------------------------
 
 
-def read_cells(
-    path: str | os.PathLike[str], wanted: Mapping[str, Iterable[tuple[int, int]]]
-) -> dict[tuple[str, int, int], CellValue]:
-    """The values of a few cells, without decoding whole sheets.
-
-    Used to check a freshly written file before it replaces the workbook; decodes with
-    the same rules as :func:`read_xlsx`. Each sheet asked about is inflated in full,
-    so a damaged one raises :class:`zipfile.BadZipFile` (its CRC-32 is checked).
-    """
-    path = Path(path)
-    with open_source(path, versioned=False) as source:
-        return cells_of(path, open_package(path, source.stream()), source, wanted)
-
-
 def cells_of(
     path: Path,
     package: zipfile.ZipFile,
     source: Source,
     wanted: Mapping[str, Iterable[tuple[int, int]]],
 ) -> dict[tuple[str, int, int], CellValue]:
-    """:func:`read_cells` on a package already open on ``source``."""
+    """The values of a few cells of a package open on ``source``, sheets not decoded whole.
+
+    Used to check a freshly written file before it replaces the workbook; decodes with
+    the same rules as :func:`read_xlsx`. Each sheet asked about is inflated in full,
+    so a damaged one raises :class:`zipfile.BadZipFile` (its CRC-32 is checked).
+    """
     mapping = map_package(path, package)
     strings = SharedStrings(package, mapping)
     out: dict[tuple[str, int, int], CellValue] = {}

@@ -1,10 +1,11 @@
 """Streaming, regex-level access to worksheet XML.
 
 Sheets can hold a million cells; building a tree (or even firing SAX callbacks) for
-each costs seconds. These helpers cut the decompressed stream into pieces that end on
-a row boundary and find rows and cells with compiled regexes, touching Python only
-for the rows that matter. The same cell decoder serves the targeted reader and the
-write verification, so both agree with the patcher's encoder.
+each is too slow at that size. These helpers cut the decompressed stream into
+pieces that end on a row boundary and find rows and cells with compiled regexes,
+touching Python only for the rows that matter. The same cell decoder serves the
+targeted reader and the write verification, so both agree with the patcher's
+encoder.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 
 from sheets_sync.backends.xlsx.ooxml import (
     col_number,
-    from_serial,
     ooxml_unescape_text,
     xml_unescape,
 )
 from sheets_sync.core.cells import CellValue, Formula
+from sheets_sync.core.serials import from_serial
 
 PREFIX_PROBE = 4096  # the root element and its namespaces are within the first bytes
 
@@ -369,7 +370,7 @@ def shift_formula(master: tuple[str, int, int], row: int, col: int) -> str:
     """A shared formula as it reads in a dependent cell: references moved by the offset.
 
     openpyxl (a dependency anyway) tokenizes the formula; it is imported only here
-    because importing it costs ~0.2 s and ~10 MB, and most sheets share no formulas.
+    because importing it takes time and memory, and most sheets share no formulas.
     """
     from openpyxl.formula.tokenizer import Token, Tokenizer
     from openpyxl.formula.translate import Translator

@@ -13,11 +13,11 @@ from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.xlsx.archive.copy import check_members
 from sheets_sync.backends.xlsx.archive.source import FileSource, current_version, open_source
 from sheets_sync.backends.xlsx.atomic import replace_atomically
-from sheets_sync.backends.xlsx.ooxml import to_serial
 from sheets_sync.backends.xlsx.patch import PatchResult, group_writes, patch_xlsx
 from sheets_sync.backends.xlsx.reader import cells_of, open_workbook, read_xlsx
 from sheets_sync.backends.xlsx.safety import check_not_locked, open_package
 from sheets_sync.core.cells import CellValue, CellWrite, ColumnChooser, Formula, WorkbookSnapshot
+from sheets_sync.core.serials import to_serial
 from sheets_sync.errors import WorkbookChanged, WorkbookCorrupt
 
 T = TypeVar("T")

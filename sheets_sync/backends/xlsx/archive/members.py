@@ -1,12 +1,12 @@
-"""A zip member's content inflated straight from the archive, block by block.
+"""Archive layer 2, one member: its content inflated from the archive block by block.
 
 zipfile's reader copies every block several times on its way out (the unconsumed
 input, the read buffer, the joined result) and runs its loop in Python; reading a
-sheet three times per sync (read, patch, check) that way cost a tenth of the sync's
-time and a few megabytes at once. Here one decompressor is fed the archive's
-compressed bytes a few kilobytes at a time (see :mod:`.source`), every block it
-returns is handed on as it is, and the CRC-32 and size are checked at the end, as
-zipfile checks them.
+sheet three times per sync (read, patch, check) that way was a visible share of the
+sync's time and memory. Here one decompressor is fed the archive's compressed
+bytes a few kilobytes at a time (see :mod:`.source`), every block it returns is
+handed on as it is, and the CRC-32 and size are checked at the end, as zipfile
+checks them.
 """
 
 from __future__ import annotations

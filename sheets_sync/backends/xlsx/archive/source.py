@@ -1,17 +1,17 @@
-"""The bytes of a workbook, read range by range where needed instead of held whole.
+"""Archive layer 1, the file: a workbook's bytes read range by range, not held whole.
 
 A sync inflates each sheet once to read it, and the write copies every other part
 and inflates each patched sheet once more. Holding the whole file for that costs
-its size in memory (4.6 MB for a 50,000-row roadmap) right where the write's own
-buffers peak. A :class:`FileSource` keeps the file open and reads each range when
-it is asked for; a :class:`BytesSource` serves bytes already in memory. Either is
-what the member reader, the zip rewriter and the write check read from.
+its size in memory right where the write's own buffers peak. A
+:class:`FileSource` keeps the file open and reads each range when it is asked
+for; a :class:`BytesSource` serves bytes already in memory. Either is what the
+member reader, the zip rewriter and the write check read from.
 
 The version of a :class:`FileSource` is hashed from the same open file as it is
 read from. A program that saves a workbook (Excel, LibreOffice) writes a new file
 and renames it over the old one: the open file keeps the old content, so what is
 read always belongs to the version; the write notices the rename before it swaps
-its own file in (see :class:`~.backend.XlsxBackend`).
+its own file in (see :class:`~sheets_sync.backends.xlsx.workbook.XlsxBackend`).
 """
 
 from __future__ import annotations
