@@ -130,12 +130,7 @@ def patch_xlsx(
     mapping = map_package(path, package)
     plan = group_writes(writes)
     styles = StyleBook(package.read(mapping.styles_part) if mapping.styles_part else None)
-    sheets: dict[str, list[CellWrite]] = {}
-    for title, cells in plan.items():
-        entry = mapping.sheet_entry(title)
-        if entry is None or entry.kind != "worksheet":
-            raise ValueError(f"the workbook has no worksheet named {title!r}")
-        sheets[entry.part] = cells
+    sheets = _sheet_parts(mapping, plan)
 
     def patched(part: str) -> Iterator[bytes]:
         blocks = member_blocks(package, source, package.getinfo(part))
@@ -146,8 +141,8 @@ def patch_xlsx(
     small = _other_parts(package, mapping)
     removed = {mapping.calc_chain_part} if mapping.calc_chain_part in package.NameToInfo else set()
     result = PatchResult(cells=sum(len(cells) for cells in plan.values()))
-    buffered: dict[str, Deflated] = {}
     writer = ZipRewriter(source, package, out)
+    buffered: dict[str, Deflated] = {}
     for info in package.infolist():
         name = info.filename
         if name in removed:
@@ -157,23 +152,41 @@ def patch_xlsx(
                 buffered[part] = deflate(patched(part))  # their new styles come first
             if styles.added:
                 small[name] = styles.patched()
-        if name in buffered:
-            built = buffered.pop(name)
-            writer.replace(name, built)
-            result.members[name] = (built.crc, built.size)
-        elif name in sheets:
+        if name in sheets and name not in buffered:
             result.members[name] = writer.stream(name, patched(name))
-        elif name in small:
-            built = deflate([small[name]])
-            writer.replace(name, built)
-            result.members[name] = (built.crc, built.size)
         else:
-            writer.copy(name)
-            result.members[name] = (info.CRC, info.file_size)
+            built = buffered.pop(name, None) or (deflate([small[name]]) if name in small else None)
+            result.members[name] = _replace_or_copy(writer, info, built)
     writer.close()
     result.changed_parts = sorted(sheets.keys() | small.keys())
     result.removed_parts = sorted(removed)
     return result
+
+
+def _sheet_parts(
+    mapping: PackageMap, plan: dict[str, list[CellWrite]]
+) -> dict[str, list[CellWrite]]:
+    """Each sheet's writes by the part that holds the sheet; a title with no worksheet is
+    a ValueError (the sync only writes sheets it read)."""
+    sheets: dict[str, list[CellWrite]] = {}
+    for title, cells in plan.items():
+        entry = mapping.sheet_entry(title)
+        if entry is None or entry.kind != "worksheet":
+            raise ValueError(f"the workbook has no worksheet named {title!r}")
+        sheets[entry.part] = cells
+    return sheets
+
+
+def _replace_or_copy(
+    writer: ZipRewriter, info: zipfile.ZipInfo, built: Deflated | None
+) -> tuple[int, int]:
+    """Write the member's new content when there is one, else copy it as it was; its
+    CRC-32 and size as they now stand in the archive."""
+    if built is None:
+        writer.copy(info.filename)
+        return info.CRC, info.file_size
+    writer.replace(info.filename, built)
+    return built.crc, built.size
 
 
 def _other_parts(package: zipfile.ZipFile, mapping: PackageMap) -> dict[str, bytes]:
@@ -510,6 +523,18 @@ class SheetPatcher:
             if col not in existing:
                 style = row_style if row_style is not None else self._column_style(col)
                 pieces.append((col, self._encode(number, col, style, value)))
+        return self._assemble_row(row_xml, start, attrs, pieces, cells[-1].end if cells else None)
+
+    def _assemble_row(
+        self,
+        row_xml: bytes,
+        start: re.Match[bytes],
+        attrs: bytes,
+        pieces: list[tuple[int, bytes]],
+        cells_end: int | None,
+    ) -> bytes:
+        """The row's XML from its cells in column order, its ``spans`` widened to them,
+        and whatever followed the last cell kept as it was."""
         pieces.sort(key=lambda piece: piece[0])
         body = b"".join(piece for _, piece in pieces)
         cols = [col for col, piece in pieces if piece]
@@ -520,12 +545,12 @@ class SheetPatcher:
         head = b"<" + self.p + b"row" + attrs
         if not body and start.group(2):
             return head + b"/>"
-        if cells:
-            tail = row_xml[cells[-1].end :]
+        if cells_end is not None:
+            tail = row_xml[cells_end:]
         elif start.group(2):
             tail = self.pats.row_end
         else:
-            tail = row_xml[head_len:]
+            tail = row_xml[start.end() - start.start() :]
         return head + b">" + body + tail
 
     def _patch_in_place(
