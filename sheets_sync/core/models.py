@@ -221,6 +221,7 @@ class Overview(BaseModel):
     fiscal_year_start: Integer
     quarter_budget: Money
     annual_budget: Money | None = None
+    currency: str | None = None  # the code amounts are shown in (USD, CNY, RUB, ...)
     scope_threshold: Percent = 0.25
     due_soon_days: Integer = 7
 

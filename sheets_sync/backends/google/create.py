@@ -66,6 +66,9 @@ class CellFormat:
     last_row: int
     number_format: tuple[str, str] | None = None  # (type, pattern), e.g. ("DATE", "yyyy-mm-dd")
     background: str | None = None  # "#rrggbb"
+    font: tuple[str, int] | None = None  # (family, size in points)
+    bold: bool | None = None
+    wrap: bool | None = None  # wrap text (and align it to the top) or not
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,7 @@ def cell_format(sheet_id: int, rule: CellFormat) -> dict[str, Any]:
     if rule.background is not None:
         fmt["backgroundColorStyle"] = {"rgbColor": _rgb(rule.background)}
         fields.append("userEnteredFormat.backgroundColorStyle")
+    fields += _text_format(fmt, rule)
     return {
         "repeatCell": {
             "range": grid_range(sheet_id, rule.first_row, rule.last_row, rule.col, rule.col),
@@ -277,6 +281,28 @@ def cell_format(sheet_id: int, rule: CellFormat) -> dict[str, Any]:
             "fields": ",".join(fields),
         }
     }
+
+
+def _text_format(fmt: dict[str, Any], rule: CellFormat) -> list[str]:
+    """The font, weight and wrapping a rule names, into ``fmt``; the fields it set."""
+    fields = []
+    text: dict[str, Any] = {}
+    if rule.font is not None:
+        text["fontFamily"], text["fontSize"] = rule.font
+        fields += [
+            "userEnteredFormat.textFormat.fontFamily",
+            "userEnteredFormat.textFormat.fontSize",
+        ]
+    if rule.bold is not None:
+        text["bold"] = rule.bold
+        fields.append("userEnteredFormat.textFormat.bold")
+    if text:
+        fmt["textFormat"] = text
+    if rule.wrap is not None:
+        fmt["wrapStrategy"] = "WRAP" if rule.wrap else "OVERFLOW_CELL"
+        fmt["verticalAlignment"] = "TOP"
+        fields += ["userEnteredFormat.wrapStrategy", "userEnteredFormat.verticalAlignment"]
+    return fields
 
 
 def named_range(sheet_id: int, rule: NamedRange) -> dict[str, Any]:

@@ -22,13 +22,20 @@ from sheets_sync.backends.google.create import (
     create_spreadsheet,
 )
 from sheets_sync.backends.google.spreadsheet import spreadsheet_id
-from sheets_sync.core.layout import FIRST_DATA_ROW
+from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW
 from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
 
 PIXELS_PER_CHAR = 7
 TOOL_BACKGROUND = "#EDEDED"
-DATE_PATTERNS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
-NUMBER_FORMATS = {"money": ("NUMBER", "#,##0.00"), "percent": ("PERCENT", "0.0%")}
+FORMAT_TYPES = {"money": "CURRENCY", "percent": "PERCENT", "date": "DATE", "id": "TEXT"}
+
+
+def number_format(kind: str, plan: WorkbookPlan) -> tuple[str, str] | None:
+    """Google's (type, pattern) for a cell kind, from the plan; None for the general format."""
+    pattern = plan.look.number_formats.get(kind)
+    if pattern is None or pattern == "General":
+        return None
+    return FORMAT_TYPES.get(kind, "NUMBER"), pattern
 
 
 def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
@@ -40,6 +47,43 @@ def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((col, col))
     return runs
+
+
+def _text_formats(sheet: SheetPlan, plan: WorkbookPlan, last: int) -> list[CellFormat]:
+    """The plan's font on every column, bold headers, wrapping where the plan wraps."""
+    font = (plan.look.font, plan.look.font_size)
+    formats = [
+        CellFormat(col, HEADER_ROW, last, font=font, wrap=column.wrap)
+        for col, column in enumerate(sheet.columns, start=1)
+    ]
+    formats += [
+        CellFormat(col, HEADER_ROW, HEADER_ROW, bold=True, wrap=True)
+        for col in range(1, len(sheet.columns) + 1)
+    ]
+    return formats
+
+
+def _cell_formats(sheet: SheetPlan, plan: WorkbookPlan) -> list[CellFormat]:
+    """Formats of single cells: a fields sheet's values, and rows whose format is not
+    their column's (a goal's values in its unit)."""
+    formats = []
+    types = [column.type for column in sheet.columns]
+    for (row, col), kind in sorted(sheet.formats.items()):
+        if sheet.kind == "rows" and kind == types[col - 1]:
+            continue
+        pattern = number_format(kind, plan)
+        tool = sheet.kind == "fields" and (row, col) in sheet.tool_cells
+        if pattern or tool:
+            formats.append(
+                CellFormat(
+                    col,
+                    row,
+                    row,
+                    number_format=pattern,
+                    background=TOOL_BACKGROUND if tool else None,
+                )
+            )
+    return formats
 
 
 def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec:
@@ -62,11 +106,7 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
             spec.validations.append(
                 Validation(col, FIRST_DATA_ROW, last, source=column.dropdown, strict=False)
             )
-        pattern = (
-            ("DATE", DATE_PATTERNS[plan.lang])
-            if column.type == "date"
-            else NUMBER_FORMATS.get(column.type)
-        )
+        pattern = number_format(column.type, plan)
         if sheet.kind == "rows" and (pattern or column.computed):
             spec.formats.append(
                 CellFormat(
@@ -77,22 +117,8 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
                     background=TOOL_BACKGROUND if column.computed else None,
                 )
             )
-    if sheet.kind == "fields":
-        for (row, col), kind in sorted(sheet.formats.items()):
-            pattern = (
-                ("DATE", DATE_PATTERNS[plan.lang]) if kind == "date" else (NUMBER_FORMATS.get(kind))
-            )
-            tool = (row, col) in sheet.tool_cells
-            if pattern or tool:
-                spec.formats.append(
-                    CellFormat(
-                        col,
-                        row,
-                        row,
-                        number_format=pattern,
-                        background=TOOL_BACKGROUND if tool else None,
-                    )
-                )
+    spec.formats += _text_formats(sheet, plan, last)
+    spec.formats += _cell_formats(sheet, plan)
     spec.protected_cols = _runs(
         [c for c, column in enumerate(sheet.columns, start=1) if column.computed]
     )

@@ -12,24 +12,27 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.axis import ChartLines
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.core.cells import Formula
 from sheets_sync.core.formulas import column_letter, sheet_ref
 from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW
 from sheets_sync.errors import FileExists, SheetsSyncError
-from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
+from sheets_sync.quarter.new_plan import VALIDATION_ROWS, Look, SheetPlan, WorkbookPlan
 
 TOOL_FILL = PatternFill("solid", fgColor="EDEDED")
 TOOL_HEADER_FILL = PatternFill("solid", fgColor="C9C9C9")
 INPUT_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-DATE_FORMATS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
-NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "integer": "0", "id": "@"}
+PAPER_SIZES = {"letter": 1, "a4": 9}  # the SpreadsheetML paperSize codes
 
 
 class XlsxOutput:
@@ -65,6 +68,7 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
     book = Workbook()
     assert book.active is not None
     book.remove(book.active)
+    _default_font(book, plan.look)
     for sheet in plan.sheets:
         _render_sheet(book.create_sheet(sheet.title), sheet, plan)
     for name, (title, row, col) in plan.names.items():
@@ -83,6 +87,11 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
             os.unlink(temp)
 
 
+def _default_font(book: Workbook, look: Look) -> None:
+    """Every cell, typed later too, in the plan's font: the workbook's first font is the default."""
+    book._fonts = IndexedList([Font(name=look.font, size=look.font_size)])
+
+
 def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
     for row_number, line in enumerate(sheet.grid.rows, start=1):
         for col, value in enumerate(line, start=1):
@@ -90,22 +99,23 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
                 continue
             cell = ws.cell(row_number, col)
             cell.value = value.text if isinstance(value, Formula) else value
-    date_format = DATE_FORMATS[plan.lang]
+    number_formats = plan.look.number_formats
     for (row, col), kind in sheet.formats.items():
-        if kind == "date":
-            ws.cell(row, col).number_format = date_format
-        elif kind in NUMBER_FORMATS:
-            ws.cell(row, col).number_format = NUMBER_FORMATS[kind]
+        if kind in number_formats:
+            ws.cell(row, col).number_format = number_formats[kind]
     for row, col in sheet.tool_cells:
         if row >= FIRST_DATA_ROW:
             ws.cell(row, col).fill = TOOL_FILL
+    _wrap_and_heights(ws, sheet)
     for col, column in enumerate(sheet.columns, start=1):
         letter = column_letter(col)
         ws.column_dimensions[letter].width = column.width
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
         header = ws.cell(HEADER_ROW, col)
-        header.font = Font(bold=True, italic=column.computed)
+        header.font = Font(
+            name=plan.look.font, size=plan.look.font_size, bold=True, italic=column.computed
+        )
         header.alignment = Alignment(wrap_text=True, vertical="top")
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
         if column.computed and sheet.kind == "rows":
@@ -129,6 +139,30 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         _fields_validation(ws, sheet, plan)
     ws.row_dimensions[KEY_ROW].hidden = True
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3 if sheet.kind == "rows" else 1)
+    _print_setup(ws, sheet, plan.look)
+
+
+def _wrap_and_heights(ws: Worksheet, sheet: SheetPlan) -> None:
+    """Cells sit at the top of their row, long text wraps; rows take the planned heights."""
+    for col, column in enumerate(sheet.columns, start=1):
+        alignment = Alignment(wrap_text=column.wrap, vertical="top")
+        for row in range(FIRST_DATA_ROW, len(sheet.grid.rows) + 1):
+            ws.cell(row, col).alignment = alignment
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row].height = height
+
+
+def _print_setup(ws: Worksheet, sheet: SheetPlan, look: Look) -> None:
+    """Landscape, every column on one page's width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_SIZES[look.paper]
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    last_row, last_col = sheet.print_extent or (len(sheet.grid.rows), len(sheet.columns))
+    ws.print_area = f"A{HEADER_ROW}:{column_letter(last_col)}{last_row}"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
 
 def _quoted(text: str) -> str:
@@ -174,7 +208,12 @@ def _render_chart(book: Workbook, plan: WorkbookPlan) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.title = spec.title
-    chart.height, chart.width = 8, 16
+    chart.height, chart.width = 9, 18
+    chart.legend.position = "b"
+    chart.y_axis.number_format = plan.look.number_formats["money"]
+    chart.y_axis.majorGridlines = ChartLines()
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
     for col in spec.series_cols:
         chart.add_data(
             Reference(data, min_col=col, min_row=spec.first_row, max_row=spec.last_row),
