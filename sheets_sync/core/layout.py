@@ -47,12 +47,14 @@ class Labels(BaseModel):
     en: str
     zh: str
     ru: str
+    former: tuple[str, ...] = ()  # earlier spellings, still read in workbooks made with them
 
     def get(self, lang: Lang) -> str:
         return str(getattr(self, lang))
 
-    def all(self) -> tuple[str, str, str]:
-        return (self.en, self.zh, self.ru)
+    def all(self) -> tuple[str, ...]:
+        """Every spelling read as this text: each language's, then the former ones."""
+        return (self.en, self.zh, self.ru, *self.former)
 
 
 class Column(BaseModel):
