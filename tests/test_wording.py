@@ -14,10 +14,18 @@ import pytest
 from sheets_sync.core.layout import load_layout
 from sheets_sync.core.templates import load_toml
 
-TEMPLATES = ("layout.toml", "messages.toml", "checklist.toml", "example.toml")
+TEMPLATES = (
+    "layout.toml",
+    "messages.toml",
+    "checklist.toml",
+    "example.toml",
+    "example_b2c.toml",
+)
 # Latin words a Chinese or Russian marketer writes as they are.
 KEPT = {
     "AI",
+    "Email",
+    "Shopify",
     "QBR",
     "IT",
     "CRO",

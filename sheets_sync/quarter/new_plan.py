@@ -251,7 +251,8 @@ def _mark_rows_sheet(plan: SheetPlan, sheet: Sheet) -> None:
                 plan.tool_cells.add((row, col))
 
 
-UNIT_FORMATS = {"percent": "percent", "currency": "money"}  # a goal's unit -> its values' format
+# a goal's unit -> the format of its values
+UNIT_FORMATS = {"percent": "goal_percent", "currency": "money"}
 
 
 def _mark_goal_units(plan: SheetPlan, sheet: Sheet, layout: Layout, lang: Lang) -> None:

@@ -75,8 +75,8 @@ def shown(value: CellValue, kind: str, lang: Lang) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, int | float):
-        if kind == "percent":
-            return f"{value * 100:.1f}%"
+        if kind in ("percent", "goal_percent"):
+            return f"{value * 100:.2f}%"
         if kind == "money":
             return f"¥{value:,.0f}"  # the symbol's room, one character or two with a space
         return f"{value:,}"

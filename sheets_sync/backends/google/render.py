@@ -27,7 +27,13 @@ from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPla
 
 PIXELS_PER_CHAR = 7
 TOOL_BACKGROUND = "#EDEDED"
-FORMAT_TYPES = {"money": "CURRENCY", "percent": "PERCENT", "date": "DATE", "id": "TEXT"}
+FORMAT_TYPES = {
+    "money": "CURRENCY",
+    "percent": "PERCENT",
+    "goal_percent": "PERCENT",
+    "date": "DATE",
+    "id": "TEXT",
+}
 
 
 def number_format(kind: str, plan: WorkbookPlan) -> tuple[str, str] | None:
