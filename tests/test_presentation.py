@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -121,3 +123,12 @@ def test_google_gets_the_same_font_formats_and_widths() -> None:
     assert all(f.font == ("Arial", 10) for f in initiatives.formats if f.font is not None)
     assert {f.col for f in initiatives.formats if f.font} == set(range(1, len(sheet.columns) + 1))
     assert initiatives.column_widths[planned] == sheet.columns[planned - 1].width * 7 + 10
+
+
+def test_a_new_workbook_takes_the_users_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        generate_xlsx(tmp_path / "shared.xlsx", _options("en"), as_of=AS_OF)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "shared.xlsx").stat().st_mode) == 0o640

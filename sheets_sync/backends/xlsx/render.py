@@ -81,10 +81,18 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
     os.close(handle)
     try:
         book.save(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # as any new file of the user's: mkstemp made it 0600
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so it is set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _default_font(book: Workbook, look: Look) -> None:
