@@ -167,7 +167,10 @@ class Hypothesis(RowModel):
     focus_area: Text
     initiative: Text | None = None
     statement: Text
+    expected: Text | None = None  # the expected change, from → to
     metric: Text | None = None
+    test_method: Text | None = None
+    goal: Text | None = None  # the ID of the goal it serves
     result: Annotated[str, _choice("result")]
     notes: Text | None = None
 

@@ -117,8 +117,11 @@ class _Example:
             "id": h["id"],
             "focus_area": self.areas[h["focus_area"]],
             "initiative": h.get("initiative") or None,
+            "goal": h.get("goal") or None,
             "statement": self.text(h["statement"]),
+            "expected": self.text(h.get("expected")) or None,
             "metric": self.text(h.get("metric")),
+            "test_method": self.text(h.get("test_method")) or None,
             "result": self.label("result", h["result"]),
         }
 
