@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheets_sync.api import generate_xlsx
+from sheets_sync.api import generate_xlsx, next_quarter
 from sheets_sync.backends.google.create import CellFormat
 from sheets_sync.backends.google.render import sheet_specs
+from sheets_sync.core.budget import BudgetChoice
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.layout import LANGS, Lang, load_layout
 from sheets_sync.quarter.new_plan import Options, build_plan
@@ -132,3 +133,15 @@ def test_a_new_workbook_takes_the_users_umask(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "shared.xlsx").stat().st_mode) == 0o640
+
+
+def test_next_quarter_keeps_the_workbooks_currency(tmp_path: Path) -> None:
+    source, out = tmp_path / "q1.xlsx", tmp_path / "q2.xlsx"
+    generate_xlsx(source, _options("ru", currency="EUR", example=False), as_of=AS_OF)
+    next_quarter(source, out, budget=BudgetChoice(60000), as_of=dt.date(2027, 3, 20))
+    book = openpyxl.load_workbook(out)
+    overview = book["Сводка"]
+    assert [
+        overview.cell(r, 3).value for r in range(3, 20) if overview.cell(r, 1).value == "currency"
+    ] == ["EUR"]
+    assert book["Инициативы"].column_dimensions["H"].number_format == '#,##0" €"'

@@ -27,7 +27,13 @@ from sheets_sync.core.cells import Formula
 from sheets_sync.core.formulas import column_letter, sheet_ref
 from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW
 from sheets_sync.errors import FileExists, SheetsSyncError
-from sheets_sync.quarter.new_plan import VALIDATION_ROWS, Look, SheetPlan, WorkbookPlan
+from sheets_sync.quarter.new_plan import (
+    VALIDATION_ROWS,
+    ColumnPlan,
+    Look,
+    SheetPlan,
+    WorkbookPlan,
+)
 
 TOOL_FILL = PatternFill("solid", fgColor="EDEDED")
 TOOL_HEADER_FILL = PatternFill("solid", fgColor="C9C9C9")
@@ -118,6 +124,8 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
     for col, column in enumerate(sheet.columns, start=1):
         letter = column_letter(col)
         ws.column_dimensions[letter].width = column.width
+        if sheet.kind == "rows":  # rows typed later take the column's format
+            _column_style(ws, letter, column, plan.look)
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
         header = ws.cell(HEADER_ROW, col)
@@ -158,6 +166,16 @@ def _wrap_and_heights(ws: Worksheet, sheet: SheetPlan) -> None:
             ws.cell(row, col).alignment = alignment
     for row, height in sheet.row_heights.items():
         ws.row_dimensions[row].height = height
+
+
+def _column_style(ws: Worksheet, letter: str, column: ColumnPlan, look: Look) -> None:
+    """The style of the column's empty cells: its format, wrap, and grey where the tool writes."""
+    dimension = ws.column_dimensions[letter]
+    if column.type in look.number_formats:
+        dimension.number_format = look.number_formats[column.type]
+    dimension.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+    if column.computed:
+        dimension.fill = TOOL_FILL
 
 
 def _print_setup(ws: Worksheet, sheet: SheetPlan, look: Look) -> None:
