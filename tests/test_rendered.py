@@ -14,6 +14,7 @@ import pytest
 from sheets_sync.api import generate_xlsx, sync_workbook
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.layout import BUSINESSES, LANGS, Business, Lang, load_layout
+from sheets_sync.core.templates import load_toml
 from sheets_sync.quarter.new_plan import Options
 
 from .libreoffice import pdf_pages, soffice
@@ -54,6 +55,7 @@ def _pages_per_sheet(pages: list[str], lang: Lang) -> dict[str, int]:
         sheet.key: _signature([c.label.get(lang) for c in sheet.columns if not c.hidden])
         for sheet in layout.sheets
     }
+    signatures["help"] = re.compile(r"^\s*" + re.escape(load_toml("help.toml")["title"][lang]))
     counts: dict[str, int] = {}
     current = "?"
     for page in pages:

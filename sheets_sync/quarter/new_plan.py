@@ -31,13 +31,21 @@ from sheets_sync.core.layout import (
     load_layout,
 )
 from sheets_sync.quarter.example import example_content
-from sheets_sync.quarter.sizing import ColumnText, column_width, row_heights, shown
+from sheets_sync.quarter.help_sheet import help_lines, help_title
+from sheets_sync.quarter.sizing import (
+    ColumnText,
+    column_width,
+    row_heights,
+    shown,
+    wrapped_lines,
+)
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
 
 VALIDATION_ROWS = 500  # how far down dropdowns reach on rows sheets
 CHART_ROWS = 8  # focus-area rows the budget chart shows
 WIDEST_DATE = dt.date(2027, 12, 28)  # a date column fits any date typed later
+HELP_WIDTH = 90  # characters: the Help sheet's one column, a portrait page wide
 CHART_COLUMNS = 13  # columns the budget chart covers, right of the Overview's fields
 
 
@@ -84,6 +92,7 @@ class SheetPlan:
     flag_colours: list[tuple[int, str, str]] = field(default_factory=list)  # col, label, colour
     row_heights: dict[int, float] = field(default_factory=dict)  # row -> points, where not one line
     print_extent: tuple[int, int] | None = None  # last row and column printed, if not the grid's
+    styles: dict[int, str] = field(default_factory=dict)  # on the Help sheet: row -> its style
 
 
 @dataclass
@@ -386,6 +395,23 @@ def _chart(
     )
 
 
+def _help_plan(options: Options, layout: Layout, checklist: Checklist) -> SheetPlan:
+    """The Help sheet: one wrapped column of lines, titles and headings styled."""
+    lang = options.lang
+    lines = help_lines(options.quarter, options.business, lang, layout, checklist)
+    title = help_title(lang)
+    column = ColumnPlan("text", "", "text", HELP_WIDTH, False, False, None, wrap=True)
+    plan = SheetPlan("help", "help", title, [column], SheetGrid(title, [[t] for _, t in lines]))
+    line_height = layout.presentation.line_height[lang]
+    for row, (style, text) in enumerate(lines, start=1):
+        if style != "text":
+            plan.styles[row] = style
+        lines_taken = wrapped_lines(text, HELP_WIDTH - 1)
+        if style == "heading" or lines_taken > 1:  # a heading keeps room above it
+            plan.row_heights[row] = round((lines_taken + (style == "heading")) * line_height, 1)
+    return plan
+
+
 def build_plan(
     options: Options,
     as_of: dt.date,
@@ -412,6 +438,7 @@ def build_plan(
         _sheet_plan(sheet, grid, layout, titles, lang)
         for sheet, grid in zip(layout.sheets, grids, strict=True)
     ]
+    sheets.append(_help_plan(options, layout, checklist))
     names = _defined_names(layout, grids)
     overview = sheets[[s.key for s in layout.sheets].index("overview")]
     overview.print_extent = (len(overview.grid.rows), len(overview.columns) + 1 + CHART_COLUMNS)

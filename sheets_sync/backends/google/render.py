@@ -140,9 +140,31 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
     return spec
 
 
+def help_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec:
+    """The Help sheet: one wide wrapped column, the title and headings bold."""
+    rows = len(sheet.grid.rows)
+    font = (plan.look.font, plan.look.font_size)
+    spec = SheetSpec(
+        title=sheet.title,
+        sheet_id=sheet_id,
+        rows=[list(row) for row in sheet.grid.rows],
+        row_count=rows + 10,
+        column_count=1,
+        frozen_rows=0,
+        hidden_rows=(),
+        column_widths={1: sheet.columns[0].width * PIXELS_PER_CHAR + 10},
+    )
+    spec.formats.append(CellFormat(1, 1, rows, font=font, wrap=True))
+    spec.formats += [CellFormat(1, row, row, bold=True) for row in sorted(sheet.styles)]
+    return spec
+
+
 def sheet_specs(plan: WorkbookPlan) -> list[SheetSpec]:
     """One spec per sheet; ids start at 1 (0 is a new spreadsheet's default sheet)."""
-    return [sheet_spec(sheet, plan, number) for number, sheet in enumerate(plan.sheets, start=1)]
+    return [
+        (help_spec if sheet.kind == "help" else sheet_spec)(sheet, plan, number)
+        for number, sheet in enumerate(plan.sheets, start=1)
+    ]
 
 
 def render_google(

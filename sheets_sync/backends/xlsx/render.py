@@ -76,7 +76,8 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
     book.remove(book.active)
     _default_font(book, plan.look)
     for sheet in plan.sheets:
-        _render_sheet(book.create_sheet(sheet.title), sheet, plan)
+        render = _render_help if sheet.kind == "help" else _render_sheet
+        render(book.create_sheet(sheet.title), sheet, plan)
     for name, (title, row, col) in plan.names.items():
         ref = f"{sheet_ref(title)}!${column_letter(col)}${row}"
         book.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -156,6 +157,28 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
     ws.row_dimensions[KEY_ROW].hidden = True
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3 if sheet.kind == "rows" else 1)
     _print_setup(ws, sheet, plan.look)
+
+
+HELP_SIZES = {"title": 14, "heading": 12}  # points, for the Help sheet's styled lines
+
+
+def _render_help(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
+    """The Help sheet: one wide column of wrapped lines, the title and headings bold."""
+    ws.column_dimensions["A"].width = sheet.columns[0].width
+    for row, (text,) in enumerate(sheet.grid.rows, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        style = sheet.styles.get(row)
+        if style is not None:
+            cell.font = Font(name=plan.look.font, size=HELP_SIZES[style], bold=True)
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row].height = height
+    ws.sheet_view.showGridLines = False
+    ws.print_area = f"A1:A{len(sheet.grid.rows)}"
+    ws.page_setup.paperSize = PAPER_SIZES[plan.look.paper]
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _wrap_and_heights(ws: Worksheet, sheet: SheetPlan) -> None:
