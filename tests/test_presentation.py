@@ -145,3 +145,14 @@ def test_next_quarter_keeps_the_workbooks_currency(tmp_path: Path) -> None:
         overview.cell(r, 3).value for r in range(3, 20) if overview.cell(r, 1).value == "currency"
     ] == ["EUR"]
     assert book["Инициативы"].column_dimensions["H"].number_format == '#,##0" €"'
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+def test_the_checklist_is_in_order_of_due_week(quarter: int) -> None:
+    for business in ("b2b", "b2c"):
+        plan = build_plan(_options("en", quarter=Quarter(2027, quarter), business=business), AS_OF)
+        checklist = next(s for s in plan.sheets if s.key == "checklist")
+        col = [c.key for c in checklist.columns].index("due_week")
+        weeks = [row[col] for row in checklist.grid.rows[2:]]
+        assert weeks == sorted(weeks) and len(weeks) >= 6  # type: ignore[type-var]
+        assert "owner" in [c.key for c in checklist.columns]
