@@ -3,8 +3,12 @@ what every sheet is for, and the same text in the workbook and in Google."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import openpyxl
 import pytest
 
+from sheets_sync.api import generate_xlsx
 from sheets_sync.backends.google.render import sheet_specs
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.checklist import load_checklist
@@ -55,3 +59,17 @@ def test_google_gets_the_help_sheet_too() -> None:
     assert help_spec.title == "使用说明" and help_spec.hidden_rows == ()
     assert help_spec.rows[0] == ["本工作簿使用说明"]
     assert [f.first_row for f in help_spec.formats if f.bold] == sorted(plan.sheets[-1].styles)
+
+
+def test_every_input_column_says_what_to_type(tmp_path: Path) -> None:
+    layout = load_layout()
+    for sheet in layout.sheets:
+        if sheet.kind == "rows":
+            assert [c.key for c in sheet.columns if not c.computed and c.note is None] == []
+    out = tmp_path / "roadmap.xlsx"
+    generate_xlsx(out, options(lang="ru"), as_of=AS_OF)
+    initiatives = openpyxl.load_workbook(out)["Инициативы"]
+    assert initiatives["H2"].comment.text == "Запланированный бюджет, число."
+    assert initiatives["A2"].comment.text.startswith("Заполняет sheets-sync")
+    spec = sheet_specs(build_plan(options(lang="ru"), AS_OF))[2]
+    assert spec.notes[(2, 8)] == "Запланированный бюджет, число."

@@ -66,6 +66,7 @@ class Column(BaseModel):
     type: ColumnType
     role: Role
     label: Labels
+    note: Labels | None = None  # what to type, shown on an input column's header
     required: bool = False
     unique: bool = False
     choices: str | None = None

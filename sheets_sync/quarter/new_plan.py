@@ -78,6 +78,7 @@ class ColumnPlan:
     hidden: bool
     dropdown: list[str] | str | None  # a list of labels, or a range like 'Owners'!$B$3:$B$500
     wrap: bool = False  # long text: wrapped at the column's width
+    note: str | None = None  # on the header: what to type in an input column
 
 
 @dataclass
@@ -347,6 +348,7 @@ def _sheet_plan(
             c.computed,
             c.hidden,
             _dropdown(layout, titles, c, lang),
+            note=c.note.get(lang) if c.note else None,
         )
         for c in sheet.columns
     ]

@@ -98,6 +98,7 @@ class SheetSpec:
     flag_colours: list[FlagColour] = field(default_factory=list)
     named_ranges: list[NamedRange] = field(default_factory=list)
     formats: list[CellFormat] = field(default_factory=list)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> note
 
 
 def grid_range(
@@ -145,16 +146,24 @@ def extended_value(value: CellValue) -> dict[str, Any]:
     return {"numberValue": encode(value)}
 
 
+def _cell_data(value: CellValue, note: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {} if value is None else {"userEnteredValue": extended_value(value)}
+    if note is not None:
+        data["note"] = note
+    return data
+
+
 def cell_values(spec: SheetSpec) -> dict[str, Any]:
+    """The values of every cell, with the notes on those that have one."""
     rows = [
-        {"values": [{"userEnteredValue": extended_value(v)} if v is not None else {} for v in row]}
-        for row in spec.rows
+        {"values": [_cell_data(v, spec.notes.get((r, c))) for c, v in enumerate(row, start=1)]}
+        for r, row in enumerate(spec.rows, start=1)
     ]
     return {
         "updateCells": {
             "start": {"sheetId": spec.sheet_id, "rowIndex": 0, "columnIndex": 0},
             "rows": rows,
-            "fields": "userEnteredValue",
+            "fields": "userEnteredValue,note" if spec.notes else "userEnteredValue",
         }
     }
 

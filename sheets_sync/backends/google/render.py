@@ -1,9 +1,11 @@
 """A :class:`~sheets_sync.quarter.new_plan.WorkbookPlan` as Google Sheets requests.
 
 The same plan the .xlsx renderer draws, so both backends hold the same layout:
-values and formulas, hidden key row, frozen headers, widths, dropdowns,
-warning-only protection over the tool's columns, flag colours, number formats and
-the named budget cells the formulas use.
+values and formulas, hidden key row, frozen headers, widths, font and wrapping,
+notes on the input columns' headers, dropdowns, warning-only protection over the
+tool's columns, flag colours, number formats (money in the workbook's currency),
+the named budget cells the formulas use, and the Help sheet. Row heights and print
+setup are left to Google, which fits rows to wrapped text by itself.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
     )
     for col, column in enumerate(sheet.columns, start=1):
         spec.column_widths[col] = column.width * PIXELS_PER_CHAR + 10
+        if column.note:
+            spec.notes[(HEADER_ROW, col)] = column.note
         if isinstance(column.dropdown, list):
             spec.validations.append(
                 Validation(col, FIRST_DATA_ROW, last, values=tuple(column.dropdown), strict=False)

@@ -135,6 +135,8 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         )
         header.alignment = Alignment(wrap_text=True, vertical="top")
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
+        if column.note:
+            header.comment = Comment(column.note, "sheets-sync", width=260, height=60)
         if column.computed and sheet.kind == "rows":
             header.comment = Comment(plan.tool_note, "sheets-sync", width=260, height=60)
             _warn_only(ws, f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}", plan.tool_note)
