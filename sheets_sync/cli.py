@@ -162,6 +162,12 @@ _scope_option = click.option(
     default=None,
     help="The annual marketing budget (enables the scope-review flag).",
 )
+@click.option(
+    "--currency",
+    type=click.Choice(sorted(load_layout().presentation.currencies), case_sensitive=False),
+    default=None,
+    help="Currency amounts are shown in (default: USD for en, CNY for zh, RUB for ru).",
+)
 @_fiscal_year_option
 @_scope_option
 @click.option("--example", is_flag=True, help="Fill in the example roadmap.")
@@ -194,6 +200,7 @@ def generate_command(
     lang: str,
     budget: float,
     annual_budget: float | None,
+    currency: str | None,
     fiscal_year_start: int,
     scope_threshold: float,
     example: bool,
@@ -216,6 +223,7 @@ def generate_command(
         annual_budget=annual_budget,
         scope_threshold=scope_threshold,
         example=example,
+        currency=currency,
     )
     google = google or spreadsheet is not None
     if google == (out is not None):

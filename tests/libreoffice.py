@@ -78,3 +78,31 @@ def recalculated_sheets(path: Path, timeout: float = 180) -> dict[str, list[list
         if not sheets:
             raise RuntimeError(f"LibreOffice wrote no CSV for {path}")
         return sheets
+
+
+def pdf_pages(path: Path, timeout: float = 180) -> list[str]:
+    """``path`` printed to PDF by LibreOffice, each page's text as ``pdftotext -layout`` reads it.
+
+    Text that a cell clips is not in the PDF, so a label cut short reads cut short here.
+    """
+    binary, reader = soffice(), shutil.which("pdftotext")
+    if binary is None or reader is None:
+        raise RuntimeError("LibreOffice (soffice) and pdftotext (poppler-utils) are needed")
+    with tempfile.TemporaryDirectory(prefix="lo-") as folder:
+        work = Path(folder)
+        profile = work / "profile"
+        (profile / "user").mkdir(parents=True)
+        command = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+        command += ["--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(work)]
+        subprocess.run(
+            [*command, str(path)],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+            env=dict(os.environ, HOME=str(work)),
+        )
+        pdf = work / (path.stem + ".pdf")
+        text = subprocess.run(
+            [reader, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=timeout
+        ).stdout.decode("utf-8")
+    return text.split("\f")[: text.count("\f")]

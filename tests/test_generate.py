@@ -12,6 +12,7 @@ from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.checklist import load_checklist
 from sheets_sync.core.layout import load_layout
 from sheets_sync.errors import FileExists
+from sheets_sync.quarter.help_sheet import help_title
 
 from .conftest import AS_OF, options
 
@@ -22,7 +23,10 @@ def test_generated_workbook_has_every_sheet_in_its_language(
 ) -> None:
     layout = load_layout()
     book = load_workbook(example_template(lang))
-    assert book.sheetnames == [s.title.get(lang) for s in layout.sheets]  # type: ignore[arg-type]
+    assert book.sheetnames == [  # the layout's sheets, then the Help sheet
+        *(s.title.get(lang) for s in layout.sheets),  # type: ignore[arg-type]
+        help_title(lang),  # type: ignore[arg-type]
+    ]
     for sheet in layout.sheets:
         ws = book[sheet.title.get(lang)]  # type: ignore[arg-type]
         keys = [c.value for c in ws[1]]

@@ -181,7 +181,7 @@ def test_one_digest_per_owner_with_what_is_due(
     )
     [lead] = server.to("lead@example.com")
     body = lead.get_content().replace("\r\n", "\n")
-    assert "Overdue checklist items\n- Annual strategy alignment (CL-004), due 2027-01-14\n" in body
+    assert "Overdue checklist items\n- Annual strategy alignment (CL-001), due 2027-01-14\n" in body
     assert "Mid-quarter reviews due\n- Website appeal (RV-001), due 2027-02-14\n" in body
 
 

@@ -47,12 +47,14 @@ class Labels(BaseModel):
     en: str
     zh: str
     ru: str
+    former: tuple[str, ...] = ()  # earlier spellings, still read in workbooks made with them
 
     def get(self, lang: Lang) -> str:
         return str(getattr(self, lang))
 
-    def all(self) -> tuple[str, str, str]:
-        return (self.en, self.zh, self.ru)
+    def all(self) -> tuple[str, ...]:
+        """Every spelling read as this text: each language's, then the former ones."""
+        return (self.en, self.zh, self.ru, *self.former)
 
 
 class Column(BaseModel):
@@ -64,13 +66,15 @@ class Column(BaseModel):
     type: ColumnType
     role: Role
     label: Labels
+    note: Labels | None = None  # what to type, shown on an input column's header
     required: bool = False
     unique: bool = False
     choices: str | None = None
     ref: str | None = None
     formula: str | None = None
     name: str | None = None
-    width: int = 14
+    width: int = 14  # in characters: a wrapping column's width, otherwise the least it takes
+    wrap: bool = False  # long text: keep the width, wrap onto more lines
     hidden: bool = False
 
     @property
@@ -83,6 +87,35 @@ class Column(BaseModel):
             raise ValueError(f"column {self.key}: a choice column names its choices")
         if self.type == "ref" and not self.ref:
             raise ValueError(f"column {self.key}: a ref column names ref = 'sheet.column'")
+        return self
+
+
+class Presentation(BaseModel):
+    """How a workbook looks: font, number formats by column type, currencies, paper."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    font: str
+    font_size: int
+    line_height: dict[Lang, float]  # points per line of text, by language
+    max_width: int  # the widest a column grows to fit its content, in characters
+    header_lines: int  # the most lines a header wraps onto
+    formats: dict[str, str]  # column type -> number format
+    date_formats: dict[Lang, str]
+    currencies: dict[str, str]  # currency code -> money format
+    default_currency: dict[Lang, str]
+    paper: dict[Lang, Literal["a4", "letter"]]
+
+    def currency(self, code: str | None, lang: Lang) -> str:
+        """``code`` when it is a currency we format, else ``lang``'s default currency."""
+        code = (code or "").strip().upper()
+        return code if code in self.currencies else self.default_currency[lang]
+
+    @model_validator(mode="after")
+    def _defaults_are_known(self) -> Presentation:
+        for lang, code in self.default_currency.items():
+            if code not in self.currencies:
+                raise ValueError(f"default currency for {lang}: no format for {code!r}")
         return self
 
 
@@ -133,6 +166,7 @@ class Layout(BaseModel):
     languages: tuple[Lang, ...]
     choices: dict[str, dict[str, Labels]]
     flag_colours: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    presentation: Presentation
     sheets: tuple[Sheet, ...] = Field(min_length=1)
     # every spelling of every value of a choice list -> its key, built on first use
 

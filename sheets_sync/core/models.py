@@ -167,7 +167,10 @@ class Hypothesis(RowModel):
     focus_area: Text
     initiative: Text | None = None
     statement: Text
+    expected: Text | None = None  # the expected change, from → to
     metric: Text | None = None
+    test_method: Text | None = None
+    goal: Text | None = None  # the ID of the goal it serves
     result: Annotated[str, _choice("result")]
     notes: Text | None = None
 
@@ -221,6 +224,7 @@ class Overview(BaseModel):
     fiscal_year_start: Integer
     quarter_budget: Money
     annual_budget: Money | None = None
+    currency: str | None = None  # the code amounts are shown in (USD, CNY, RUB, ...)
     scope_threshold: Percent = 0.25
     due_soon_days: Integer = 7
 

@@ -275,18 +275,25 @@ class _Builder:
         )
         return row, reset
 
-    def hypothesis(self, hypothesis: Hypothesis, carried_ids: set[str]) -> Row:
-        """A hypothesis kept with its result; a link to an initiative left behind is cleared."""
+    def hypothesis(
+        self, hypothesis: Hypothesis, carried_ids: set[str], carried_goals: set[str]
+    ) -> Row:
+        """A hypothesis kept with its result; a link to an initiative or goal left behind is
+        cleared."""
         link, note = hypothesis.initiative, None
         if link and match_key(link) not in carried_ids:
             note = self.link_cleared(link)
             link = None
+        goal = hypothesis.goal if match_key(hypothesis.goal or "") in carried_goals else None
         return {
             "id": hypothesis.id,
             "focus_area": hypothesis.focus_area,
             "initiative": link,
+            "goal": goal,
             "statement": hypothesis.statement,
+            "expected": hypothesis.expected,
             "metric": hypothesis.metric,
+            "test_method": hypothesis.test_method,
             "result": self.label("result", hypothesis.result),
             "notes": _join(hypothesis.notes, note),
         }
@@ -391,6 +398,7 @@ def _options(roadmap: Roadmap, target: Quarter, budget: QuarterBudget) -> Option
         scope_threshold=overview.scope_threshold,
         due_soon_days=overview.due_soon_days,
         source=f"{roadmap.quarter.name} · {roadmap.location}",
+        currency=overview.currency,
     )
 
 
@@ -416,8 +424,11 @@ def carry_over(
     goals = [build.goal(goal) for area in carried for goal in build.goals_of(area.name)]
     report.goals_to_reset.extend(reset for _, reset in goals)
     carried_ids = {match_key(i.id or "") for i in report.initiatives_carried}
+    carried_goals = {match_key(str(row["id"])) for row, _ in goals}
     hypotheses = [
-        build.hypothesis(h, carried_ids) for h in roadmap.hypotheses if build.carries(h.focus_area)
+        build.hypothesis(h, carried_ids, carried_goals)
+        for h in roadmap.hypotheses
+        if build.carries(h.focus_area)
     ]
     report.hypotheses_carried = len(hypotheses)
     report.owners_carried = len(roadmap.owners)

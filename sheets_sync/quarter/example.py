@@ -1,19 +1,22 @@
-"""The example roadmap: the seeds' 90-day roadmap from workbook_templates/example.toml.
+"""The example roadmap: the seeds' 90-day roadmap, B2B (workbook_templates/example.toml)
+or B2C (example_b2c.toml).
 
-``example_content`` places it in any quarter and language, as the rows a new
-workbook's plan is filled with (``generate --example``); ``with_initiatives``
-grows it to any number of initiatives, to try a sync on a big workbook. The
-texts of example.toml come in every language; names, emails and data sources
-are the same in all of them.
+``example_content`` places it in any quarter, language and budget, as the rows
+a new workbook's plan is filled with (``generate --example``): amounts are
+scaled from the example's quarter budget to the one asked for, and a review's
+claim about an initiative's share of the budget is computed, so what the
+example says stays true of the workbook. ``with_initiatives`` grows it to any
+number of initiatives, to try a sync on a big workbook. The texts come in every
+language; names, emails and data sources are the same in all of them.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
-from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
-from sheets_sync.core.layout import Lang, Layout
+from sheets_sync.core.layout import Business, Lang, Layout
 from sheets_sync.core.templates import load_toml
 
 if TYPE_CHECKING:  # new_plan fills a new workbook with this example, so it imports us
@@ -21,6 +24,7 @@ if TYPE_CHECKING:  # new_plan fills a new workbook with this example, so it impo
 
 Row = dict[str, CellValue]
 Toml = dict[str, Any]
+EXAMPLES: dict[Business, str] = {"b2b": "example.toml", "b2c": "example_b2c.toml"}
 
 
 def _in_lang(text: Any, lang: Lang) -> str:
@@ -33,10 +37,24 @@ def _in_lang(text: Any, lang: Lang) -> str:
 class _Example:
     """example.toml's tables as rows in one quarter and language, labels from the layout."""
 
-    def __init__(self, data: Toml, quarter: Quarter, lang: Lang, layout: Layout) -> None:
-        self.data, self.quarter, self.lang, self.layout = data, quarter, lang, layout
+    def __init__(self, data: Toml, options: Options, layout: Layout) -> None:
+        self.data, self.quarter, self.lang, self.layout = (
+            data,
+            options.quarter,
+            options.lang,
+            layout,
+        )
+        self.budget = options.quarter_budget
         self.areas = {a["id"]: self.text(a["name"]) for a in data["focus_areas"]}
         self.owners = {o["id"]: o["name"] for o in data["owners"]}
+        self.planned = {i["id"]: self.amount(i["planned"]) for i in data["initiatives"]}
+
+    def amount(self, value: float | None) -> float | None:
+        """An amount of the example scaled to the quarter budget asked for, kept round."""
+        if value is None or self.budget <= 0:
+            return value
+        unit = 10 ** max(0, math.floor(math.log10(self.budget)) - 3)
+        return float(round(value * self.budget / self.data["quarter_budget"] / unit) * unit)
 
     def text(self, text: Any) -> str:
         return _in_lang(text, self.lang)
@@ -51,7 +69,7 @@ class _Example:
             "annual_goal": self.text(a["annual_goal"]),
             "kpi": self.text(a["kpi"]),
             "persona": self.text(a["persona"]),
-            "budget_cap": a.get("budget_cap"),
+            "budget_cap": self.amount(a.get("budget_cap")),
         }
 
     def owner(self, o: Toml) -> Row:
@@ -72,8 +90,8 @@ class _Example:
             "start": self.quarter.week_start(i["start_week"]),
             "due": self.quarter.week_end(i["due_week"]),
             "status": self.label("status", i["status"]),
-            "planned": i["planned"],
-            "actual": i.get("actual"),
+            "planned": self.planned[i["id"]],
+            "actual": self.amount(i.get("actual")),
             "roi_evidence": self.text(i.get("roi_evidence")) or None,
         }
 
@@ -84,40 +102,54 @@ class _Example:
             "kpi": self.text(g["kpi"]),
             "metric": self.text(g["metric"]),
             "unit": self.label("unit", g["unit"]),
-            "baseline": g["baseline"],
-            "target": g["target"],
-            "current": g.get("current"),
+            **{key: self.goal_value(g, key) for key in ("baseline", "target", "current")},
             "deadline": self.quarter.week_end(g["deadline_week"]),
             "data_source": g.get("data_source"),
         }
+
+    def goal_value(self, g: Toml, key: str) -> float | None:
+        """A goal's value; an amount of money scales with the budget like every amount."""
+        value = g.get(key)
+        return self.amount(value) if g["unit"] == "currency" else value
 
     def hypothesis(self, h: Toml) -> Row:
         return {
             "id": h["id"],
             "focus_area": self.areas[h["focus_area"]],
             "initiative": h.get("initiative") or None,
+            "goal": h.get("goal") or None,
             "statement": self.text(h["statement"]),
+            "expected": self.text(h.get("expected")) or None,
             "metric": self.text(h.get("metric")),
+            "test_method": self.text(h.get("test_method")) or None,
             "result": self.label("result", h["result"]),
         }
 
     def review(self, r: Toml) -> Row:
         return {
             "focus_area": self.areas[r["focus_area"]],
-            "mid_notes": self.text(r.get("mid_notes")) or None,
+            "mid_notes": " ".join(filter(None, (self.claim(r), self.text(r.get("mid_notes")))))
+            or None,
             "mid_decision": self.decision(r.get("mid_decision")),
             "final_notes": self.text(r.get("final_notes")) or None,
             "final_decision": self.decision(r.get("final_decision")),
         }
+
+    def claim(self, r: Toml) -> str:
+        """The review's claim with its initiative's share of the quarter budget, when it has one."""
+        planned = self.planned.get(r.get("claim_initiative", ""))
+        if "claim" not in r or planned is None or self.budget <= 0:
+            return ""
+        return self.text(r["claim"]).format(share=f"{round(planned / self.budget * 100)}%")
 
     def decision(self, key: str | None) -> str | None:
         return self.label("decision", key) if key else None
 
 
 def example_content(options: Options, layout: Layout) -> Content:
-    """The seeds' example roadmap, placed in ``options.quarter``, in ``options.lang``."""
-    data = load_toml("example.toml")
-    example = _Example(data, options.quarter, options.lang, layout)
+    """The seeds' example roadmap for ``options.business``, in its quarter, language and budget."""
+    data = load_toml(EXAMPLES[options.business])
+    example = _Example(data, options, layout)
     return {
         "focus_areas": [example.focus_area(a) for a in data["focus_areas"]],
         "owners": [example.owner(o) for o in data["owners"]],

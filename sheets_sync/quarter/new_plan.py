@@ -31,11 +31,22 @@ from sheets_sync.core.layout import (
     load_layout,
 )
 from sheets_sync.quarter.example import example_content
+from sheets_sync.quarter.help_sheet import help_lines, help_title
+from sheets_sync.quarter.sizing import (
+    ColumnText,
+    column_width,
+    row_heights,
+    shown,
+    wrapped_lines,
+)
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
 
 VALIDATION_ROWS = 500  # how far down dropdowns reach on rows sheets
 CHART_ROWS = 8  # focus-area rows the budget chart shows
+WIDEST_DATE = dt.date(2027, 12, 28)  # a date column fits any date typed later
+HELP_WIDTH = 90  # characters: the Help sheet's one column, a portrait page wide
+CHART_COLUMNS = 13  # columns the budget chart covers, right of the Overview's fields
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class Options:
     due_soon_days: int = 7
     example: bool = False
     source: str | None = None  # provenance: where this roadmap was carried over from
+    currency: str | None = None  # a code of the layout's currencies; None: the language's
 
 
 Content = dict[str, list[dict[str, CellValue]]]  # rows per sheet key, by column key
@@ -65,6 +77,8 @@ class ColumnPlan:
     computed: bool
     hidden: bool
     dropdown: list[str] | str | None  # a list of labels, or a range like 'Owners'!$B$3:$B$500
+    wrap: bool = False  # long text: wrapped at the column's width
+    note: str | None = None  # on the header: what to type in an input column
 
 
 @dataclass
@@ -77,6 +91,9 @@ class SheetPlan:
     tool_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) the tool owns
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> type
     flag_colours: list[tuple[int, str, str]] = field(default_factory=list)  # col, label, colour
+    row_heights: dict[int, float] = field(default_factory=dict)  # row -> points, where not one line
+    print_extent: tuple[int, int] | None = None  # last row and column printed, if not the grid's
+    styles: dict[int, str] = field(default_factory=dict)  # on the Help sheet: row -> its style
 
 
 @dataclass
@@ -93,6 +110,17 @@ class ChartPlan:
     last_row: int
 
 
+@dataclass(frozen=True)
+class Look:
+    """How every sheet looks: the font, each cell kind's number format, the paper."""
+
+    font: str
+    font_size: int
+    number_formats: dict[str, str]  # cell kind (a column type) -> number format
+    currency: str
+    paper: str  # "a4" or "letter"
+
+
 @dataclass
 class WorkbookPlan:
     lang: Lang
@@ -100,6 +128,7 @@ class WorkbookPlan:
     names: dict[str, tuple[str, int, int]]  # defined name -> (sheet title, row, col)
     chart: ChartPlan | None
     tool_note: str
+    look: Look
     title: str = "Marketing roadmap"  # a name for a new spreadsheet
 
 
@@ -136,9 +165,28 @@ def _checklist_rows(
     ]
 
 
+def _look(options: Options, layout: Layout) -> Look:
+    """The font, number formats (money in the workbook's currency) and paper of the workbook."""
+    presentation = layout.presentation
+    currency = presentation.currency(options.currency, options.lang)
+    formats = {
+        **presentation.formats,
+        "money": presentation.currencies[currency],
+        "date": presentation.date_formats[options.lang],
+    }
+    return Look(
+        presentation.font,
+        presentation.font_size,
+        formats,
+        currency,
+        presentation.paper[options.lang],
+    )
+
+
 def _overview_values(options: Options, layout: Layout) -> dict[str, CellValue]:
     lang = options.lang
     return {
+        "currency": layout.presentation.currency(options.currency, lang),
         "quarter": options.quarter.name,
         "business": layout.choice_label("business", options.business, lang),
         "language": layout.choice_label("language", lang, lang),
@@ -213,6 +261,23 @@ def _mark_rows_sheet(plan: SheetPlan, sheet: Sheet) -> None:
                 plan.tool_cells.add((row, col))
 
 
+# a goal's unit -> the format of its values
+UNIT_FORMATS = {"percent": "goal_percent", "currency": "money"}
+
+
+def _mark_goal_units(plan: SheetPlan, sheet: Sheet, layout: Layout, lang: Lang) -> None:
+    """A goal's baseline, target and current show as its unit: 0.75% rather than 0.0075."""
+    keys = sheet.column_keys()
+    unit_col = keys.index("unit")
+    units = {layout.choice_label("unit", key, lang): key for key in layout.choice_keys("unit")}
+    quantity_cols = [col for col, c in enumerate(sheet.columns, start=1) if c.type == "quantity"]
+    for row, line in enumerate(plan.grid.rows[FIRST_DATA_ROW - 1 :], start=FIRST_DATA_ROW):
+        unit = line[unit_col] if unit_col < len(line) else None
+        kind = UNIT_FORMATS.get(units.get(unit, "")) if isinstance(unit, str) else None
+        if kind is not None:
+            plan.formats.update({(row, col): kind for col in quantity_cols})
+
+
 def _value_column(sheet: Sheet) -> int:
     return sheet.column_keys().index("value") + 1
 
@@ -229,6 +294,48 @@ def _mark_fields_sheet(plan: SheetPlan, sheet: Sheet) -> None:
         plan.tool_cells.update({(KEY_ROW, col), (KEY_ROW + 1, col)})
 
 
+def _choice_labels(layout: Layout, column: Column, lang: Lang) -> list[str]:
+    if not column.choices:
+        return []
+    return [
+        layout.choice_label(column.choices, k, lang) for k in layout.choice_keys(column.choices)
+    ]
+
+
+def _size(plan: SheetPlan, sheet: Sheet, layout: Layout, lang: Lang) -> None:
+    """Each column's width and wrap, and the rows' heights, from what the cells show."""
+    body = plan.grid.rows[FIRST_DATA_ROW - 1 :]
+    texts = [
+        [
+            shown(value, plan.formats.get((row, col), column.type), lang)
+            for col, (value, column) in enumerate(zip(line, plan.columns, strict=False), start=1)
+        ]
+        for row, line in enumerate(body, start=FIRST_DATA_ROW)
+    ]
+    texts = [
+        ["" if c.hidden else t for t, c in zip(line, plan.columns, strict=False)] for line in texts
+    ]
+    sizes = [
+        column_width(
+            ColumnText(
+                column.label,
+                spec.width,
+                spec.wrap,
+                spec.hidden,
+                [line[col] for line in texts if col < len(line)]
+                + _choice_labels(layout, spec, lang)
+                + [shown(WIDEST_DATE, "date", lang)] * (spec.type == "date"),
+            ),
+            layout.presentation,
+        )
+        for col, (column, spec) in enumerate(zip(plan.columns, sheet.columns, strict=True))
+    ]
+    for column, (width, wrap) in zip(plan.columns, sizes, strict=True):
+        column.width, column.wrap = width, wrap
+    headers = ["" if c.hidden else c.label for c in plan.columns]
+    plan.row_heights = row_heights([headers, *texts], sizes, layout.presentation.line_height[lang])
+
+
 def _sheet_plan(
     sheet: Sheet, grid: SheetGrid, layout: Layout, titles: dict[str, str], lang: Lang
 ) -> SheetPlan:
@@ -241,6 +348,7 @@ def _sheet_plan(
             c.computed,
             c.hidden,
             _dropdown(layout, titles, c, lang),
+            note=c.note.get(lang) if c.note else None,
         )
         for c in sheet.columns
     ]
@@ -250,6 +358,9 @@ def _sheet_plan(
         _mark_rows_sheet(plan, sheet)
     else:
         _mark_fields_sheet(plan, sheet)
+    if sheet.key == "goals":
+        _mark_goal_units(plan, sheet, layout, lang)
+    _size(plan, sheet, layout, lang)
     return plan
 
 
@@ -265,19 +376,42 @@ def _defined_names(layout: Layout, grids: list[SheetGrid]) -> dict[str, tuple[st
     return names
 
 
-def _chart(layout: Layout, titles: dict[str, str], lang: Lang, n_areas: int) -> ChartPlan:
-    """The budget chart on the Overview, over the focus areas (at least CHART_ROWS rows)."""
+def _chart(
+    layout: Layout, titles: dict[str, str], lang: Lang, n_areas: int, overview: SheetPlan
+) -> ChartPlan:
+    """The budget chart on the Overview, over the focus areas.
+
+    Over exactly the areas the new workbook has, so no category is empty; a
+    workbook made without areas charts the first CHART_ROWS rows, where they go.
+    """
     keys = layout.sheet("focus_areas").column_keys()
     return ChartPlan(
-        title=layout.sheet("overview").field("planned_total").label.get(lang),
+        title=message("budget_chart_title", lang),
         sheet=titles["overview"],
-        anchor="F3",
+        anchor=f"{column_letter(len(overview.columns) + 2)}{FIRST_DATA_ROW}",
         data_sheet=titles["focus_areas"],
         category_col=keys.index("name") + 1,
         series_cols=[keys.index("planned") + 1, keys.index("actual") + 1],
         first_row=FIRST_DATA_ROW - 1,
-        last_row=FIRST_DATA_ROW + max(n_areas, CHART_ROWS) - 1,
+        last_row=FIRST_DATA_ROW + (n_areas or CHART_ROWS) - 1,
     )
+
+
+def _help_plan(options: Options, layout: Layout, checklist: Checklist) -> SheetPlan:
+    """The Help sheet: one wrapped column of lines, titles and headings styled."""
+    lang = options.lang
+    lines = help_lines(options.quarter, options.business, lang, layout, checklist)
+    title = help_title(lang)
+    column = ColumnPlan("text", "", "text", HELP_WIDTH, False, False, None, wrap=True)
+    plan = SheetPlan("help", "help", title, [column], SheetGrid(title, [[t] for _, t in lines]))
+    line_height = layout.presentation.line_height[lang]
+    for row, (style, text) in enumerate(lines, start=1):
+        if style != "text":
+            plan.styles[row] = style
+        lines_taken = wrapped_lines(text, HELP_WIDTH - 1)
+        if style == "heading" or lines_taken > 1:  # a heading keeps room above it
+            plan.row_heights[row] = round((lines_taken + (style == "heading")) * line_height, 1)
+    return plan
 
 
 def build_plan(
@@ -306,13 +440,17 @@ def build_plan(
         _sheet_plan(sheet, grid, layout, titles, lang)
         for sheet, grid in zip(layout.sheets, grids, strict=True)
     ]
+    sheets.append(_help_plan(options, layout, checklist))
     names = _defined_names(layout, grids)
+    overview = sheets[[s.key for s in layout.sheets].index("overview")]
+    overview.print_extent = (len(overview.grid.rows), len(overview.columns) + 1 + CHART_COLUMNS)
     assert QUARTER_BUDGET in names and ANNUAL_BUDGET in names
     return WorkbookPlan(
         lang,
         sheets,
         names,
-        _chart(layout, titles, lang, len(records.get("focus_areas", []))),
+        _chart(layout, titles, lang, len(records.get("focus_areas", [])), overview),
         message("tool_column_note", lang),
+        _look(options, layout),
         title=f"Marketing roadmap {options.quarter.name} ({options.business.upper()})",
     )

@@ -66,6 +66,9 @@ class CellFormat:
     last_row: int
     number_format: tuple[str, str] | None = None  # (type, pattern), e.g. ("DATE", "yyyy-mm-dd")
     background: str | None = None  # "#rrggbb"
+    font: tuple[str, int] | None = None  # (family, size in points)
+    bold: bool | None = None
+    wrap: bool | None = None  # wrap text (and align it to the top) or not
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class SheetSpec:
     flag_colours: list[FlagColour] = field(default_factory=list)
     named_ranges: list[NamedRange] = field(default_factory=list)
     formats: list[CellFormat] = field(default_factory=list)
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> note
 
 
 def grid_range(
@@ -142,16 +146,24 @@ def extended_value(value: CellValue) -> dict[str, Any]:
     return {"numberValue": encode(value)}
 
 
+def _cell_data(value: CellValue, note: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {} if value is None else {"userEnteredValue": extended_value(value)}
+    if note is not None:
+        data["note"] = note
+    return data
+
+
 def cell_values(spec: SheetSpec) -> dict[str, Any]:
+    """The values of every cell, with the notes on those that have one."""
     rows = [
-        {"values": [{"userEnteredValue": extended_value(v)} if v is not None else {} for v in row]}
-        for row in spec.rows
+        {"values": [_cell_data(v, spec.notes.get((r, c))) for c, v in enumerate(row, start=1)]}
+        for r, row in enumerate(spec.rows, start=1)
     ]
     return {
         "updateCells": {
             "start": {"sheetId": spec.sheet_id, "rowIndex": 0, "columnIndex": 0},
             "rows": rows,
-            "fields": "userEnteredValue",
+            "fields": "userEnteredValue,note" if spec.notes else "userEnteredValue",
         }
     }
 
@@ -270,6 +282,7 @@ def cell_format(sheet_id: int, rule: CellFormat) -> dict[str, Any]:
     if rule.background is not None:
         fmt["backgroundColorStyle"] = {"rgbColor": _rgb(rule.background)}
         fields.append("userEnteredFormat.backgroundColorStyle")
+    fields += _text_format(fmt, rule)
     return {
         "repeatCell": {
             "range": grid_range(sheet_id, rule.first_row, rule.last_row, rule.col, rule.col),
@@ -277,6 +290,28 @@ def cell_format(sheet_id: int, rule: CellFormat) -> dict[str, Any]:
             "fields": ",".join(fields),
         }
     }
+
+
+def _text_format(fmt: dict[str, Any], rule: CellFormat) -> list[str]:
+    """The font, weight and wrapping a rule names, into ``fmt``; the fields it set."""
+    fields = []
+    text: dict[str, Any] = {}
+    if rule.font is not None:
+        text["fontFamily"], text["fontSize"] = rule.font
+        fields += [
+            "userEnteredFormat.textFormat.fontFamily",
+            "userEnteredFormat.textFormat.fontSize",
+        ]
+    if rule.bold is not None:
+        text["bold"] = rule.bold
+        fields.append("userEnteredFormat.textFormat.bold")
+    if text:
+        fmt["textFormat"] = text
+    if rule.wrap is not None:
+        fmt["wrapStrategy"] = "WRAP" if rule.wrap else "OVERFLOW_CELL"
+        fmt["verticalAlignment"] = "TOP"
+        fields += ["userEnteredFormat.wrapStrategy", "userEnteredFormat.verticalAlignment"]
+    return fields
 
 
 def named_range(sheet_id: int, rule: NamedRange) -> dict[str, Any]:

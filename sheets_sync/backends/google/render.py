@@ -1,9 +1,11 @@
 """A :class:`~sheets_sync.quarter.new_plan.WorkbookPlan` as Google Sheets requests.
 
 The same plan the .xlsx renderer draws, so both backends hold the same layout:
-values and formulas, hidden key row, frozen headers, widths, dropdowns,
-warning-only protection over the tool's columns, flag colours, number formats and
-the named budget cells the formulas use.
+values and formulas, hidden key row, frozen headers, widths, font and wrapping,
+notes on the input columns' headers, dropdowns, warning-only protection over the
+tool's columns, flag colours, number formats (money in the workbook's currency),
+the named budget cells the formulas use, and the Help sheet. Row heights and print
+setup are left to Google, which fits rows to wrapped text by itself.
 """
 
 from __future__ import annotations
@@ -22,13 +24,26 @@ from sheets_sync.backends.google.create import (
     create_spreadsheet,
 )
 from sheets_sync.backends.target import GoogleSheet, google_sheet
-from sheets_sync.core.layout import FIRST_DATA_ROW
+from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW
 from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
 
 PIXELS_PER_CHAR = 7
 TOOL_BACKGROUND = "#EDEDED"
-DATE_PATTERNS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
-NUMBER_FORMATS = {"money": ("NUMBER", "#,##0.00"), "percent": ("PERCENT", "0.0%")}
+FORMAT_TYPES = {
+    "money": "CURRENCY",
+    "percent": "PERCENT",
+    "goal_percent": "PERCENT",
+    "date": "DATE",
+    "id": "TEXT",
+}
+
+
+def number_format(kind: str, plan: WorkbookPlan) -> tuple[str, str] | None:
+    """Google's (type, pattern) for a cell kind, from the plan; None for the general format."""
+    pattern = plan.look.number_formats.get(kind)
+    if pattern is None or pattern == "General":
+        return None
+    return FORMAT_TYPES.get(kind, "NUMBER"), pattern
 
 
 def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
@@ -40,6 +55,43 @@ def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((col, col))
     return runs
+
+
+def _text_formats(sheet: SheetPlan, plan: WorkbookPlan, last: int) -> list[CellFormat]:
+    """The plan's font on every column, bold headers, wrapping where the plan wraps."""
+    font = (plan.look.font, plan.look.font_size)
+    formats = [
+        CellFormat(col, HEADER_ROW, last, font=font, wrap=column.wrap)
+        for col, column in enumerate(sheet.columns, start=1)
+    ]
+    formats += [
+        CellFormat(col, HEADER_ROW, HEADER_ROW, bold=True, wrap=True)
+        for col in range(1, len(sheet.columns) + 1)
+    ]
+    return formats
+
+
+def _cell_formats(sheet: SheetPlan, plan: WorkbookPlan) -> list[CellFormat]:
+    """Formats of single cells: a fields sheet's values, and rows whose format is not
+    their column's (a goal's values in its unit)."""
+    formats = []
+    types = [column.type for column in sheet.columns]
+    for (row, col), kind in sorted(sheet.formats.items()):
+        if sheet.kind == "rows" and kind == types[col - 1]:
+            continue
+        pattern = number_format(kind, plan)
+        tool = sheet.kind == "fields" and (row, col) in sheet.tool_cells
+        if pattern or tool:
+            formats.append(
+                CellFormat(
+                    col,
+                    row,
+                    row,
+                    number_format=pattern,
+                    background=TOOL_BACKGROUND if tool else None,
+                )
+            )
+    return formats
 
 
 def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec:
@@ -54,6 +106,8 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
     )
     for col, column in enumerate(sheet.columns, start=1):
         spec.column_widths[col] = column.width * PIXELS_PER_CHAR + 10
+        if column.note:
+            spec.notes[(HEADER_ROW, col)] = column.note
         if isinstance(column.dropdown, list):
             spec.validations.append(
                 Validation(col, FIRST_DATA_ROW, last, values=tuple(column.dropdown), strict=False)
@@ -62,11 +116,7 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
             spec.validations.append(
                 Validation(col, FIRST_DATA_ROW, last, source=column.dropdown, strict=False)
             )
-        pattern = (
-            ("DATE", DATE_PATTERNS[plan.lang])
-            if column.type == "date"
-            else NUMBER_FORMATS.get(column.type)
-        )
+        pattern = number_format(column.type, plan)
         if sheet.kind == "rows" and (pattern or column.computed):
             spec.formats.append(
                 CellFormat(
@@ -77,22 +127,8 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
                     background=TOOL_BACKGROUND if column.computed else None,
                 )
             )
-    if sheet.kind == "fields":
-        for (row, col), kind in sorted(sheet.formats.items()):
-            pattern = (
-                ("DATE", DATE_PATTERNS[plan.lang]) if kind == "date" else (NUMBER_FORMATS.get(kind))
-            )
-            tool = (row, col) in sheet.tool_cells
-            if pattern or tool:
-                spec.formats.append(
-                    CellFormat(
-                        col,
-                        row,
-                        row,
-                        number_format=pattern,
-                        background=TOOL_BACKGROUND if tool else None,
-                    )
-                )
+    spec.formats += _text_formats(sheet, plan, last)
+    spec.formats += _cell_formats(sheet, plan)
     spec.protected_cols = _runs(
         [c for c, column in enumerate(sheet.columns, start=1) if column.computed]
     )
@@ -108,9 +144,31 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
     return spec
 
 
+def help_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec:
+    """The Help sheet: one wide wrapped column, the title and headings bold."""
+    rows = len(sheet.grid.rows)
+    font = (plan.look.font, plan.look.font_size)
+    spec = SheetSpec(
+        title=sheet.title,
+        sheet_id=sheet_id,
+        rows=[list(row) for row in sheet.grid.rows],
+        row_count=rows + 10,
+        column_count=1,
+        frozen_rows=0,
+        hidden_rows=(),
+        column_widths={1: sheet.columns[0].width * PIXELS_PER_CHAR + 10},
+    )
+    spec.formats.append(CellFormat(1, 1, rows, font=font, wrap=True))
+    spec.formats += [CellFormat(1, row, row, bold=True) for row in sorted(sheet.styles)]
+    return spec
+
+
 def sheet_specs(plan: WorkbookPlan) -> list[SheetSpec]:
     """One spec per sheet; ids start at 1 (0 is a new spreadsheet's default sheet)."""
-    return [sheet_spec(sheet, plan, number) for number, sheet in enumerate(plan.sheets, start=1)]
+    return [
+        (help_spec if sheet.kind == "help" else sheet_spec)(sheet, plan, number)
+        for number, sheet in enumerate(plan.sheets, start=1)
+    ]
 
 
 def render_google(

@@ -12,24 +12,33 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.axis import ChartLines
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_sync.core.cells import Formula
 from sheets_sync.core.formulas import column_letter, sheet_ref
 from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW
 from sheets_sync.errors import FileExists, SheetsSyncError
-from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
+from sheets_sync.quarter.new_plan import (
+    VALIDATION_ROWS,
+    ColumnPlan,
+    Look,
+    SheetPlan,
+    WorkbookPlan,
+)
 
 TOOL_FILL = PatternFill("solid", fgColor="EDEDED")
 TOOL_HEADER_FILL = PatternFill("solid", fgColor="C9C9C9")
 INPUT_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-DATE_FORMATS = {"en": "yyyy-mm-dd", "zh": 'yyyy"年"m"月"d"日"', "ru": "dd.mm.yyyy"}
-NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0%", "integer": "0", "id": "@"}
+PAPER_SIZES = {"letter": 1, "a4": 9}  # the SpreadsheetML paperSize codes
 
 
 class XlsxOutput:
@@ -65,8 +74,10 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
     book = Workbook()
     assert book.active is not None
     book.remove(book.active)
+    _default_font(book, plan.look)
     for sheet in plan.sheets:
-        _render_sheet(book.create_sheet(sheet.title), sheet, plan)
+        render = _render_help if sheet.kind == "help" else _render_sheet
+        render(book.create_sheet(sheet.title), sheet, plan)
     for name, (title, row, col) in plan.names.items():
         ref = f"{sheet_ref(title)}!${column_letter(col)}${row}"
         book.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -77,10 +88,23 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
     os.close(handle)
     try:
         book.save(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # as any new file of the user's: mkstemp made it 0600
         os.replace(temp, path)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so it is set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _default_font(book: Workbook, look: Look) -> None:
+    """Every cell, typed later too, in the plan's font: the workbook's first font is the default."""
+    book._fonts = IndexedList([Font(name=look.font, size=look.font_size)])
 
 
 def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
@@ -90,24 +114,29 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
                 continue
             cell = ws.cell(row_number, col)
             cell.value = value.text if isinstance(value, Formula) else value
-    date_format = DATE_FORMATS[plan.lang]
+    number_formats = plan.look.number_formats
     for (row, col), kind in sheet.formats.items():
-        if kind == "date":
-            ws.cell(row, col).number_format = date_format
-        elif kind in NUMBER_FORMATS:
-            ws.cell(row, col).number_format = NUMBER_FORMATS[kind]
+        if kind in number_formats:
+            ws.cell(row, col).number_format = number_formats[kind]
     for row, col in sheet.tool_cells:
         if row >= FIRST_DATA_ROW:
             ws.cell(row, col).fill = TOOL_FILL
+    _wrap_and_heights(ws, sheet)
     for col, column in enumerate(sheet.columns, start=1):
         letter = column_letter(col)
         ws.column_dimensions[letter].width = column.width
+        if sheet.kind == "rows":  # rows typed later take the column's format
+            _column_style(ws, letter, column, plan.look)
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
         header = ws.cell(HEADER_ROW, col)
-        header.font = Font(bold=True, italic=column.computed)
+        header.font = Font(
+            name=plan.look.font, size=plan.look.font_size, bold=True, italic=column.computed
+        )
         header.alignment = Alignment(wrap_text=True, vertical="top")
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
+        if column.note:
+            header.comment = Comment(column.note, "sheets-sync", width=260, height=60)
         if column.computed and sheet.kind == "rows":
             header.comment = Comment(plan.tool_note, "sheets-sync", width=260, height=60)
             _warn_only(ws, f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}", plan.tool_note)
@@ -129,6 +158,62 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         _fields_validation(ws, sheet, plan)
     ws.row_dimensions[KEY_ROW].hidden = True
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3 if sheet.kind == "rows" else 1)
+    _print_setup(ws, sheet, plan.look)
+
+
+HELP_SIZES = {"title": 14, "heading": 12}  # points, for the Help sheet's styled lines
+
+
+def _render_help(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
+    """The Help sheet: one wide column of wrapped lines, the title and headings bold."""
+    ws.column_dimensions["A"].width = sheet.columns[0].width
+    for row, (text,) in enumerate(sheet.grid.rows, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        style = sheet.styles.get(row)
+        if style is not None:
+            cell.font = Font(name=plan.look.font, size=HELP_SIZES[style], bold=True)
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row].height = height
+    ws.sheet_view.showGridLines = False
+    ws.print_area = f"A1:A{len(sheet.grid.rows)}"
+    ws.page_setup.paperSize = PAPER_SIZES[plan.look.paper]
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _wrap_and_heights(ws: Worksheet, sheet: SheetPlan) -> None:
+    """Cells sit at the top of their row, long text wraps; rows take the planned heights."""
+    for col, column in enumerate(sheet.columns, start=1):
+        alignment = Alignment(wrap_text=column.wrap, vertical="top")
+        for row in range(FIRST_DATA_ROW, len(sheet.grid.rows) + 1):
+            ws.cell(row, col).alignment = alignment
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row].height = height
+
+
+def _column_style(ws: Worksheet, letter: str, column: ColumnPlan, look: Look) -> None:
+    """The style of the column's empty cells: its format, wrap, and grey where the tool writes."""
+    dimension = ws.column_dimensions[letter]
+    if column.type in look.number_formats:
+        dimension.number_format = look.number_formats[column.type]
+    dimension.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+    if column.computed:
+        dimension.fill = TOOL_FILL
+
+
+def _print_setup(ws: Worksheet, sheet: SheetPlan, look: Look) -> None:
+    """Landscape, every column on one page's width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_SIZES[look.paper]
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    last_row, last_col = sheet.print_extent or (len(sheet.grid.rows), len(sheet.columns))
+    ws.print_area = f"A{HEADER_ROW}:{column_letter(last_col)}{last_row}"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
 
 
 def _quoted(text: str) -> str:
@@ -174,7 +259,12 @@ def _render_chart(book: Workbook, plan: WorkbookPlan) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.title = spec.title
-    chart.height, chart.width = 8, 16
+    chart.height, chart.width = 9, 18
+    chart.legend.position = "b"
+    chart.y_axis.number_format = plan.look.number_formats["money"]
+    chart.y_axis.majorGridlines = ChartLines()
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
     for col in spec.series_cols:
         chart.add_data(
             Reference(data, min_col=col, min_row=spec.first_row, max_row=spec.last_row),
