@@ -15,6 +15,7 @@ import click
 from sheets_sync import __version__
 from sheets_sync.api import (
     GoogleDestination,
+    Measurement,
     generate,
     layout_description,
     next_quarter,
@@ -29,6 +30,7 @@ from sheets_sync.core.parsing import parse_money
 from sheets_sync.errors import ParseError, SheetsSyncError
 from sheets_sync.jobs.adapter import drive_version, sync_configured
 from sheets_sync.jobs.commands import status_command, watch_command
+from sheets_sync.jobs.config import load_config
 from sheets_sync.quarter.carry import DECISIONS
 from sheets_sync.quarter.carry_report import render_carry_text
 from sheets_sync.quarter.new_plan import Options
@@ -239,17 +241,40 @@ def generate_command(
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @_credentials_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Read the goals' metrics configured in this file (see `sheets-sync metrics`).",
+)
 @_fail_cleanly
 def sync_command(
-    workbook: str, as_of: dt.datetime | None, dry_run: bool, as_json: bool, credentials: Path | None
+    workbook: str,
+    as_of: dt.datetime | None,
+    dry_run: bool,
+    as_json: bool,
+    credentials: Path | None,
+    config_path: str | None,
 ) -> None:
     """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
     write back flags and due dates."""
-    report = sync_workbook(workbook, as_of=_day(as_of), dry_run=dry_run, credentials=credentials)
+    day = _day(as_of)
+    measured = _measured(config_path, day) if config_path else None
+    report = sync_workbook(
+        workbook, as_of=day, dry_run=dry_run, credentials=credentials, measured=measured
+    )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(report, load_layout()))
+
+
+def _measured(config_path: str, day: dt.date) -> dict[str, Measurement] | None:
+    from sheets_sync.sources.registry import Registry  # requests, only when measuring
+
+    metrics = load_config(config_path).metrics
+    return None if metrics is None else Registry(metrics).measure(day)
 
 
 @main.command(name="next-quarter")

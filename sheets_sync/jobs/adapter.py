@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sheets_sync.api import google_client, sync_workbook
 from sheets_sync.backends.target import GoogleSheet
+from sheets_sync.core.measured import Measurements
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
 from sheets_sync.sync.compute import Overrides
 
+if TYPE_CHECKING:
+    from sheets_sync.sources.registry import Refreshing
+
+# Workbooks synced within this long of a run's first share its metric values.
+METRICS_REFRESH = dt.timedelta(minutes=5)
+_runs: dict[str, Refreshing] = {}  # by the metrics config, for the watcher's life
+
+
+def measured_for(workbook: WorkbookConfig, as_of: dt.date) -> Measurements | None:
+    """The run's metric values for ``workbook``: read once, shared with the run's others."""
+    if workbook.metrics is None:
+        return None
+    from sheets_sync.sources.registry import Refreshing  # requests, only when measuring
+
+    key = workbook.metrics.model_dump_json()
+    runs = _runs.setdefault(key, Refreshing(workbook.metrics, METRICS_REFRESH))
+    return runs.measure(as_of)
+
 
 def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
-    """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher."""
+    """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher.
+
+    Its goals get the config's metrics; a metric that fails marks its goals only.
+    """
     report = sync_workbook(
         workbook.location,
         as_of=as_of,
@@ -22,6 +45,7 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
             due_soon_days=workbook.due_soon_days,
             language=workbook.language,
         ),
+        measured=measured_for(workbook, as_of),
     )
     return RunOutcome(report.rows_read, report.rows_invalid, report.cells_written)
 

@@ -34,6 +34,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
+from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -266,6 +267,7 @@ class WorkbookConfig(BaseModel):
     due_soon_days: int | None = None
     enabled: bool = True
     credentials: Path | None = None
+    metrics: MetricsConfig | None = None  # the config's metrics, shared by every workbook
 
     @property
     def location(self) -> Target:
@@ -292,6 +294,8 @@ class _FileSettings(BaseSettings):
     schedule: ScheduleConfig = ScheduleConfig()
     defaults: WorkbookOptions = WorkbookOptions()
     workbooks: list[WorkbookEntry] = Field(min_length=1)
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    metrics: list[MetricConfig] = Field(default_factory=list)
 
     @classmethod
     def settings_customise_sources(
@@ -315,6 +319,7 @@ class WatchConfig(BaseModel):
     state_dir: Path
     schedule: ScheduleConfig
     workbooks: list[WorkbookConfig]
+    metrics: MetricsConfig | None = None  # None: no metrics configured
 
     def enabled_workbooks(self) -> list[WorkbookConfig]:
         return [wb for wb in self.workbooks if wb.enabled]
@@ -373,6 +378,8 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         return None if p is None else (base / p.expanduser()).resolve()
 
     defaults = raw.defaults
+    state_dir = absolute(raw.state_dir) or default_state_dir(source)
+    metrics = _metrics(raw, base, state_dir, source)
     workbooks = []
     for entry in raw.workbooks:
         options: dict[str, Any] = {}
@@ -388,13 +395,30 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
                 path=absolute(entry.path),
                 spreadsheet=entry.spreadsheet,
                 credentials=absolute(entry.credentials or raw.credentials),
+                metrics=metrics,
                 **options,
             )
         )
-    state_dir = absolute(raw.state_dir) or default_state_dir(source)
     return WatchConfig(
-        source=source.resolve(), state_dir=state_dir, schedule=raw.schedule, workbooks=workbooks
+        source=source.resolve(),
+        state_dir=state_dir,
+        schedule=raw.schedule,
+        workbooks=workbooks,
+        metrics=metrics,
     )
+
+
+def _metrics(raw: _FileSettings, base: Path, state_dir: Path, source: Path) -> MetricsConfig | None:
+    """The sources and metrics, checked together; the last good values go in the state dir."""
+    if not raw.metrics and not raw.sources:
+        return None
+    try:
+        return MetricsConfig(
+            sources=raw.sources, metrics=tuple(raw.metrics), base=base, state_dir=state_dir
+        )
+    except ValidationError as exc:
+        problems = [f"metrics: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        raise ConfigProblems(str(source), problems) from None
 
 
 def _entry_name(entry: WorkbookEntry) -> str:
