@@ -34,6 +34,7 @@ from sheets_sync.jobs.config import load_config
 from sheets_sync.quarter.carry import DECISIONS
 from sheets_sync.quarter.carry_report import render_carry_text
 from sheets_sync.quarter.new_plan import Options
+from sheets_sync.sources.config import MetricsConfig
 from sheets_sync.sync.report import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -275,6 +276,35 @@ def _measured(config_path: str, day: dt.date) -> dict[str, Measurement] | None:
 
     metrics = load_config(config_path).metrics
     return None if metrics is None else Registry(metrics).measure(day)
+
+
+@main.command(name="metrics")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The config file (default: $SHEETS_SYNC_CONFIG, else ./config/sheets_sync.toml).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@_as_of_option
+@_fail_cleanly
+def metrics_command(config_path: str | None, as_json: bool, as_of: dt.datetime | None) -> None:
+    """List the configured metrics and read each once, touching no workbook.
+
+    Exit code 1 when a metric could not be read."""
+    from sheets_sync.sources.registry import Registry
+    from sheets_sync.sources.report import metric_rows, render_metrics
+
+    config = load_config(config_path)
+    metrics = config.metrics or MetricsConfig(state_dir=config.state_dir)
+    rows = metric_rows(metrics, Registry(metrics).measure(_day(as_of)))
+    if as_json:
+        click.echo(json.dumps({"metrics": rows}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_metrics(rows))
+    if any(row["error"] for row in rows):
+        sys.exit(1)
 
 
 @main.command(name="next-quarter")

@@ -239,3 +239,45 @@ def test_the_watcher_syncs_with_the_metrics(roadmap: Path, tmp_path: Path) -> No
     assert _measured_cells(roadmap, 3)[:3] == (0.0125, dt.datetime(2027, 2, 15), "OK")
     assert (tmp_path / "state" / "metrics.json").exists()
     assert sync_configured(workbook, AS_OF).cells_written == 0
+
+
+def test_the_metrics_command_reads_each_metric_once(tmp_path: Path) -> None:
+    (tmp_path / "crm.json").write_text(json.dumps(TOTALS), encoding="utf-8")
+    config = _write_config(tmp_path, tmp_path / "r.xlsx", "missing.csv")
+    args = ["metrics", "--config", str(config), "--as-of", "2027-02-15"]
+    text = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert text.exit_code == 1
+    assert text.output.splitlines() == [
+        f"FAILED  Conversion rate (weekly, csv): file not found: {tmp_path / 'missing.csv'}",
+        "OK      Pipeline (crm, json): 41000.5 on 2027-02-15",
+    ]
+    (tmp_path / "missing.csv").write_text("rate\n0.01\n", encoding="utf-8")
+    found = CliRunner().invoke(main, [*args, "--json"], catch_exceptions=False)
+    assert found.exit_code == 0
+    assert json.loads(found.output) == {
+        "metrics": [
+            {
+                "name": "Conversion rate",
+                "source": "weekly",
+                "type": "csv",
+                "value": 0.01,
+                "on": "2027-02-15",
+                "error": None,
+            },
+            {
+                "name": "Pipeline",
+                "source": "crm",
+                "type": "json",
+                "value": 41000.5,
+                "on": "2027-02-15",
+                "error": None,
+            },
+        ]
+    }
+
+
+def test_the_metrics_command_without_metrics(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[[workbooks]]\npath = "r.xlsx"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["metrics", "--config", str(config)])
+    assert (result.exit_code, result.output) == (0, "No metrics are configured.\n")
