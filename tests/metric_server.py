@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,15 +24,22 @@ class Seen:
     body: bytes
 
 
+Answer = Canned | Callable[[Seen], Canned]
+
+
 class MetricServer:
-    """Answers each path with its queue of canned responses (the last one repeats)."""
+    """Answers each path with its queue of answers (the last one repeats).
+
+    An answer is a canned response, or a function of the request that checks it
+    as the real API would and answers accordingly.
+    """
 
     def __init__(self) -> None:
-        self.routes: dict[str, list[Canned]] = {}
+        self.routes: dict[str, list[Answer]] = {}
         self.seen: list[Seen] = []
         self.url = ""
 
-    def answer(self, path: str, *responses: Canned) -> None:
+    def answer(self, path: str, *responses: Answer) -> None:
         self.routes[path] = list(responses)
 
     def respond(self, seen: Seen) -> Canned:
@@ -40,7 +47,8 @@ class MetricServer:
         queue = self.routes.get(seen.path.split("?")[0])
         if not queue:
             return Canned(404, b"not found")
-        return queue.pop(0) if len(queue) > 1 else queue[0]
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        return answer if isinstance(answer, Canned) else answer(seen)
 
 
 @contextmanager

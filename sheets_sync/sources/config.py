@@ -1,10 +1,11 @@
 """The metric sources and metrics named in the config file, checked by pydantic.
 
 A source says where numbers come from (``type = "csv"`` or ``"json"``: a local
-file or an http(s) URL); a metric names its source and where its value is in it
-(a CSV column, a JSON path). Goals pick a metric by name in their ``data_source``
-cell. Secrets never live here: a source that needs one names the environment
-variable that holds it.
+file or an http(s) URL; ``"hubspot"``: a HubSpot account); a metric names its
+source and where its value is in it (a CSV column, a JSON path, a count of
+HubSpot deals, contacts or companies that pass its filters). Goals pick a metric
+by name in their ``data_source`` cell. Secrets never live here: a source that
+needs one names the environment variable that holds it.
 """
 
 from __future__ import annotations
@@ -20,13 +21,35 @@ class SourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    type: Literal["csv", "json"]
-    location: str = Field(min_length=1)  # a path (relative to the config file) or a URL
+    type: Literal["csv", "json", "hubspot"]
+    location: str | None = Field(default=None, min_length=1)  # csv/json: a path or a URL
     timeout: float = Field(default=30.0, gt=0, le=600)  # seconds, for a URL
+    # hubspot: the environment variable holding the private app's token (never the token)
+    token_env: str = "HUBSPOT_TOKEN"
+    api_url: str | None = None  # the API's root, when not the public one
+    fiscal_year_start: int = Field(default=1, ge=1, le=12)  # what "the quarter" means
+
+    @model_validator(mode="after")
+    def _needs(self) -> SourceConfig:
+        if self.type in ("csv", "json") and self.location is None:
+            raise ValueError(f"a {self.type} source needs location (a path or a URL)")
+        return self
 
     @property
     def is_url(self) -> bool:
-        return self.location.startswith(("http://", "https://"))
+        return (self.location or "").startswith(("http://", "https://"))
+
+
+class FilterConfig(BaseModel):
+    """A HubSpot search filter; ``{quarter_start}``, ``{quarter_end}``, ``{today}`` fill in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    property: str = Field(min_length=1)
+    operator: str = "EQ"
+    value: str | None = None
+    high_value: str | None = None  # BETWEEN's upper end
+    values: tuple[str, ...] | None = None  # IN / NOT_IN
 
 
 class MetricConfig(BaseModel):
@@ -38,6 +61,8 @@ class MetricConfig(BaseModel):
     source: str
     column: str | None = None  # csv: the column; the value is its last filled cell
     path: str | None = None  # json: dotted keys and list indexes, e.g. "totals.0.sessions"
+    object: Literal["deals", "contacts", "companies"] | None = None  # hubspot: what to count
+    filters: tuple[FilterConfig, ...] = ()  # hubspot: all must hold
 
     @field_validator("name")
     @classmethod
@@ -69,7 +94,7 @@ class MetricsConfig(BaseModel):
             if source is None:
                 known = ", ".join(sorted(self.sources)) or "none are configured"
                 raise ValueError(f"metric {metric.name!r}: no source {metric.source!r} ({known})")
-            wanted = "column" if source.type == "csv" else "path"
+            wanted = {"csv": "column", "json": "path", "hubspot": "object"}[source.type]
             if getattr(metric, wanted) is None:
                 raise ValueError(f"metric {metric.name!r}: a {source.type} source needs {wanted}")
         return self
@@ -79,6 +104,7 @@ class MetricsConfig(BaseModel):
 
     def resolve(self, source: SourceConfig) -> str:
         """A source's location: its URL, or its path made absolute from the config's folder."""
+        location = source.location or ""
         if source.is_url:
-            return source.location
-        return str((self.base / Path(source.location).expanduser()).resolve())
+            return location
+        return str((self.base / Path(location).expanduser()).resolve())

@@ -26,6 +26,7 @@ import requests
 from sheets_sync.core.measured import Measurement
 from sheets_sync.errors import MetricUnavailable
 from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
+from sheets_sync.sources.hubspot import HubSpotReader
 from sheets_sync.sources.tabular import TabularReader
 
 log = logging.getLogger("sheets_sync.sources")
@@ -36,7 +37,7 @@ STATE_FILE = "metrics.json"
 class Reader(Protocol):
     """Reads one metric's current value; raises :class:`MetricUnavailable` with why not."""
 
-    def value(self, metric: MetricConfig, source: SourceConfig) -> float: ...
+    def value(self, metric: MetricConfig, source: SourceConfig, today: dt.date) -> float: ...
 
 
 class LastGood:
@@ -90,7 +91,11 @@ class Registry:
     ) -> None:
         self.config = config
         tabular = TabularReader(config, session)
-        self.readers: Mapping[str, Reader] = readers or {"csv": tabular, "json": tabular}
+        self.readers: Mapping[str, Reader] = readers or {
+            "csv": tabular,
+            "json": tabular,
+            "hubspot": HubSpotReader(session=session),
+        }
         self.last_good = LastGood(config.state_dir)
         self._measured: dict[str, Measurement] | None = None
 
@@ -113,7 +118,7 @@ class Registry:
     def _read(self, metric: MetricConfig, today: dt.date, kept: Measurement | None) -> Measurement:
         source = self.config.sources[metric.source]
         try:
-            value = self.readers[source.type].value(metric, source)
+            value = self.readers[source.type].value(metric, source, today)
         except MetricUnavailable as exc:
             log.warning("metric %s (%s) not updated: %s", metric.name, metric.source, exc)
             last = kept or Measurement(None, None)

@@ -10,6 +10,7 @@ words, for the goal's "Source status" cell.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
@@ -99,7 +100,7 @@ class TabularReader:
         self.session = session
         self._texts: dict[str, str | MetricUnavailable] = {}
 
-    def value(self, metric: MetricConfig, source: SourceConfig) -> float:
+    def value(self, metric: MetricConfig, source: SourceConfig, today: dt.date) -> float:
         text = self._text(source)
         if source.type == "csv":
             return csv_value(text, metric.column or "")
