@@ -20,7 +20,7 @@ class Canned:
 class Seen:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
 
 
@@ -58,7 +58,8 @@ def metric_server() -> Iterator[MetricServer]:
     class Handler(BaseHTTPRequestHandler):
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            seen = Seen(self.command, self.path, dict(self.headers), self.rfile.read(length))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            seen = Seen(self.command, self.path, headers, self.rfile.read(length))
             canned = state.respond(seen)
             self.send_response(canned.status)
             for name, value in canned.headers.items():

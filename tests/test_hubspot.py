@@ -44,7 +44,7 @@ def hubspot_search(total: int) -> object:
     """A search endpoint that checks the request as HubSpot does, then answers ``total``."""
 
     def answer(seen: Seen) -> Canned:
-        if seen.headers.get("Authorization") != f"Bearer {TOKEN}":
+        if seen.headers.get("authorization") != f"Bearer {TOKEN}":
             return _error(
                 401, "Authentication credentials not found.", category="INVALID_AUTHENTICATION"
             )

@@ -26,6 +26,7 @@ import requests
 from sheets_sync.core.measured import Measurement
 from sheets_sync.errors import MetricUnavailable
 from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
+from sheets_sync.sources.ga4 import GA4Reader
 from sheets_sync.sources.hubspot import HubSpotReader
 from sheets_sync.sources.tabular import TabularReader
 
@@ -95,6 +96,7 @@ class Registry:
             "csv": tabular,
             "json": tabular,
             "hubspot": HubSpotReader(session=session),
+            "ga4": GA4Reader(config),
         }
         self.last_good = LastGood(config.state_dir)
         self._measured: dict[str, Measurement] | None = None
