@@ -187,6 +187,13 @@ _scope_option = click.option(
 )
 @click.option("--folder", default=None, help="Create the spreadsheet in this Drive folder ID.")
 @_credentials_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Offer the metrics configured in this file in the goals' Data source dropdown.",
+)
 @_as_of_option
 @_fail_cleanly
 def generate_command(
@@ -205,9 +212,11 @@ def generate_command(
     share: tuple[str, ...],
     folder: str | None,
     credentials: Path | None,
+    config_path: str | None,
     as_of: dt.datetime | None,
 ) -> None:
     """Create this quarter's roadmap workbook (.xlsx, or a Google spreadsheet)."""
+    metrics = load_config(config_path).metrics if config_path else None
     quarter = Quarter(quarter.year, quarter.number, fiscal_year_start)
     options = Options(
         quarter=quarter,
@@ -217,6 +226,7 @@ def generate_command(
         annual_budget=annual_budget,
         scope_threshold=scope_threshold,
         example=example,
+        metrics=tuple(metrics.names()) if metrics else (),
     )
     google = google or spreadsheet is not None
     if google == (out is not None):

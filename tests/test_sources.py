@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from sheets_sync.api import Measurement
 from sheets_sync.cli import main
@@ -281,3 +282,35 @@ def test_the_metrics_command_without_metrics(tmp_path: Path) -> None:
     config.write_text('[[workbooks]]\npath = "r.xlsx"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["metrics", "--config", str(config)])
     assert (result.exit_code, result.output) == (0, "No metrics are configured.\n")
+
+
+def test_a_workbook_made_with_the_config_offers_its_metrics(tmp_path: Path) -> None:
+    (tmp_path / "crm.json").write_text(json.dumps(TOTALS), encoding="utf-8")
+    config = _write_config(tmp_path, tmp_path / "r.xlsx", "weekly.csv")
+    out = tmp_path / "q1.xlsx"
+    args = ["generate", "--quarter", "2027-Q1", "--business", "b2b", "--budget", "60000"]
+    result = CliRunner().invoke(
+        main, [*args, "--out", str(out), "--config", str(config)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)[GOALS]
+    letter = get_column_letter(header_keys(out)[GOALS]["data_source"])
+    lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    found = [v for v in lists if str(v.sqref).startswith(f"{letter}3")]
+    assert [(v.formula1, v.errorStyle) for v in found] == [
+        ('"Conversion rate,Pipeline"', "warning")
+    ]
+
+
+def test_without_metrics_or_with_too_many_for_excel_no_dropdown() -> None:
+    from sheets_sync.core.calendar import Quarter
+    from sheets_sync.quarter.new_plan import Options, build_plan
+
+    def dropdown(metrics: tuple[str, ...]) -> object:
+        options = Options(quarter=Quarter(2027, 1), business="b2b", metrics=metrics)
+        goals = next(s for s in build_plan(options, AS_OF).sheets if s.key == "goals")
+        return next(c.dropdown for c in goals.columns if c.key == "data_source")
+
+    assert dropdown(()) is None
+    assert dropdown(("Sessions", "Deals won")) == ["Sessions", "Deals won"]
+    assert dropdown(tuple(f"Metric number {n:03d}" for n in range(20))) is None

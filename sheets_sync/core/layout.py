@@ -72,6 +72,9 @@ class Column(BaseModel):
     name: str | None = None
     width: int = 14
     hidden: bool = False
+    # A dropdown of names the config gives rather than the layout ("metrics": the
+    # configured metric names), when a workbook is made with them.
+    options: Literal["metrics"] | None = None
 
     @property
     def computed(self) -> bool:

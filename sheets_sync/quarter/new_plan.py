@@ -51,6 +51,7 @@ class Options:
     due_soon_days: int = 7
     example: bool = False
     source: str | None = None  # provenance: where this roadmap was carried over from
+    metrics: tuple[str, ...] = ()  # the configured metric names: the data source dropdown
 
 
 Content = dict[str, list[dict[str, CellValue]]]  # rows per sheet key, by column key
@@ -103,11 +104,18 @@ class WorkbookPlan:
     title: str = "Marketing roadmap"  # a name for a new spreadsheet
 
 
+# Excel refuses an inline list longer than this (the quotes and commas count).
+INLINE_LIST_MAX = 255
+
+
 def _dropdown(
-    layout: Layout, titles: dict[str, str], column: Column, lang: Lang
+    layout: Layout, titles: dict[str, str], column: Column, lang: Lang, metrics: tuple[str, ...]
 ) -> list[str] | str | None:
     if column.computed:
         return None
+    if column.options == "metrics":
+        fits = len(",".join(metrics)) + 2 <= INLINE_LIST_MAX
+        return list(metrics) if metrics and fits else None
     if column.type == "choice" and column.choices:
         return [
             layout.choice_label(column.choices, k, lang) for k in layout.choice_keys(column.choices)
@@ -230,7 +238,12 @@ def _mark_fields_sheet(plan: SheetPlan, sheet: Sheet) -> None:
 
 
 def _sheet_plan(
-    sheet: Sheet, grid: SheetGrid, layout: Layout, titles: dict[str, str], lang: Lang
+    sheet: Sheet,
+    grid: SheetGrid,
+    layout: Layout,
+    titles: dict[str, str],
+    lang: Lang,
+    metrics: tuple[str, ...] = (),
 ) -> SheetPlan:
     columns = [
         ColumnPlan(
@@ -240,7 +253,7 @@ def _sheet_plan(
             c.width,
             c.computed,
             c.hidden,
-            _dropdown(layout, titles, c, lang),
+            _dropdown(layout, titles, c, lang, metrics),
         )
         for c in sheet.columns
     ]
@@ -303,7 +316,7 @@ def build_plan(
     grids = [_grid(s, titles[s.key], lang, records.get(s.key, [])) for s in layout.sheets]
     _write_computed(grids, layout, checklist, as_of)
     sheets = [
-        _sheet_plan(sheet, grid, layout, titles, lang)
+        _sheet_plan(sheet, grid, layout, titles, lang, options.metrics)
         for sheet, grid in zip(layout.sheets, grids, strict=True)
     ]
     names = _defined_names(layout, grids)
