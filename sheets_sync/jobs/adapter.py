@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sheets_sync.api import google_client, sync_workbook
 from sheets_sync.backends.target import GoogleSheet
-from sheets_sync.core.measured import Measurements
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
+from sheets_sync.jobs.metrics import measured_for
 from sheets_sync.sync.compute import Overrides
-
-if TYPE_CHECKING:
-    from sheets_sync.sources.registry import Refreshing
-
-# Workbooks synced within this long of a run's first share its metric values.
-METRICS_REFRESH = dt.timedelta(minutes=5)
-_runs: dict[str, Refreshing] = {}  # by the metrics config, for the watcher's life
-
-
-def measured_for(workbook: WorkbookConfig, as_of: dt.date) -> Measurements | None:
-    """The run's metric values for ``workbook``: read once, shared with the run's others."""
-    if workbook.metrics is None:
-        return None
-    from sheets_sync.sources.registry import Refreshing  # requests, only when measuring
-
-    key = workbook.metrics.model_dump_json()
-    runs = _runs.setdefault(key, Refreshing(workbook.metrics, METRICS_REFRESH))
-    return runs.measure(as_of)
 
 
 def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:

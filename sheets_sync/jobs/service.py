@@ -13,9 +13,15 @@ from sheets_sync.jobs.backoff import Jitter, spread
 from sheets_sync.jobs.clock import Clock, SystemClock
 from sheets_sync.jobs.config import WatchConfig, load_config
 from sheets_sync.jobs.contract import SyncFn
-from sheets_sync.jobs.fingerprint import DefaultFingerprinter, DriveVersionFn, Fingerprinter
+from sheets_sync.jobs.fingerprint import (
+    DefaultFingerprinter,
+    DriveVersionFn,
+    Fingerprinter,
+    MeasuredDigestFn,
+)
 from sheets_sync.jobs.lock import holder
 from sheets_sync.jobs.logs import LogFormat, configure_logging, log
+from sheets_sync.jobs.metrics import measured_digest
 from sheets_sync.jobs.status import LOCK_FILE, WorkbookStatus, read_status, status_path
 from sheets_sync.jobs.watcher import Watcher
 
@@ -43,11 +49,13 @@ def run_watch(
     stop = stop if stop is not None else threading.Event()
     try:
         config = load_config(config_path)
+        clock = clock if clock is not None else SystemClock(wake=stop)
         watcher = Watcher(
             config,
             sync_fn=sync_fn,
-            clock=clock if clock is not None else SystemClock(wake=stop),
-            fingerprint=fingerprint or DefaultFingerprinter(drive_version),
+            clock=clock,
+            fingerprint=fingerprint
+            or DefaultFingerprinter(drive_version, _measured_digest(clock, config)),
             jitter=jitter,
             stop=stop,
         )
@@ -57,6 +65,14 @@ def run_watch(
         return exc.exit_code
     finally:
         log.removeHandler(handler)  # logging set up for this run only, not left behind
+
+
+def _measured_digest(clock: Clock, config: WatchConfig) -> MeasuredDigestFn | None:
+    """The change check's view of the metrics, on the schedule's calendar day."""
+    if config.metrics is None:
+        return None
+    tz = config.schedule.tz
+    return lambda workbook: measured_digest(workbook, clock.now().astimezone(tz).date())
 
 
 def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = False) -> str:
