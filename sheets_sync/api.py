@@ -25,6 +25,7 @@ from sheets_sync.backends.xlsx.workbook import XlsxBackend
 from sheets_sync.core.budget import BudgetChoice, split_annual
 from sheets_sync.core.calendar import Quarter, year_quarters
 from sheets_sync.core.layout import Business, Lang, load_layout
+from sheets_sync.core.measured import Measurement, Measurements
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.quarter.carry import carry_over
 from sheets_sync.quarter.carry_report import CarryReport
@@ -43,6 +44,7 @@ __all__ = [
     "BudgetChoice",
     "CarryReport",
     "GoogleDestination",
+    "Measurement",
     "Options",
     "Quarter",
     "Renderer",
@@ -58,6 +60,7 @@ __all__ = [
     "plan_year",
     "sync_workbook",
 ]
+
 
 @dataclass(frozen=True)
 class GoogleDestination:
@@ -170,14 +173,19 @@ def sync_workbook(
     dry_run: bool = False,
     credentials: str | Path | None = None,
     overrides: Overrides | None = None,
+    measured: Measurements | None = None,
 ) -> SyncReport:
-    """Sync one workbook: a path, ``gsheet:ID``, or a backend you built yourself."""
+    """Sync one workbook: a path, ``gsheet:ID``, or a backend you built yourself.
+
+    ``measured``: metric values by name for the goals that name one in their
+    ``data_source`` cell; None leaves the measured cells as they are.
+    """
     backend = (
         open_backend(target, credentials=credentials)
         if _is_place(target)
         else cast(Backend, target)
     )
-    return sync(backend, as_of=as_of, dry_run=dry_run, overrides=overrides)
+    return sync(backend, as_of=as_of, dry_run=dry_run, overrides=overrides, measured=measured)
 
 
 def _is_place(target: object) -> TypeGuard[str | Path | Target]:

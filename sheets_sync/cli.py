@@ -15,6 +15,7 @@ import click
 from sheets_sync import __version__
 from sheets_sync.api import (
     GoogleDestination,
+    Measurement,
     generate,
     layout_description,
     next_quarter,
@@ -29,11 +30,13 @@ from sheets_sync.core.parsing import parse_money
 from sheets_sync.errors import ParseError, SheetsSyncError
 from sheets_sync.jobs.adapter import drive_version, sync_configured
 from sheets_sync.jobs.commands import status_command, watch_command
+from sheets_sync.jobs.config import load_config
 from sheets_sync.jobs.history.commands import STATE_DIR_ENV, configured_run, history_command
 from sheets_sync.jobs.remind.commands import remind_command
 from sheets_sync.quarter.carry import DECISIONS
 from sheets_sync.quarter.carry_report import render_carry_text
 from sheets_sync.quarter.new_plan import Options
+from sheets_sync.sources.config import MetricsConfig
 from sheets_sync.sync.report import render_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -192,6 +195,13 @@ _scope_option = click.option(
 )
 @click.option("--folder", default=None, help="Create the spreadsheet in this Drive folder ID.")
 @_credentials_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Offer the metrics configured in this file in the goals' Data source dropdown.",
+)
 @_as_of_option
 @_fail_cleanly
 def generate_command(
@@ -211,9 +221,11 @@ def generate_command(
     share: tuple[str, ...],
     folder: str | None,
     credentials: Path | None,
+    config_path: str | None,
     as_of: dt.datetime | None,
 ) -> None:
     """Create this quarter's roadmap workbook (.xlsx, or a Google spreadsheet)."""
+    metrics = load_config(config_path).metrics if config_path else None
     quarter = Quarter(quarter.year, quarter.number, fiscal_year_start)
     options = Options(
         quarter=quarter,
@@ -224,6 +236,7 @@ def generate_command(
         scope_threshold=scope_threshold,
         example=example,
         currency=currency,
+        metrics=tuple(metrics.names()) if metrics else (),
     )
     google = google or spreadsheet is not None
     if google == (out is not None):
@@ -254,7 +267,8 @@ def generate_command(
     "config_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Record the run in this config's run history, under the workbook's configured name.",
+    help="Read the goals' metrics configured in this file (see `sheets-sync metrics`) and "
+    "record the run in its run history, under the workbook's configured name.",
 )
 @click.option(
     "--state-dir",
@@ -275,11 +289,13 @@ def sync_command(
 ) -> None:
     """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
     write back flags and due dates."""
+    day = _day(as_of)
+    measured = _measured(config_path, day) if config_path else None
     record = None if dry_run else configured_run(workbook, config_path, state_dir)
     started = dt.datetime.now(dt.UTC)
     try:
         report = sync_workbook(
-            workbook, as_of=_day(as_of), dry_run=dry_run, credentials=credentials
+            workbook, as_of=day, dry_run=dry_run, credentials=credentials, measured=measured
         )
     except SheetsSyncError as error:
         if record:
@@ -291,6 +307,42 @@ def sync_command(
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(report, load_layout()))
+
+
+def _measured(config_path: str, day: dt.date) -> dict[str, Measurement] | None:
+    from sheets_sync.sources.registry import Registry  # requests, only when measuring
+
+    metrics = load_config(config_path).metrics
+    return None if metrics is None else Registry(metrics).measure(day)
+
+
+@main.command(name="metrics")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The config file (default: $SHEETS_SYNC_CONFIG, else ./config/sheets_sync.toml).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@_as_of_option
+@_fail_cleanly
+def metrics_command(config_path: str | None, as_json: bool, as_of: dt.datetime | None) -> None:
+    """List the configured metrics and read each once, touching no workbook.
+
+    Exit code 1 when a metric could not be read."""
+    from sheets_sync.sources.registry import Registry
+    from sheets_sync.sources.report import metric_rows, render_metrics
+
+    config = load_config(config_path)
+    metrics = config.metrics or MetricsConfig(state_dir=config.state_dir)
+    rows = metric_rows(metrics, Registry(metrics).measure(_day(as_of)))
+    if as_json:
+        click.echo(json.dumps({"metrics": rows}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_metrics(rows))
+    if any(row["error"] for row in rows):
+        sys.exit(1)
 
 
 @main.command(name="next-quarter")

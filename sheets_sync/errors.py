@@ -103,6 +103,14 @@ class InvalidRows(SheetsSyncError):
     """Rows that would be carried over are invalid; carrying them would lose them."""
 
 
+class MetricUnavailable(SheetsSyncError):
+    """A metric could not be read this run (source down, no such column, bad token...).
+
+    It stays local to the goals that use the metric: they keep the last good value
+    and say why; the rest of the sync goes on.
+    """
+
+
 # Not a run's end: a cell's value, rejected while a row is validated. Pydantic turns it
 # into an error whose ``type`` is the message code, written on the row's own Check cell.
 class ParseError(ValueError):

@@ -76,6 +76,9 @@ class Column(BaseModel):
     width: int = 14  # in characters: a wrapping column's width, otherwise the least it takes
     wrap: bool = False  # long text: keep the width, wrap onto more lines
     hidden: bool = False
+    # A dropdown of names the config gives rather than the layout ("metrics": the
+    # configured metric names), when a workbook is made with them.
+    options: Literal["metrics"] | None = None
 
     @property
     def computed(self) -> bool:

@@ -159,8 +159,10 @@ class Goal(RowModel):
     target: Quantity
     previous_target: Quantity | None = None  # set when carried over: the target to re-set
     current: Quantity | None = None
+    current_on: Day | None = None  # the day the typed current value was true
     deadline: Day
-    data_source: Text | None = None
+    data_source: Text | None = None  # the configured metric that measures it
+    direction: Annotated[str, _choice("direction")] | None = None  # None: from the target
 
 
 class Hypothesis(RowModel):

@@ -31,11 +31,35 @@ def initiative_schedule(
     return "on_track"
 
 
-def goal_progress(baseline: float, target: float, current: float | None) -> float | None:
-    """Share of the way from baseline to target (may be negative or above 1)."""
-    if current is None or target == baseline:
+def goal_progress(
+    baseline: float, target: float, current: float | None, direction: str | None = None
+) -> float | None:
+    """Share of the way from baseline to target (may be negative or above 1).
+
+    The way runs in the goal's direction: for a lower-is-better goal (its target
+    below its baseline) a fall is progress and a rise takes it back, which the one
+    ratio says for both directions. A target that lies against the stated
+    direction has no way to go: no progress.
+    """
+    if current is None or target == baseline or direction_conflict(baseline, target, direction):
         return None
     return (current - baseline) / (target - baseline)
+
+
+def goal_direction(baseline: float, target: float, stated: str | None = None) -> str:
+    """higher / lower: whether the goal gains as its value rises or as it falls.
+
+    A goal may state its direction (cost per lead, CAC: lower is better); one that
+    does not is read from where its target lies from its baseline.
+    """
+    if stated is not None:
+        return stated
+    return "lower" if target < baseline else "higher"
+
+
+def direction_conflict(baseline: float, target: float, stated: str | None) -> bool:
+    """True when the target moves away from the baseline against the stated direction."""
+    return stated is not None and target != baseline and goal_direction(baseline, target) != stated
 
 
 def goal_health(
@@ -46,6 +70,7 @@ def goal_health(
     quarter_start: dt.date,
     deadline: dt.date,
     as_of: dt.date,
+    direction: str | None = None,
 ) -> str:
     """on_track / at_risk / off_track / achieved, or no_data without a current value.
 
@@ -53,7 +78,7 @@ def goal_health(
     the goal's deadline: a goal halfway through its time should be about halfway
     to its target. After the deadline, anything short of the target is off track.
     """
-    progress = goal_progress(baseline, target, current)
+    progress = goal_progress(baseline, target, current, direction)
     if progress is None:
         return "no_data"
     if progress >= 1:

@@ -8,11 +8,15 @@ from sheets_sync.api import google_client, sync_workbook
 from sheets_sync.backends.target import GoogleSheet
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
+from sheets_sync.jobs.metrics import measured_for
 from sheets_sync.sync.compute import Overrides
 
 
 def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
-    """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher."""
+    """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher.
+
+    Its goals get the config's metrics; a metric that fails marks its goals only.
+    """
     report = sync_workbook(
         workbook.location,
         as_of=as_of,
@@ -22,6 +26,7 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
             due_soon_days=workbook.due_soon_days,
             language=workbook.language,
         ),
+        measured=measured_for(workbook, as_of),
     )
     return RunOutcome(
         report.rows_read,

@@ -36,6 +36,7 @@ from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
 from sheets_sync.jobs.fields import time_of_day, time_zone
 from sheets_sync.jobs.remind.config import RemindersConfig
+from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -276,6 +277,7 @@ class WorkbookConfig(BaseModel):
     due_soon_days: int | None = None
     enabled: bool = True
     credentials: Path | None = None
+    metrics: MetricsConfig | None = None  # the config's metrics, shared by every workbook
 
     @property
     def location(self) -> Target:
@@ -304,6 +306,8 @@ class _FileSettings(BaseSettings):
     workbooks: list[WorkbookEntry] = Field(min_length=1)
     history: HistoryConfig = HistoryConfig()
     reminders: RemindersConfig | None = None
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    metrics: list[MetricConfig] = Field(default_factory=list)
 
     @classmethod
     def settings_customise_sources(
@@ -329,6 +333,7 @@ class WatchConfig(BaseModel):
     workbooks: list[WorkbookConfig]
     history: HistoryConfig = HistoryConfig()
     reminders: RemindersConfig | None = None
+    metrics: MetricsConfig | None = None  # None: no metrics configured
 
     def enabled_workbooks(self) -> list[WorkbookConfig]:
         return [wb for wb in self.workbooks if wb.enabled]
@@ -387,6 +392,8 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         return None if p is None else (base / p.expanduser()).resolve()
 
     defaults = raw.defaults
+    state_dir = absolute(raw.state_dir) or default_state_dir(source)
+    metrics = _metrics(raw, base, state_dir, source)
     workbooks = []
     for entry in raw.workbooks:
         options: dict[str, Any] = {}
@@ -402,10 +409,10 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
                 path=absolute(entry.path),
                 spreadsheet=entry.spreadsheet,
                 credentials=absolute(entry.credentials or raw.credentials),
+                metrics=metrics,
                 **options,
             )
         )
-    state_dir = absolute(raw.state_dir) or default_state_dir(source)
     return WatchConfig(
         source=source.resolve(),
         state_dir=state_dir,
@@ -413,7 +420,21 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         workbooks=workbooks,
         history=raw.history,
         reminders=raw.reminders,
+        metrics=metrics,
     )
+
+
+def _metrics(raw: _FileSettings, base: Path, state_dir: Path, source: Path) -> MetricsConfig | None:
+    """The sources and metrics, checked together; the last good values go in the state dir."""
+    if not raw.metrics and not raw.sources:
+        return None
+    try:
+        return MetricsConfig(
+            sources=raw.sources, metrics=tuple(raw.metrics), base=base, state_dir=state_dir
+        )
+    except ValidationError as exc:
+        problems = [f"metrics: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
+        raise ConfigProblems(str(source), problems) from None
 
 
 def _entry_name(entry: WorkbookEntry) -> str:

@@ -50,17 +50,33 @@ def local_fingerprint(path: Path, previous: str | None = None) -> str:
     return head + digest.hexdigest()
 
 
+MeasuredDigestFn = Callable[[WorkbookConfig], str | None]
+"""A digest of the metric values a workbook's goals would get now (None: no metrics)."""
+
+_MEASURED = "|measured:"
+
+
 class DefaultFingerprinter:
     """Local files by stat and hash; Google spreadsheets by an injected Drive lookup.
 
     Without ``drive_version`` a Google workbook has no fingerprint (``None``) and is
-    always synced in full.
+    always synced in full. With ``measured``, the digest of the workbook's metric
+    values is part of it: a moved metric is a change.
     """
 
-    def __init__(self, drive_version: DriveVersionFn | None = None) -> None:
+    def __init__(
+        self, drive_version: DriveVersionFn | None = None, measured: MeasuredDigestFn | None = None
+    ) -> None:
         self._drive_version = drive_version
+        self._measured = measured
 
     def __call__(self, workbook: WorkbookConfig, previous: str | None, /) -> str | None:
+        before = None if previous is None else previous.partition(_MEASURED)[0]
+        found = self._workbook(workbook, before)
+        digest = None if found is None or self._measured is None else self._measured(workbook)
+        return found if digest is None else f"{found}{_MEASURED}{digest}"
+
+    def _workbook(self, workbook: WorkbookConfig, previous: str | None) -> str | None:
         if workbook.path is not None:
             return local_fingerprint(workbook.path, previous)
         if self._drive_version is None:

@@ -14,11 +14,17 @@ from sheets_sync.jobs.backoff import Jitter, spread
 from sheets_sync.jobs.clock import Clock, SystemClock
 from sheets_sync.jobs.config import WatchConfig, load_config
 from sheets_sync.jobs.contract import SyncFn
-from sheets_sync.jobs.fingerprint import DefaultFingerprinter, DriveVersionFn, Fingerprinter
+from sheets_sync.jobs.fingerprint import (
+    DefaultFingerprinter,
+    DriveVersionFn,
+    Fingerprinter,
+    MeasuredDigestFn,
+)
 from sheets_sync.jobs.history.store import RunRecord
 from sheets_sync.jobs.history.summary import PendingReminders, summarise
 from sheets_sync.jobs.lock import holder
 from sheets_sync.jobs.logs import LogFormat, configure_logging, log
+from sheets_sync.jobs.metrics import measured_digest
 from sheets_sync.jobs.status import LOCK_FILE, WorkbookStatus, read_status, status_path
 from sheets_sync.jobs.watcher import Watcher
 
@@ -51,7 +57,8 @@ def run_watch(
             config,
             sync_fn=sync_fn,
             clock=clock,
-            fingerprint=fingerprint or DefaultFingerprinter(drive_version),
+            fingerprint=fingerprint
+            or DefaultFingerprinter(drive_version, _measured_digest(clock, config)),
             jitter=jitter,
             stop=stop,
             remind=_reminders(config, clock),
@@ -68,6 +75,14 @@ def _reminders(config: WatchConfig, clock: Clock) -> Callable[[], object] | None
     from sheets_sync.jobs.remind.service import watch_reminders
 
     return watch_reminders(config, clock)
+
+
+def _measured_digest(clock: Clock, config: WatchConfig) -> MeasuredDigestFn | None:
+    """The change check's view of the metrics, on the schedule's calendar day."""
+    if config.metrics is None:
+        return None
+    tz = config.schedule.tz
+    return lambda workbook: measured_digest(workbook, clock.now().astimezone(tz).date())
 
 
 def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = False) -> str:

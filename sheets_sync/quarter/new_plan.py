@@ -63,6 +63,7 @@ class Options:
     example: bool = False
     source: str | None = None  # provenance: where this roadmap was carried over from
     currency: str | None = None  # a code of the layout's currencies; None: the language's
+    metrics: tuple[str, ...] = ()  # the configured metric names: the data source dropdown
 
 
 Content = dict[str, list[dict[str, CellValue]]]  # rows per sheet key, by column key
@@ -132,11 +133,18 @@ class WorkbookPlan:
     title: str = "Marketing roadmap"  # a name for a new spreadsheet
 
 
+# Excel refuses an inline list longer than this (the quotes and commas count).
+INLINE_LIST_MAX = 255
+
+
 def _dropdown(
-    layout: Layout, titles: dict[str, str], column: Column, lang: Lang
+    layout: Layout, titles: dict[str, str], column: Column, lang: Lang, metrics: tuple[str, ...]
 ) -> list[str] | str | None:
     if column.computed:
         return None
+    if column.options == "metrics":
+        fits = len(",".join(metrics)) + 2 <= INLINE_LIST_MAX
+        return list(metrics) if metrics and fits else None
     if column.type == "choice" and column.choices:
         return [
             layout.choice_label(column.choices, k, lang) for k in layout.choice_keys(column.choices)
@@ -337,7 +345,12 @@ def _size(plan: SheetPlan, sheet: Sheet, layout: Layout, lang: Lang) -> None:
 
 
 def _sheet_plan(
-    sheet: Sheet, grid: SheetGrid, layout: Layout, titles: dict[str, str], lang: Lang
+    sheet: Sheet,
+    grid: SheetGrid,
+    layout: Layout,
+    titles: dict[str, str],
+    lang: Lang,
+    metrics: tuple[str, ...] = (),
 ) -> SheetPlan:
     columns = [
         ColumnPlan(
@@ -347,7 +360,7 @@ def _sheet_plan(
             c.width,
             c.computed,
             c.hidden,
-            _dropdown(layout, titles, c, lang),
+            _dropdown(layout, titles, c, lang, metrics),
             note=c.note.get(lang) if c.note else None,
         )
         for c in sheet.columns
@@ -437,7 +450,7 @@ def build_plan(
     grids = [_grid(s, titles[s.key], lang, records.get(s.key, [])) for s in layout.sheets]
     _write_computed(grids, layout, checklist, as_of)
     sheets = [
-        _sheet_plan(sheet, grid, layout, titles, lang)
+        _sheet_plan(sheet, grid, layout, titles, lang, options.metrics)
         for sheet, grid in zip(layout.sheets, grids, strict=True)
     ]
     sheets.append(_help_plan(options, layout, checklist))

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sheets_sync.core import rules
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.i18n import message
@@ -167,6 +168,8 @@ def _check_goal(values: Values, model: RowModel) -> Found:
     assert isinstance(model, Goal)
     if model.target == model.baseline:
         return [("target", "target_not_measurable", False, {})]
+    if rules.direction_conflict(model.baseline, model.target, model.direction):
+        return [("direction", "target_against_direction", False, {})]
     if model.previous_target is not None and math.isclose(model.target, model.previous_target):
         return [("target", "reset_target", True, {})]
     return []

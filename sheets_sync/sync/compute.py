@@ -27,6 +27,7 @@ from sheets_sync.core.checklist import Checklist
 from sheets_sync.core.formulas import Where, focus_formula, overview_formula
 from sheets_sync.core.i18n import message
 from sheets_sync.core.layout import Lang, Layout, Sheet
+from sheets_sync.core.measured import Measurements
 from sheets_sync.core.models import RowModel
 from sheets_sync.core.parsing import clean_text
 from sheets_sync.sync.checks import Parsed, Problem, References, SheetChecks, check_text
@@ -117,19 +118,22 @@ def compute(
     *,
     sink: Sink | None = None,
     keep_models: bool = True,
+    measured: Measurements | None = None,
 ) -> Outcome:
     """Everything a sync decides, without touching the workbook.
 
     Each tool cell's value is decided once and handed to ``sink`` (collected in
     ``Outcome.desired`` without one). ``keep_models=False`` drops each row's model
     once its row is flagged, and keeps no rows in ``Outcome.parsed``, for a sync
-    that needs only the cells and the report.
+    that needs only the cells and the report. ``measured`` holds the run's metric
+    values by name (see :mod:`.measured`); None when no metrics are configured.
     """
     overrides = overrides or Overrides()
     overview_table = located.table("overview")
     lang = overview_language(overview_table, layout, overrides.language)
     overview = parse_overview(overview_table, lang)
     flagging = _flagging(overview, overrides, as_of)
+    flagging.measured = measured
     cells = Cells(layout, lang, sink)
     ids = sum(len(assign_ids(located.table(key))) for key in located.tables if key != "overview")
     where = Where(

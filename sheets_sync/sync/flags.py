@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sheets_sync.core import rules
 from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.measured import Measurements, chosen_current
 from sheets_sync.core.models import (
     ChecklistRow,
     FocusArea,
@@ -30,6 +31,7 @@ from sheets_sync.core.models import (
 from sheets_sync.core.parsing import match_key_cached
 from sheets_sync.sync.checks import Parsed
 from sheets_sync.sync.locate import Row, Table
+from sheets_sync.sync.measured import goal_measurement
 from sheets_sync.sync.rollup import BudgetTally, FocusRollup, QuarterRollup
 from sheets_sync.sync.sink import Cells
 
@@ -49,6 +51,7 @@ class Flagging:
     due_soon: int
     tally: BudgetTally = field(default_factory=BudgetTally)
     open_work: Counter[str] = field(default_factory=Counter)  # by owner's matched name
+    measured: Measurements | None = None  # the run's metric values; None: none configured
 
 
 RowFlags = Callable[[Cells, Table, Row, RowModel, Flagging], None]
@@ -81,18 +84,22 @@ def _flag_initiative(cells: Cells, table: Table, row: Row, model: RowModel, ctx:
 
 def _flag_goal(cells: Cells, table: Table, row: Row, model: RowModel, ctx: Flagging) -> None:
     assert isinstance(model, Goal)
-    progress = rules.goal_progress(model.baseline, model.target, model.current)
+    measurement = goal_measurement(cells, table, row, model, ctx.measured)
+    current, used = chosen_current(model.current, model.current_on, measurement)
+    progress = rules.goal_progress(model.baseline, model.target, current, model.direction)
     cells.put(table, row, "progress", _round(progress))
     if ctx.quarter is not None:
         health = rules.goal_health(
             baseline=model.baseline,
             target=model.target,
-            current=model.current,
+            current=current,
             quarter_start=ctx.quarter.start,
             deadline=model.deadline,
             as_of=ctx.as_of,
+            direction=model.direction,
         )
         cells.choice(table, row, "health", health)
+    cells.choice(table, row, "value_used", used if model.data_source else None)
 
 
 def _flag_review(cells: Cells, table: Table, row: Row, model: RowModel, ctx: Flagging) -> None:

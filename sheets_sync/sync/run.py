@@ -9,6 +9,7 @@ from sheets_sync.backends.protocol import Backend, WriteResult
 from sheets_sync.core.checklist import Checklist, load_checklist
 from sheets_sync.core.gc_pause import gc_paused
 from sheets_sync.core.layout import Layout, load_layout
+from sheets_sync.core.measured import Measurements
 from sheets_sync.sync.compute import Overrides, compute
 from sheets_sync.sync.diff import Differ
 from sheets_sync.sync.locate import locate
@@ -23,13 +24,15 @@ def sync(
     layout: Layout | None = None,
     checklist: Checklist | None = None,
     overrides: Overrides | None = None,
+    measured: Measurements | None = None,
 ) -> SyncReport:
     """Bring the tool's cells of one workbook up to date on ``as_of``.
 
     Writes only tool cells whose value changed, in one batch; ``dry_run`` writes
     nothing and reports what would change. Raises a ``SheetsSyncError`` child when
     the workbook cannot be synced at all; invalid rows are not errors, they are
-    reported and flagged on their rows.
+    reported and flagged on their rows. ``measured``: the run's metric values by
+    name, for the goals that name one (None: no metrics configured).
     """
     layout = layout or load_layout()
     checklist = checklist or load_checklist()
@@ -40,7 +43,14 @@ def sync(
         located = locate(snapshot, layout)
         differ = Differ()
         outcome = compute(
-            located, layout, checklist, as_of, overrides, sink=differ, keep_models=False
+            located,
+            layout,
+            checklist,
+            as_of,
+            overrides,
+            sink=differ,
+            keep_models=False,
+            measured=measured,
         )
         changes = differ.writes(located)
         cell_changes = differ.changes(located)
