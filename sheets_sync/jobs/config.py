@@ -83,6 +83,7 @@ class ScheduleConfig(BaseModel):
     timezone: str | None = None
     retry_initial: str = "1 minute"
     retry_max: str = "1 hour"
+    spread: bool = False  # each workbook at its own stable offset within the interval
 
     @field_validator("every")
     @classmethod
@@ -125,6 +126,8 @@ class ScheduleConfig(BaseModel):
     def _one_cadence(self) -> ScheduleConfig:
         if self.every is not None and self.daily_at is not None:
             raise ValueError("give either every or daily_at, not both")
+        if self.spread and self.daily_at is not None:
+            raise ValueError("spread applies to an every schedule, not to daily_at")
         if self.retry_max_delta < self.retry_initial_delta:
             raise ValueError("retry_max must not be shorter than retry_initial")
         return self
@@ -160,7 +163,8 @@ class ScheduleConfig(BaseModel):
         zone = f" ({self.timezone})" if self.timezone else ""
         if self.daily_at:
             return f"daily at {self.daily_at}{zone}"
-        return f"every {self.every or '15 minutes'}{zone}"
+        spread = ", spread over the interval" if self.spread else ""
+        return f"every {self.every or '15 minutes'}{zone}{spread}"
 
 
 class HistoryConfig(BaseModel):
