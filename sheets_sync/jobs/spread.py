@@ -18,9 +18,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sheets_sync.backends.target import GoogleSheet
-from sheets_sync.jobs.config import WorkbookConfig
+from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SCALE = 2**64
@@ -94,3 +95,32 @@ def parse_shard(text: str) -> Shard:
     if not match:
         raise ValueError(f"expected I/N, such as 0/4 (shard 0 of 4), got {text!r}")
     return Shard(int(match.group(1)), int(match.group(2)))
+
+
+def shard_config(config: WatchConfig, shard: Shard) -> WatchConfig:
+    """The config one shard watches: its workbooks only, and a state folder of its own
+    (``shard-I-of-N`` inside the config's), so shards on one machine never share a
+    lock or a status file. ``status`` reads them all back together."""
+    return config.model_copy(
+        update={
+            "state_dir": config.state_dir / shard_folder(shard),
+            "workbooks": shard.workbooks(config.workbooks),
+        }
+    )
+
+
+def shard_folder(shard: Shard) -> str:
+    return f"shard-{shard.index}-of-{shard.count}"
+
+
+def shard_folders(state_dir: Path) -> list[tuple[str, Path]]:
+    """The shard state folders a config's state folder holds, as ``("I/N", folder)``."""
+    found = []
+    for folder in state_dir.glob("shard-*-of-*"):
+        match = _FOLDER.match(folder.name)
+        if match and folder.is_dir():
+            found.append(((int(match.group(2)), int(match.group(1))), folder))
+    return [(f"{index}/{count}", folder) for (count, index), folder in sorted(found)]
+
+
+_FOLDER = re.compile(r"^shard-(\d+)-of-(\d+)$")
