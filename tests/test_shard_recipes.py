@@ -59,6 +59,7 @@ def test_the_kubernetes_cronjob_is_indexed_and_never_overlaps() -> None:
     assert fields["concurrencyPolicy"] == "Forbid"
     assert fields["completionMode"] == "Indexed"
     assert fields["fieldPath"] == "metadata.annotations['batch.kubernetes.io/job-completion-index']"
+    assert "- name: SHEETS_SYNC_QUOTA__REDIS" in text  # one quota for pods on any node
     count = int(fields["completions"])
     assert int(fields["parallelism"]) == count
     # Indentation only ever grows by two spaces at a time.

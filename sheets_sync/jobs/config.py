@@ -34,6 +34,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
+from sheets_sync.jobs.quota import QuotaConfig
 from sheets_sync.jobs.remind.config import RemindersConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
@@ -289,6 +290,7 @@ class WorkbookConfig(BaseModel):
     due_soon_days: int | None = None
     enabled: bool = True
     credentials: Path | None = None
+    quota: QuotaConfig | None = None  # the shared Google quota, when [quota] is set
 
     @property
     def location(self) -> Target:
@@ -317,6 +319,7 @@ class _FileSettings(BaseSettings):
     workbooks: list[WorkbookEntry] = Field(min_length=1)
     history: HistoryConfig = HistoryConfig()
     reminders: RemindersConfig | None = None
+    quota: QuotaConfig | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -400,6 +403,8 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         return None if p is None else (base / p.expanduser()).resolve()
 
     defaults = raw.defaults
+    state_dir = absolute(raw.state_dir) or default_state_dir(source)
+    quota = raw.quota.resolved(base, state_dir) if raw.quota is not None else None
     workbooks = []
     for entry in raw.workbooks:
         options: dict[str, Any] = {}
@@ -415,10 +420,10 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
                 path=absolute(entry.path),
                 spreadsheet=entry.spreadsheet,
                 credentials=absolute(entry.credentials or raw.credentials),
+                quota=quota,
                 **options,
             )
         )
-    state_dir = absolute(raw.state_dir) or default_state_dir(source)
     return WatchConfig(
         source=source.resolve(),
         state_dir=state_dir,
@@ -485,6 +490,7 @@ _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
     "workbooks": tuple(WorkbookEntry.model_fields),
     "history": tuple(HistoryConfig.model_fields),
     "reminders": tuple(RemindersConfig.model_fields),
+    "quota": tuple(QuotaConfig.model_fields),
 }
 
 
@@ -553,7 +559,7 @@ def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
     lines = text.splitlines()
     table, index, key = "", None, None
     parts = list(loc)
-    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history", "reminders"):
+    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history", "reminders", "quota"):
         table = str(parts.pop(0))
         if table == "workbooks" and parts and isinstance(parts[0], int):
             index = parts.pop(0)
