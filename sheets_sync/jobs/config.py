@@ -36,6 +36,7 @@ from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
 from sheets_sync.jobs.quota import QuotaConfig
 from sheets_sync.jobs.remind.config import RemindersConfig
+from sheets_sync.jobs.spread import stable_hash
 
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
@@ -312,7 +313,7 @@ class _FileSettings(BaseSettings):
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
-    credentials: Path | None = None
+    credentials: Path | list[Path] | None = None
     state_dir: Path | None = None
     schedule: ScheduleConfig = ScheduleConfig()
     defaults: WorkbookOptions = WorkbookOptions()
@@ -320,6 +321,19 @@ class _FileSettings(BaseSettings):
     history: HistoryConfig = HistoryConfig()
     reminders: RemindersConfig | None = None
     quota: QuotaConfig | None = None
+
+    @field_validator("credentials")
+    @classmethod
+    def _check_credentials(cls, value: Path | list[Path] | None) -> Path | list[Path] | None:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError(
+                    "list at least one key file, or leave credentials out to use"
+                    " Application Default Credentials"
+                )
+            if len(set(value)) != len(value):
+                raise ValueError("each key file may be listed once")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -419,7 +433,7 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
                 name=_entry_name(entry),
                 path=absolute(entry.path),
                 spreadsheet=entry.spreadsheet,
-                credentials=absolute(entry.credentials or raw.credentials),
+                credentials=absolute(entry.credentials or _assigned(raw.credentials, entry)),
                 quota=quota,
                 **options,
             )
@@ -432,6 +446,17 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         history=raw.history,
         reminders=raw.reminders,
     )
+
+
+def _assigned(credentials: Path | list[Path] | None, entry: WorkbookEntry) -> Path | None:
+    """One key of several, by a stable hash of the workbook, so they share the load
+    evenly and a workbook keeps its account from run to run and machine to machine."""
+    if not isinstance(credentials, list):
+        return credentials
+    if not credentials:
+        return None
+    key = f"gsheet:{entry.spreadsheet}" if entry.spreadsheet else f"name:{_entry_name(entry)}"
+    return credentials[stable_hash("account " + key) % len(credentials)]
 
 
 def _entry_name(entry: WorkbookEntry) -> str:

@@ -1,6 +1,7 @@
-"""Where each workbook falls: its stable offset within an interval, and its shard.
+"""Where each workbook falls: its stable offset within an interval, its shard, and the
+service account it is synced with when several are configured.
 
-Both come from one hash of the workbook's stable identity (the spreadsheet ID of
+All come from one hash of the workbook's stable identity (the spreadsheet ID of
 a Google sheet, the configured name of a local file), never from Python's
 ``hash()``, which is salted per process: two machines, or one machine after a
 restart, must agree on every workbook's offset and shard.
@@ -19,9 +20,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheets_sync.backends.target import GoogleSheet
-from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
+
+if TYPE_CHECKING:  # the config assigns accounts with stable_hash: no cycle at run time
+    from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SCALE = 2**64
