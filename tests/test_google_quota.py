@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from pyrate_limiter import AbstractBucket, InMemoryBucket, Rate
+from pyrate_limiter import AbstractBucket, InMemoryBucket, Rate, RateItem
 
 from sheets_sync.backends.google.quota import Limits, Service, SharedQuota, service_of
 from sheets_sync.errors import QuotaDeferred
@@ -271,3 +271,25 @@ def test_a_configured_workbook_draws_from_its_accounts_shared_quota(
     assert second.http_client.quota is bound  # type: ignore[attr-defined]
     bound.take("drive")
     assert (tmp_path / "state" / "quota.sqlite").exists()
+
+
+class BrokenBucket(InMemoryBucket):
+    def put(self, item: RateItem) -> bool:
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+
+def test_a_store_that_cannot_count_defers_the_sync_rather_than_send_uncounted() -> None:
+    time = ManualTime()
+    limits = Limits()
+
+    def broken(service: Service, limit: int, window_ms: int) -> AbstractBucket:
+        return BrokenBucket([Rate(limit, window_ms)])
+
+    quota = SharedQuota(EMAIL, limits, broken, 120.0, time.sleep, time.now)
+    with pytest.raises(QuotaDeferred) as caught:
+        quota.take("sheets-read")
+    assert str(caught.value) == (
+        f"The quota of {EMAIL} cannot be counted: ConnectionError: Error 111 connecting to"
+        " redis:6379. Connection refused. Check the [quota] store (its file or its Redis);"
+        " the workbook is synced in the next round."
+    )

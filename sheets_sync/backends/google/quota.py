@@ -95,31 +95,45 @@ class SharedQuota:
 
     def take(self, service: Service) -> None:
         """Take one token, waiting for it if need be; :class:`QuotaDeferred` if the
-        wait would pass ``max_wait``."""
-        bucket = self._bucket(service)
-        waited = 0.0
-        while True:
-            item = RateItem(service, self.now_ms())
-            if bucket.put(item):
-                self.granted_at = item.timestamp  # the bucket may have set it
-                self.waited += waited
-                self._taken += 1
-                if self._taken % LEAK_EVERY == 0:
-                    self._leak(bucket)
-                return
-            delay_ms = bucket.waiting(item)
-            assert isinstance(delay_ms, int)
-            delay = max(delay_ms, 1) / 1000
-            if delay_ms < 0 or waited + delay > self.max_wait:
-                raise QuotaDeferred(
-                    f"The {service} quota of {self.account} is spent: the next request"
-                    f" could go in {delay:.0f}s, more than the {self.max_wait:.0f}s a sync"
-                    " may wait.",
-                    "The workbook is synced in the next round. With many workbooks, set"
-                    " [schedule] spread = true, or add service accounts.",
-                )
-            self.sleep(delay)
-            waited += delay
+        wait would pass ``max_wait``, or if the store of the count cannot be used
+        (a sync that cannot count its requests is not sent)."""
+        try:
+            bucket = self._bucket(service)
+            waited = 0.0
+            while (delay := self._try(bucket, service)) is not None:
+                if waited + delay > self.max_wait:
+                    raise QuotaDeferred(
+                        f"The {service} quota of {self.account} is spent: the next request"
+                        f" could go in {delay:.0f}s, more than the {self.max_wait:.0f}s a"
+                        " sync may wait.",
+                        "The workbook is synced in the next round. With many workbooks,"
+                        " set [schedule] spread = true, or add service accounts.",
+                    )
+                self.sleep(delay)
+                waited += delay
+            self.waited += waited
+        except QuotaDeferred:
+            raise
+        except Exception as exc:  # a Redis that is down, a SQLite file we cannot write
+            raise QuotaDeferred(
+                f"The quota of {self.account} cannot be counted:"
+                f" {type(exc).__name__}: {_first_line(exc)}",
+                "Check the [quota] store (its file or its Redis); the workbook is synced"
+                " in the next round.",
+            ) from exc
+
+    def _try(self, bucket: AbstractBucket, service: Service) -> float | None:
+        """Take a token now (``None``), or the seconds until one frees up (inf: never)."""
+        item = RateItem(service, self.now_ms())
+        if bucket.put(item):
+            self.granted_at = item.timestamp  # the bucket may have set it
+            self._taken += 1
+            if self._taken % LEAK_EVERY == 0:
+                self._leak(bucket)
+            return None
+        delay_ms = bucket.waiting(item)
+        assert isinstance(delay_ms, int)
+        return float("inf") if delay_ms < 0 else max(delay_ms, 1) / 1000
 
     def _bucket(self, service: Service) -> AbstractBucket:
         if service not in self._open:
@@ -136,6 +150,11 @@ class SharedQuota:
         for bucket in self._open.values():
             bucket.close()
         self._open.clear()
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).splitlines()
+    return lines[0][:200] if lines else ""
 
 
 def account_key(account: str) -> str:
