@@ -74,6 +74,14 @@ class QuotaExceeded(SheetsSyncError):
     exit_code = 75
 
 
+class QuotaDeferred(SheetsSyncError):
+    """Our own share of the quota is spent for longer than a sync may wait: the
+    workbook is left for the next round instead of sending requests Google would
+    refuse."""
+
+    exit_code = 75
+
+
 class ConfigError(SheetsSyncError):
     """The configuration file is invalid; the message lists every problem."""
 

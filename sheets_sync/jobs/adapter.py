@@ -1,24 +1,40 @@
-"""The real sync behind the watcher: the library's sync of one configured workbook."""
+"""The real sync behind the watcher: the library's sync of one configured workbook.
+
+A Google workbook's client draws from the shared quota when ``[quota]`` is set;
+one quota per account is kept for the life of the process.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from sheets_sync.api import google_client, sync_workbook
+from sheets_sync.api import google_client, open_backend, sync_workbook
 from sheets_sync.backends.target import GoogleSheet
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
 from sheets_sync.jobs.metrics import measured_for
 from sheets_sync.sync.compute import Overrides
 
+if TYPE_CHECKING:
+    import gspread
+
+    from sheets_sync.backends.google.quota import SharedQuota
+
+_QUOTAS: dict[tuple[str, str], SharedQuota] = {}
+
 
 def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
     """Sync ``workbook`` with its configured thresholds; errors propagate to the watcher.
 
-    Its goals get the config's metrics; a metric that fails marks its goals only.
+    Its goals get the config's metrics; a metric that fails marks its goals only. A
+    Google spreadsheet under a shared quota is read and written through a client
+    that takes a token per request.
     """
+    place = workbook.location
+    shared = workbook.quota is not None and isinstance(place, GoogleSheet)
     report = sync_workbook(
-        workbook.location,
+        open_backend(place, client=client_for(workbook)) if shared else place,
         as_of=as_of,
         credentials=workbook.credentials,
         overrides=Overrides(
@@ -42,4 +58,18 @@ def drive_version(workbook: WorkbookConfig) -> str:
 
     sheet = workbook.location
     assert isinstance(sheet, GoogleSheet), "only a Google spreadsheet has a Drive version"
-    return file_version(google_client(workbook.credentials), sheet)
+    return file_version(client_for(workbook), sheet)
+
+
+def client_for(workbook: WorkbookConfig) -> gspread.Client:
+    """A client for the workbook's account, drawing from its shared quota if any."""
+    if workbook.quota is None:
+        return google_client(workbook.credentials)
+    from sheets_sync.backends.google import load_credentials, make_client
+    from sheets_sync.jobs.quota import open_quota
+
+    auth = load_credentials(workbook.credentials)
+    key = (auth.account, workbook.quota.model_dump_json())
+    if key not in _QUOTAS:
+        _QUOTAS[key] = open_quota(workbook.quota, auth.account)
+    return make_client(auth.credentials, account=auth.account, quota=_QUOTAS[key])

@@ -16,6 +16,7 @@ from sheets_sync.jobs.contract import SyncFn
 from sheets_sync.jobs.fingerprint import DriveVersionFn
 from sheets_sync.jobs.logs import LogFormat
 from sheets_sync.jobs.service import render_status, run_watch
+from sheets_sync.jobs.spread import Shard, parse_shard
 
 _CONFIG_HELP = "Config file. Default: $SHEETS_SYNC_CONFIG, else ./config/sheets_sync.toml."
 
@@ -32,6 +33,13 @@ def watch_command(sync_fn: SyncFn, *, drive_version: DriveVersionFn | None = Non
         "failed, 75 when the only failures were temporary (locked workbook, quota).",
     )
     @click.option(
+        "--shard",
+        metavar="I/N",
+        callback=_shard_option,
+        help="Sync only shard I of N (I from 0): the workbooks whose stable hash falls "
+        "there, so N processes, on any machines, share one config.",
+    )
+    @click.option(
         "--log-format",
         type=click.Choice(["text", "json"]),
         default="text",
@@ -40,7 +48,11 @@ def watch_command(sync_fn: SyncFn, *, drive_version: DriveVersionFn | None = Non
     )
     @click.pass_context
     def watch(
-        ctx: click.Context, config_path: str | None, once: bool, log_format: LogFormat
+        ctx: click.Context,
+        config_path: str | None,
+        once: bool,
+        shard: Shard | None,
+        log_format: LogFormat,
     ) -> None:
         """Keep the configured workbooks synced on their schedule.
 
@@ -55,10 +67,20 @@ def watch_command(sync_fn: SyncFn, *, drive_version: DriveVersionFn | None = Non
             once=once,
             log_format=log_format,
             drive_version=drive_version,
+            shard=shard,
         )
         ctx.exit(code)
 
     return watch
+
+
+def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("status")

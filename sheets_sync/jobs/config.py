@@ -35,7 +35,9 @@ from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsh
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
 from sheets_sync.jobs.fields import time_of_day, time_zone
+from sheets_sync.jobs.quota import QuotaConfig
 from sheets_sync.jobs.remind.config import RemindersConfig
+from sheets_sync.jobs.spread import stable_hash
 from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
@@ -84,6 +86,7 @@ class ScheduleConfig(BaseModel):
     timezone: str | None = None
     retry_initial: str = "1 minute"
     retry_max: str = "1 hour"
+    spread: bool = False  # each workbook at its own stable offset within the interval
 
     @field_validator("every")
     @classmethod
@@ -117,6 +120,8 @@ class ScheduleConfig(BaseModel):
     def _one_cadence(self) -> ScheduleConfig:
         if self.every is not None and self.daily_at is not None:
             raise ValueError("give either every or daily_at, not both")
+        if self.spread and self.daily_at is not None:
+            raise ValueError("spread applies to an every schedule, not to daily_at")
         if self.retry_max_delta < self.retry_initial_delta:
             raise ValueError("retry_max must not be shorter than retry_initial")
         return self
@@ -152,7 +157,8 @@ class ScheduleConfig(BaseModel):
         zone = f" ({self.timezone})" if self.timezone else ""
         if self.daily_at:
             return f"daily at {self.daily_at}{zone}"
-        return f"every {self.every or '15 minutes'}{zone}"
+        spread = ", spread over the interval" if self.spread else ""
+        return f"every {self.every or '15 minutes'}{zone}{spread}"
 
 
 class HistoryConfig(BaseModel):
@@ -278,6 +284,7 @@ class WorkbookConfig(BaseModel):
     enabled: bool = True
     credentials: Path | None = None
     metrics: MetricsConfig | None = None  # the config's metrics, shared by every workbook
+    quota: QuotaConfig | None = None  # the shared Google quota, when [quota] is set
 
     @property
     def location(self) -> Target:
@@ -299,7 +306,7 @@ class _FileSettings(BaseSettings):
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
-    credentials: Path | None = None
+    credentials: Path | list[Path] | None = None
     state_dir: Path | None = None
     schedule: ScheduleConfig = ScheduleConfig()
     defaults: WorkbookOptions = WorkbookOptions()
@@ -308,6 +315,20 @@ class _FileSettings(BaseSettings):
     reminders: RemindersConfig | None = None
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     metrics: list[MetricConfig] = Field(default_factory=list)
+    quota: QuotaConfig | None = None
+
+    @field_validator("credentials")
+    @classmethod
+    def _check_credentials(cls, value: Path | list[Path] | None) -> Path | list[Path] | None:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError(
+                    "list at least one key file, or leave credentials out to use"
+                    " Application Default Credentials"
+                )
+            if len(set(value)) != len(value):
+                raise ValueError("each key file may be listed once")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -394,6 +415,7 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
     defaults = raw.defaults
     state_dir = absolute(raw.state_dir) or default_state_dir(source)
     metrics = _metrics(raw, base, state_dir, source)
+    quota = raw.quota.resolved(base, state_dir) if raw.quota is not None else None
     workbooks = []
     for entry in raw.workbooks:
         options: dict[str, Any] = {}
@@ -408,8 +430,9 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
                 name=_entry_name(entry),
                 path=absolute(entry.path),
                 spreadsheet=entry.spreadsheet,
-                credentials=absolute(entry.credentials or raw.credentials),
+                credentials=absolute(entry.credentials or _assigned(raw.credentials, entry)),
                 metrics=metrics,
+                quota=quota,
                 **options,
             )
         )
@@ -435,6 +458,17 @@ def _metrics(raw: _FileSettings, base: Path, state_dir: Path, source: Path) -> M
     except ValidationError as exc:
         problems = [f"metrics: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
         raise ConfigProblems(str(source), problems) from None
+
+
+def _assigned(credentials: Path | list[Path] | None, entry: WorkbookEntry) -> Path | None:
+    """One key of several, by a stable hash of the workbook, so they share the load
+    evenly and a workbook keeps its account from run to run and machine to machine."""
+    if not isinstance(credentials, list):
+        return credentials
+    if not credentials:
+        return None
+    key = f"gsheet:{entry.spreadsheet}" if entry.spreadsheet else f"name:{_entry_name(entry)}"
+    return credentials[stable_hash("account " + key) % len(credentials)]
 
 
 def _entry_name(entry: WorkbookEntry) -> str:
@@ -493,6 +527,7 @@ _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
     "workbooks": tuple(WorkbookEntry.model_fields),
     "history": tuple(HistoryConfig.model_fields),
     "reminders": tuple(RemindersConfig.model_fields),
+    "quota": tuple(QuotaConfig.model_fields),
 }
 
 
@@ -561,7 +596,7 @@ def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
     lines = text.splitlines()
     table, index, key = "", None, None
     parts = list(loc)
-    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history", "reminders"):
+    if parts and parts[0] in ("schedule", "defaults", "workbooks", "history", "reminders", "quota"):
         table = str(parts.pop(0))
         if table == "workbooks" and parts and isinstance(parts[0], int):
             index = parts.pop(0)

@@ -53,3 +53,4 @@ class Result(StrEnum):
     FAILED = "failed"
     SKIPPED_UNCHANGED = "skipped-unchanged"
     LOCKED = "locked"
+    DEFERRED = "deferred"  # the shared quota was spent: left for the next round

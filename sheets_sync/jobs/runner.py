@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sheets_sync.core.cells import CellChange
-from sheets_sync.errors import SheetsSyncError, WorkbookLocked
+from sheets_sync.errors import QuotaDeferred, SheetsSyncError, WorkbookLocked
 from sheets_sync.jobs.backoff import Backoff
 from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WorkbookConfig
@@ -36,7 +36,7 @@ class RunReport:
 
     @property
     def failed(self) -> bool:
-        return self.status.result in (Result.FAILED, Result.LOCKED)
+        return self.status.result in (Result.FAILED, Result.LOCKED, Result.DEFERRED)
 
 
 class WorkbookRunner:
@@ -71,6 +71,8 @@ class WorkbookRunner:
         as_of = start.astimezone(self.tz).date()
         try:
             return self._attempt(workbook, prev, start, as_of, next_regular)
+        except QuotaDeferred as exc:
+            return self._deferred(workbook, prev, start, str(exc), exc.exit_code, next_regular)
         except WorkbookLocked as exc:
             result, message, code = Result.LOCKED, str(exc), exc.exit_code
         except SheetsSyncError as exc:
@@ -216,6 +218,32 @@ class WorkbookRunner:
         self._log(status, full=None)
         self._remember(status.model_copy(update={"rows_read": None, "invalid_rows": None}))
         return RunReport(status, exit_code or 1)
+
+    def _deferred(
+        self,
+        workbook: WorkbookConfig,
+        prev: WorkbookStatus,
+        start: dt.datetime,
+        message: str,
+        exit_code: int,
+        next_regular: NextRun | None,
+    ) -> RunReport:
+        """Not a failure: the workbook keeps its failure count and its next regular run."""
+        end = self.clock.now()
+        status = prev.model_copy(
+            update={
+                "target": workbook.target,
+                "result": Result.DEFERRED,
+                "last_start": start,
+                "last_end": end,
+                "duration_s": _seconds(end - start),
+                "cells_written": 0,
+                "error": message,
+                "next_run": next_regular(end) if next_regular else None,
+            }
+        )
+        self._log(status, full=None)
+        return RunReport(status, exit_code)
 
     def _remember(
         self,

@@ -14,6 +14,10 @@ the next regular run from the job's ``unit``/``interval``/``at_time`` with
 ``job.job_func`` itself. ``job.next_run`` is kept in step, in schedule's naive
 local-time convention, for anyone who inspects the jobs.
 
+With ``spread = true`` an ``every`` schedule puts each workbook on its own grid,
+offset within the interval by a stable hash (:mod:`sheets_sync.jobs.spread`):
+the first run is the workbook's first slot, not the watcher's start.
+
 Like schedule, missed runs collapse into one: a watcher that was suspended for
 an hour runs each overdue workbook once, not four times.
 """
@@ -21,11 +25,12 @@ an hour runs each overdue workbook once, not four times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import schedule
 
 from sheets_sync.jobs.config import ScheduleConfig
+from sheets_sync.jobs.spread import next_slot
 
 
 def _declare(scheduler: schedule.Scheduler, config: ScheduleConfig) -> schedule.Job:
@@ -64,10 +69,18 @@ class Plan:
     """Which workbook runs next, and when. All times are aware UTC datetimes."""
 
     def __init__(
-        self, config: ScheduleConfig, names: Iterable[str], run: Callable[[str], object]
+        self,
+        config: ScheduleConfig,
+        names: Iterable[str],
+        run: Callable[[str], object],
+        keys: Mapping[str, str] | None = None,
     ) -> None:
+        """``keys`` maps a name to the stable identity its offset is hashed from
+        (the name itself when absent); used only when the schedule spreads."""
         self.scheduler = schedule.Scheduler()
         self.tz = config.tz
+        self._spread = config.interval if config.spread else None
+        self._keys = dict(keys or {})
         self._due: dict[str, dt.datetime] = {}
         self._jobs: dict[str, schedule.Job] = {}
         for name in names:
@@ -79,7 +92,18 @@ class Plan:
         self._jobs[name].next_run = when.astimezone().replace(tzinfo=None)
 
     def next_regular(self, name: str, after: dt.datetime) -> dt.datetime:
+        if self._spread is not None:
+            return next_slot(self._key(name), self._spread, after, inclusive=False)
         return next_regular_run(self._jobs[name], after, self.tz)
+
+    def first_run(self, name: str, start: dt.datetime) -> dt.datetime:
+        """When a watcher started at ``start`` first runs ``name``: at once, or at its slot."""
+        if self._spread is not None:
+            return next_slot(self._key(name), self._spread, start, inclusive=True)
+        return start
+
+    def _key(self, name: str) -> str:
+        return self._keys.get(name, name)
 
     def due(self, now: dt.datetime) -> list[str]:
         """Names of the workbooks due at ``now``, most overdue first, then in config order."""

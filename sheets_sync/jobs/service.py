@@ -7,6 +7,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from sheets_sync.errors import SheetsSyncError
@@ -25,6 +26,7 @@ from sheets_sync.jobs.history.summary import PendingReminders, summarise
 from sheets_sync.jobs.lock import holder
 from sheets_sync.jobs.logs import LogFormat, configure_logging, log
 from sheets_sync.jobs.metrics import measured_digest
+from sheets_sync.jobs.spread import Shard, shard_config, shard_folders
 from sheets_sync.jobs.status import LOCK_FILE, WorkbookStatus, read_status, status_path
 from sheets_sync.jobs.watcher import Watcher
 
@@ -41,17 +43,21 @@ def run_watch(
     jitter: Jitter = spread,
     stop: threading.Event | None = None,
     log_stream: TextIO | None = None,
+    shard: Shard | None = None,
 ) -> int:
     """Load the config and watch (or run once); returns the process exit code.
 
     Errors that stop the watcher itself (bad config, another watcher running) are
     logged as one message and turned into their ``exit_code``; a failing
-    workbook never gets this far.
+    workbook never gets this far. With ``shard``, only that shard's workbooks are
+    watched, with their own lock and status file.
     """
     handler = configure_logging(log_format, log_stream)
     stop = stop if stop is not None else threading.Event()
     try:
         config = load_config(config_path)
+        if shard is not None:
+            config = shard_config(config, shard)
         clock = clock if clock is not None else SystemClock(wake=stop)
         watcher = Watcher(
             config,
@@ -89,16 +95,39 @@ def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = Fa
     """The status file as a table for people, or as JSON (with ``watcher_pid``) for tools."""
     config = load_config(config_path)
     status = read_status(config.state_dir, config.source)
+    shards = shard_folders(config.state_dir)
+    for _, folder in shards:  # watchers of shards keep their own status files
+        _merge(status.workbooks, read_status(folder, config.source).workbooks)
     pid = holder(config.state_dir / LOCK_FILE)
     history = summarise(config.state_dir, [wb.name for wb in config.workbooks])
     if as_json:
         data = status.model_dump(mode="json")
         data["watcher_pid"] = pid
+        if shards:
+            data["shard_pids"] = {name: holder(folder / LOCK_FILE) for name, folder in shards}
         data["status_file"] = str(status_path(config.state_dir))
         data["history"] = history.as_json()
         return json.dumps(data, indent=2, ensure_ascii=False)
     table = _table(config, status.workbooks, pid, status.heartbeat, history.last_runs)
-    return "\n".join([table, *_pending_lines(history.pending)])
+    return "\n".join([table, *_shard_lines(shards), *_pending_lines(history.pending)])
+
+
+def _merge(into: dict[str, WorkbookStatus], more: dict[str, WorkbookStatus]) -> None:
+    """Keep each workbook's latest run (a workbook can move between shards when N changes)."""
+    latest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    for name, entry in more.items():
+        mine = into.get(name)
+        if mine is None or (entry.last_end or latest) >= (mine.last_end or latest):
+            into[name] = entry
+
+
+def _shard_lines(shards: list[tuple[str, Path]]) -> list[str]:
+    lines = ["", "shards:"] if shards else []
+    for name, folder in shards:
+        pid = holder(folder / LOCK_FILE)
+        state = "not running" if pid is None else f"running (pid {pid if pid > 0 else 'unknown'})"
+        lines.append(f"  {name}: {state}")
+    return lines
 
 
 def _pending_lines(pending: list[PendingReminders]) -> list[str]:

@@ -25,6 +25,7 @@ from sheets_sync.jobs.lock import InstanceLock
 from sheets_sync.jobs.logs import log
 from sheets_sync.jobs.runner import RunReport, WorkbookRunner
 from sheets_sync.jobs.scheduler import Plan
+from sheets_sync.jobs.spread import identity
 from sheets_sync.jobs.status import (
     LOCK_FILE,
     StatusFile,
@@ -72,7 +73,12 @@ class Watcher:
         )
         self._workbooks = {wb.name: wb for wb in config.enabled_workbooks()}
         self.status = StatusFile(config=str(config.source))
-        self.plan = Plan(config.schedule, self._workbooks, self._run_scheduled)
+        self.plan = Plan(
+            config.schedule,
+            self._workbooks,
+            self._run_scheduled,
+            keys={name: identity(wb) for name, wb in self._workbooks.items()},
+        )
         self.reports: list[RunReport] = []
 
     # --- the two modes -----------------------------------------------------------------
@@ -93,7 +99,7 @@ class Watcher:
         with self._session("watch"):
             now = self.clock.now()
             for name in self._workbooks:  # every workbook once at start, then on schedule
-                self.plan.set_due(name, now)
+                self.plan.set_due(name, self.plan.first_run(name, now))
             log.info(
                 "watching %d workbook(s), %s",
                 len(self._workbooks),

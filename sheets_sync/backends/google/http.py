@@ -3,7 +3,9 @@
 gspread's ``BackOffHTTPClient`` retries forever, without jitter and without a
 timeout. Here every request has a timeout, retries use exponential backoff with
 full jitter, and both the number of tries and the total time are capped. Sleep,
-clock and randomness are injected so tests never wait.
+clock and randomness are injected so tests never wait. When a quota is bound,
+every attempt (a retry too) first takes a token from it
+(:mod:`sheets_sync.backends.google.quota`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import FileType, ParamsType
 from requests.adapters import BaseAdapter
 
+from sheets_sync.backends.google.quota import Quota, service_of
 from sheets_sync.errors import (
     AccessDenied,
     CredentialsError,
@@ -73,6 +76,7 @@ class RetryingHTTPClient(gspread.HTTPClient):
     policy: ClassVar[RetryPolicy] = RetryPolicy()
     hooks: ClassVar[Hooks] = Hooks()
     account: ClassVar[str] = "this account"
+    quota: ClassVar[Quota | None] = None
 
     def __init__(self, auth: Credentials, session: requests.Session | None = None) -> None:
         super().__init__(auth, session)
@@ -96,9 +100,12 @@ class RetryingHTTPClient(gspread.HTTPClient):
         start = self.hooks.clock()
         # Creating a file is the one call that is not safe to repeat once sent.
         idempotent = not _is_create(method, endpoint)
+        service = service_of(method, endpoint)
         attempt = 0
         while True:
             failure: str
+            if self.quota is not None and service is not None:
+                self.quota.take(service)
             try:
                 response = self.session.request(
                     method=method,
@@ -152,12 +159,14 @@ def make_client(
     policy: RetryPolicy | None = None,
     hooks: Hooks | None = None,
     adapter: BaseAdapter | None = None,
+    quota: Quota | None = None,
 ) -> gspread.Client:
     """A gspread client whose every request, token refreshes included, is ours.
 
     ``adapter`` is mounted for https on both the API session and the separate
     session google-auth uses for token refreshes and its own background lookups:
-    tests pass one that sends everything to a local server.
+    tests pass one that sends everything to a local server. ``quota``, when given,
+    is drawn from before every Sheets and Drive request.
     """
     token_session = requests.Session()
     authed = AuthorizedSession(  # type: ignore[no-untyped-call]
@@ -175,6 +184,7 @@ def make_client(
         hooks = bound_hooks
 
     BoundHTTPClient.account = account
+    BoundHTTPClient.quota = quota
     return gspread.Client(auth=credentials, session=authed, http_client=BoundHTTPClient)
 
 
