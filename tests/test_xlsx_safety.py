@@ -79,11 +79,22 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_not_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("Initiative,Budget\nWebinars,5000\n")
+    (tmp_path / "fake.xlsx.bak1").write_bytes(b"the previous version")
     with pytest.raises(WorkbookCorrupt) as err:
         read_xlsx(path)
     assert "not an .xlsx workbook" in err.value.what
     assert "save it again as Excel Workbook (.xlsx)" in err.value.todo
     assert "fake.xlsx.bak1" in err.value.todo
+
+
+def test_a_backup_is_named_only_when_it_exists(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("Initiative,Budget\nWebinars,5000\n")
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(path)
+    assert err.value.todo == (
+        "Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx)."
+    )
 
 
 def test_password_protected_or_xls(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
-from sheets_sync.core.i18n import message
+from sheets_sync.core.i18n import message, shorten
 from sheets_sync.core.layout import Lang, Sheet
 from sheets_sync.core.models import (
     ROW_MODELS,
@@ -73,7 +73,10 @@ def check_text(problems: Sequence[Problem], sheet: Sheet, lang: Lang) -> str:
         text = problem_text(problem, sheet, lang)
         if text not in texts:
             texts.append(text)
-    return message("separator", lang).join(texts)
+    return shorten(message("separator", lang).join(texts), CELL_TEXT_LIMIT)
+
+
+CELL_TEXT_LIMIT = 32_767  # the most characters a spreadsheet cell holds
 
 
 def model_problems(
@@ -85,6 +88,14 @@ def model_problems(
     error says what the column expects. Any other error of pydantic's own becomes
     "required": the column expects something else.
     """
+    return [
+        Problem(sheet.key, row.number, rid, column, code, params)
+        for column, (code, params) in field_errors(error).items()
+    ]
+
+
+def field_errors(error: ValidationError) -> dict[str | None, tuple[str, dict[str, Any]]]:
+    """Each rejected field's message code and parameters (see :func:`model_problems`)."""
     by_field: dict[str | None, tuple[str, dict[str, Any]]] = {}
     for item in error.errors(include_url=False):
         column = str(item["loc"][0]) if item["loc"] else None
@@ -94,10 +105,7 @@ def model_problems(
             code, params = "required", {}
         if column not in by_field or by_field[column][0] == "required":
             by_field[column] = (code, params)
-    return [
-        Problem(sheet.key, row.number, rid, column, code, params)
-        for column, (code, params) in by_field.items()
-    ]
+    return by_field
 
 
 _KNOWN = {

@@ -54,6 +54,14 @@ def lock_file_of(path: Path) -> tuple[Path, str] | None:
     return None
 
 
+def _resave_or_restore(path: Path) -> str:
+    """What to do with a damaged file: save it again, or restore its backup if one exists."""
+    backup = path.with_name(f"{path.name}.bak1")
+    if backup.is_file():
+        return f"{_RESAVE} Or restore the backup next to it ({backup.name})."
+    return _RESAVE
+
+
 def check_not_locked(path: Path) -> None:
     found = lock_file_of(path)
     if found:
@@ -87,7 +95,7 @@ def open_package(path: Path, data: bytes | IO[bytes]) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise WorkbookCorrupt(
             f"{path} is not an .xlsx workbook (not a zip package: {exc}).",
-            f"{_RESAVE} Or restore the backup next to it ({path.name}.bak1).",
+            _resave_or_restore(path),
         ) from None
     check_package(path, package)
     return package
@@ -120,7 +128,7 @@ def check_package(path: Path, package: zipfile.ZipFile) -> None:
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
                 raise WorkbookCorrupt(
                     f"{path} is damaged: part {info.filename} cannot be unpacked ({exc}).",
-                    f"{_RESAVE} Or restore the backup next to it ({path.name}.bak1).",
+                    _resave_or_restore(path),
                 ) from None
             check_prolog(path, info.filename, head)
 

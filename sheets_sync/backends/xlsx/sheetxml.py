@@ -354,7 +354,10 @@ def decode_cell(
     if kind in (b"str", b"e"):
         return ooxml_unescape_text(text) or None
     if kind == b"d":
-        parsed = dt.datetime.fromisoformat(text)
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text  # no date Python can hold: the row's check quotes it
         return parsed.date() if parsed.time() == dt.time() else parsed
     number = _number(text)
     style = attrs.get(b"s")
