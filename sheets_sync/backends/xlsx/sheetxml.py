@@ -142,17 +142,30 @@ def cut_rows(blocks: Iterable[bytes], row_end: bytes) -> Iterator[bytes]:
     Each piece is one copy: what was left of the block before, joined to the block
     up to its last ``</row>``.
     """
-    pending = b""
+    pending: list[bytes] = []  # a row longer than a block, in parts: joined once
+    held = 0
     for block in blocks:
         cut = block.rfind(row_end)
         if cut < 0:  # a row longer than a block
-            pending += block
+            pending.append(block)
+            held += len(block)
+            if held > MAX_ROW_BYTES:
+                raise ValueError(
+                    f"a row runs past {MAX_ROW_BYTES >> 20} MB of XML, more than any "
+                    "spreadsheet writes"
+                )
             continue
         cut += len(row_end)
-        yield b"".join((pending, memoryview(block)[:cut])) if pending else block[:cut]
-        pending = block[cut:]
-    if pending:
-        yield pending
+        yield b"".join((*pending, memoryview(block)[:cut])) if pending else block[:cut]
+        pending = [block[cut:]]
+        held = len(pending[0])
+    if held:
+        yield b"".join(pending)
+
+
+# A row's XML beyond this is refused while it streams: 16,384 cells of ordinary text
+# take a few megabytes, and a longer row would have to be held whole to be parsed.
+MAX_ROW_BYTES = 16 << 20
 
 
 def sheet_pieces(blocks: Iterator[bytes]) -> tuple[SheetPatterns, Iterator[bytes]]:
