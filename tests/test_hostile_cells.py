@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from sheets_sync.backends.xlsx.ooxml import ooxml_unescape_text, xml_unescape
 from sheets_sync.cli import main
+from sheets_sync.core.cells import Formula
 from sheets_sync.core.i18n import QUOTE_LIMIT
 
 from .xlsx_workbooks import put_cell, read_cells, text_cell
@@ -186,3 +187,62 @@ def test_a_workbook_without_its_styles_part_syncs(book: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Wrote 0 cell(s)." not in result.output
     assert sync(book, as_of="2027-03-20").output.endswith("Wrote 0 cell(s).\n")
+
+
+# --- formulas people type into input cells ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="H4" s="5"><f>1500+1000</f><v>2500</v></c>',  # as Excel saves it
+        '<c r="H4" s="5" t="n"><f aca="false">1500+1000</f><v>2500</v></c>',  # LibreOffice
+    ],
+    ids=["excel", "libreoffice"],
+)
+def test_a_typed_formula_reads_as_its_calculated_value(book: Path, cell: str) -> None:
+    put_cell(book, "Initiatives", "H4", cell)
+    result = sync(book, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["rows_invalid"] == 0
+    website = report["rollup"]["focus_areas"][0]
+    assert (website["focus_area"], website["planned"]) == ("Website appeal", 7000 + 2500)
+    assert check_of(book, "Initiatives", 4, INITIATIVE_CHECK) == "OK"
+    # the formula itself is the person's and stays as typed
+    assert read_cells(book, {"Initiatives": [(4, 8)]})[("Initiatives", 4, 8)] == Formula(
+        "=1500+1000"
+    )
+
+
+def test_a_typed_formula_without_a_calculated_value_names_its_cell(book: Path) -> None:
+    put_cell(book, "Initiatives", "H4", '<c r="H4" s="5"><f>1500+1000</f></c>')
+    put_cell(book, "Overview", "C7", '<c r="C7"><f>50000+10000</f></c>')
+    put_cell(book, "Overview", "C8", '<c r="C8"><f>SUM(90000,10000)</f><v>100000</v></c>')
+    result = sync(book)
+    assert result.exit_code == 0, result.output
+    assert check_of(book, "Initiatives", 4, INITIATIVE_CHECK) == (
+        "Planned budget: H4 holds the formula =1500+1000 but no value calculated from it; "
+        "open the file in Excel or LibreOffice and save it once so it is recalculated"
+    )
+    checks = read_cells(book, {"Overview": [(7, OVERVIEW_CHECK), (8, OVERVIEW_CHECK)]})
+    assert list(checks.values()) == [
+        "Quarter budget: C7 holds the formula =50000+10000 but no value calculated from "
+        "it; open the file in Excel or LibreOffice and save it once so it is recalculated",
+        "OK",
+    ]
+
+
+def test_a_typed_formula_giving_text_or_an_error_is_read_as_that(book: Path) -> None:
+    put_cell(
+        book,
+        "Initiatives",
+        "C5",
+        '<c r="C5" t="str"><f>"Launch "&amp;"webinar"</f><v>Launch webinar</v></c>',
+    )
+    put_cell(book, "Initiatives", "H5", '<c r="H5" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+    result = sync(book)
+    assert result.exit_code == 0, result.output
+    assert check_of(book, "Initiatives", 5, INITIATIVE_CHECK) == (
+        "Planned budget: “#DIV/0!” is not an amount; type a number such as 50000, 50,000 or $50,000"
+    )

@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.cells import Formula
+from sheets_sync.core.formulas import column_letter
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.core.models import Overview
 from sheets_sync.core.parsing import clean_text, is_blank
@@ -53,13 +55,15 @@ def parse_overview(table: Table, lang: Lang) -> OverviewParsed:
     fields = table.row_by_field()
     filled = {key: row.get("value") for key, row in fields.items()}
     filled = {key: value for key, value in filled.items() if not is_blank(value)}
-    problems: list[Problem] = []
+    problems = _formulas_read(table, fields, filled)
+    typed = {p.column for p in problems}
     model: Overview | None = None
     try:
         model = Overview.model_validate(filled, context={"lang": lang})
     except ValidationError as error:
         for key, (code, params) in field_errors(error).items():
-            problems.append(_field_problem(fields, str(key), code, **params))
+            if key not in typed:
+                problems.append(_field_problem(fields, str(key), code, **params))
     rejected = {p.column for p in problems}
     ranged = {key: _field(model, key, filled, lang) for key in _RANGED if key not in rejected}
     quarter = None
@@ -73,6 +77,26 @@ def parse_overview(table: Table, lang: Lang) -> OverviewParsed:
         if amount is not None and amount < 0:
             problems.append(_field_problem(fields, key, "negative_amount", value=amount))
     return OverviewParsed(table, fields, model if not problems else None, quarter, problems)
+
+
+def _formulas_read(table: Table, fields: dict[str, Row], filled: dict[str, Any]) -> list[Problem]:
+    """Each setting typed as a formula read as its calculated value, in ``filled``; a
+    formula with none saved is a problem naming its cell (as on the row sheets)."""
+    problems: list[Problem] = []
+    column = table.columns.get("value")
+    for key, value in list(filled.items()):
+        if type(value) is not Formula or key not in Overview.model_fields:
+            continue
+        del filled[key]
+        if value.calculated:
+            if not is_blank(value.value):
+                filled[key] = value.value
+            continue
+        cell = f"{column_letter(column)}{fields[key].number}" if column else ""
+        problems.append(
+            _field_problem(fields, key, "formula_not_calculated", formula=value.text, cell=cell)
+        )
+    return problems
 
 
 # The fields with a range to check beyond what their type takes.

@@ -35,6 +35,7 @@ from . import discovery
 from .discovery import BadRequest
 from .sheets_model import (
     Book,
+    Cell,
     Metadata,
     Row,
     Sheet,
@@ -725,6 +726,23 @@ def _metadata_json(meta: Metadata, row0: int) -> dict[str, Any]:
     return out
 
 
+def _cell_data(cell: Cell) -> dict[str, Any]:
+    """A cell as ``CellData``: what was typed (``userEnteredValue``) and, as documented,
+    its ``effectiveValue``: the entered value itself, or a formula's result. The fake
+    does not evaluate formulas: a test sets the result as the cell's "cached" value,
+    and a formula without one reads as a formula whose result is empty (no
+    ``effectiveValue``, as Google sends for an empty result)."""
+    if not cell:
+        return {}
+    entered = {k: v for k, v in cell.items() if k != "cached"}
+    data: dict[str, Any] = {"userEnteredValue": entered}
+    if "formulaValue" not in entered:
+        data["effectiveValue"] = entered
+    elif cell.get("cached") is not None:
+        data["effectiveValue"] = raw(cell["cached"])
+    return data
+
+
 def _grid_data(book: Book, sheet: Sheet) -> dict[str, Any]:
     used_rows, _ = sheet.used()
     row_data = []
@@ -732,9 +750,7 @@ def _grid_data(book: Book, sheet: Sheet) -> dict[str, Any]:
         cells = list(row.cells)
         while cells and not cells[-1]:
             cells.pop()
-        row_data.append(
-            {"values": [{"userEnteredValue": c} if c else {} for c in cells]} if cells else {}
-        )
+        row_data.append({"values": [_cell_data(c) for c in cells]} if cells else {})
     row_meta = []
     for index in range(sheet.row_count):
         row = sheet.rows[index] if index < len(sheet.rows) else Row()

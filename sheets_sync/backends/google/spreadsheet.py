@@ -13,7 +13,9 @@ row's identity for one sync:
   reads (metadata, then ``values.batchGet``) would let a sort between them pair
   one row's values with another row's tag. The grid data also types every cell
   (``formulaValue`` vs ``stringValue``), so a text cell reading ``=SUM(A1)`` stays
-  text, which the values API with ``valueRenderOption=FORMULA`` cannot tell apart.
+  text, which the values API with ``valueRenderOption=FORMULA`` cannot tell apart;
+  beside it, each cell's ``effectiveValue`` gives a formula's result, so a formula
+  a person typed into an input cell reads as the value it shows.
 * :meth:`GoogleSheetsBackend.write` sends ONE ``values:batchUpdateByDataFilter``:
   one ``DataFilterValueRange`` per row, addressed by the row's ``metadataId``, its
   values starting at column A with ``null`` (skip) in every cell we leave alone.
@@ -60,7 +62,7 @@ ROW_TAG_KEY = "sheets_sync.row"
 READ_FIELDS = (
     "spreadsheetId,properties(title),"
     "sheets(properties(sheetId,title),"
-    "data(startRow,startColumn,rowData(values(userEnteredValue)),"
+    "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue)),"
     "rowMetadata(developerMetadata(metadataId,metadataKey))))"
 )
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
@@ -253,7 +255,10 @@ def _parse_sheet(
         first_row = int(block.get("startRow", 0)) + 1
         first_col = int(block.get("startColumn", 0))
         for offset, row_data in enumerate(block.get("rowData", [])):
-            values = [decode(cell.get("userEnteredValue")) for cell in row_data.get("values", [])]
+            values = [
+                decode(cell.get("userEnteredValue"), cell.get("effectiveValue"))
+                for cell in row_data.get("values", [])
+            ]
             if any(v is not None for v in values):
                 line = cells.setdefault(first_row + offset, [])
                 needed = first_col + len(values)
@@ -276,12 +281,20 @@ def _parse_sheet(
     return SheetGrid(title=title, rows=rows), tracked
 
 
-def decode(value: dict[str, Any] | None) -> CellValue:
-    """A cell's ``userEnteredValue`` as a CellValue; dates stay serial numbers."""
+def decode(value: dict[str, Any] | None, effective: dict[str, Any] | None = None) -> CellValue:
+    """A cell's ``userEnteredValue`` as a CellValue; dates stay serial numbers.
+
+    A formula carries its result, the cell's ``effectiveValue`` read in the same
+    request: Google always calculates, and sends no ``effectiveValue`` when the
+    result is empty.
+    """
     if not value:
         return None
     if "formulaValue" in value:
-        return Formula(str(value["formulaValue"]))
+        formula = Formula(str(value["formulaValue"]), decode(effective), calculated=True)
+        return formula
+    if "errorValue" in value:
+        return _ERRORS.get(str(value["errorValue"].get("type")), "#ERROR!")
     if "stringValue" in value:
         return str(value["stringValue"])
     if "boolValue" in value:
@@ -292,6 +305,19 @@ def decode(value: dict[str, Any] | None) -> CellValue:
             return int(number)
         return number if isinstance(number, int | float) else float(number)
     return None
+
+
+# An ``errorValue``'s type as the spreadsheet shows it in the cell.
+_ERRORS = {
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "#LOADING",
+}
 
 
 def encode(value: CellValue, *, user_entered: bool = False) -> Any:

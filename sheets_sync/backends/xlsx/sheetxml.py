@@ -86,8 +86,9 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
 def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Pattern[bytes]:
     """Cells in the shapes Excel, LibreOffice, openpyxl and XlsxWriter write.
 
-    Each common content (a value, one plain inline run, a formula) is matched whole
-    into its own group; any other content lands in the last group. Possessive runs
+    Each common content (a value, one plain inline run, a formula and the <v> of its
+    calculated value) is matched whole into its own group; any other content lands in
+    the last group. Possessive runs
     keep the engine from backtracking. With ``letters``, only cells of those columns
     match: the engine passes over the others without building anything for them,
     and a cell that does not start ``<c r="`` matches with every group empty, so the
@@ -101,7 +102,7 @@ def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Patt
         rb'((?:[^>/"]++|"[^"]*+")*+)(?:/>|>(?:'
         rb"<" + p + rb"v>([^<]*+)</" + p + rb"v>"
         rb"|<" + p + rb"is><" + p + rb"t>([^<]*+)</" + p + rb"t></" + p + rb"is>"
-        rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(?:<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
+        rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
         rb"|((?:[^<]++|<(?!/" + p + rb"c>))*+))</" + p + rb"c>)"
     )  # fmt: skip
     other = b"" if letters is None else rb'|(?=[>/]|\s(?!r="))'
@@ -351,7 +352,9 @@ def decode_cell(
         return None
     f = _F.search(inner)
     if f and f.group(2):
-        return Formula(formula_text(f.group(2)))
+        return calculated(
+            Formula(formula_text(f.group(2))), cell, shared_string, date_styles, date1904
+        )
     attrs = attrs_of(cell.attrs)
     kind = attrs.get(b"t", b"n")
     if kind == b"inlineStr":
@@ -377,6 +380,28 @@ def decode_cell(
     if style is not None and int(style) in date_styles:
         return from_serial(number, date1904)
     return number
+
+
+def calculated(
+    formula: Formula,
+    cell: RawCell,
+    shared_string: Callable[[int], str],
+    date_styles: frozenset[int],
+    date1904: bool,
+) -> Formula:
+    """``formula`` with the value its cell last calculated, when the cell holds one."""
+    inner = cell.inner or b""
+    f = _F.search(inner)
+    rest = inner[f.end() :] if f else inner
+    v = _V.search(rest)
+    if v is None:
+        return formula
+    value = decode_cell(
+        RawCell(cell.col, 0, 0, cell.attrs, rest), shared_string, date_styles, date1904
+    )
+    object.__setattr__(formula, "value", value)
+    object.__setattr__(formula, "calculated", True)
+    return formula
 
 
 _TOKENS: dict[str, list[tuple[str, str, str]]] = {}
