@@ -48,6 +48,13 @@ from .sheets_model import (
 )
 
 TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+# Drive scopes that see every file the account can open, not only the app's own.
+DRIVE_WIDE_SCOPES = (
+    "drive",
+    "drive.readonly",
+    "drive.metadata",
+    "drive.metadata.readonly",
+)
 HOSTS = {
     "sheets.googleapis.com": "sheets",
     "www.googleapis.com": "drive",
@@ -105,6 +112,7 @@ class FakeGoogle:
     accounts: dict[str, tuple[str, rsa.RSAPublicKey]] = field(default_factory=dict)
     books: dict[str, Book] = field(default_factory=dict)
     tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (email, expiry)
+    scopes: dict[str, set[str]] = field(default_factory=dict)  # email -> its last token's scopes
     log: list[Logged] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     before_apply: Callable[[Logged], None] | None = None
@@ -300,6 +308,7 @@ class FakeGoogle:
             }
         token = "ya29.fake-" + secrets.token_urlsafe(24)
         self.tokens[token] = (claims["iss"], now + 3600)
+        self.scopes[claims["iss"]] = scopes
         return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
     def _caller(self, handler: BaseHTTPRequestHandler) -> str:
@@ -354,7 +363,7 @@ class FakeGoogle:
         if name == "spreadsheets.developerMetadata.search":
             return self._metadata_search(book, body)
         if name == "files.get":
-            return {"id": book.spreadsheet_id, "version": book.content_version()}
+            return self._drive_get(book, email)
         if name == "permissions.create":
             book.readers.add(body.get("emailAddress", ""))
             return {"id": secrets.token_hex(8), "kind": "drive#permission"}
@@ -370,6 +379,15 @@ class FakeGoogle:
         if "locale" in props:
             book.locale = props["locale"]
         return self._resource(book, None)
+
+    def _drive_get(self, book: Book, email: str) -> Any:
+        """Drive's files.get, under Drive's scopes: ``drive.file`` sees only the files
+        the app created (or a user opened with it), so a spreadsheet shared with the
+        account by email is "not found" there; a metadata or full Drive scope sees it."""
+        wide = {f"https://www.googleapis.com/auth/{s}" for s in DRIVE_WIDE_SCOPES}
+        if book.owner != email and not wide & self.scopes.get(email, set()):
+            raise ApiError(404, f"File not found: {book.spreadsheet_id}.", "NOT_FOUND")
+        return {"id": book.spreadsheet_id, "version": book.content_version()}
 
     def _drive_create(self, body: dict[str, Any], email: str) -> Any:
         if body.get("mimeType") != "application/vnd.google-apps.spreadsheet":
