@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sheets_sync.api import generate_google
 from sheets_sync.backends.google import GoogleSheetsBackend
 from sheets_sync.backends.google.auth import SCOPES, load_credentials
 from sheets_sync.backends.google.drive import file_version
 from sheets_sync.backends.google.http import make_client
+from sheets_sync.backends.google.spreadsheet import ROW_DELETED, ROWS_SORTED
+from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.fingerprint import DefaultFingerprinter
 from sheets_sync.sync.run import sync
 
 from .conftest import AS_OF, options
-from .fakes.google_env import EMAIL, google_env
+from .fakes.google_env import EMAIL, FLAG_COL, flag_for, flags_by_id, google_env, mini_sync
 
 
 def column(book, title: str, key: str) -> int:  # type: ignore[no-untyped-def]
@@ -83,3 +87,96 @@ def test_a_drive_lookup_that_fails_means_a_full_sync(tmp_path: Path) -> None:
         workbook = WorkbookConfig(name="q1", spreadsheet=book_id)
         fingerprint = DefaultFingerprinter(lambda _: file_version(client, book_id))
         assert fingerprint(workbook, "drive:41") is None  # no fingerprint: synced in full
+
+
+# --- rows moved between the read and the write, under both readings of a sort ---------
+
+EDITS = {
+    "sort": lambda b: b.sort_rows("Initiatives", 3, 4, descending=True),
+    "sort-by-owner": lambda b: b.sort_rows("Initiatives", 3, 3),
+    "insert": lambda b: b.insert_rows("Initiatives", 5, 2),
+    "delete": lambda b: b.delete_rows("Initiatives", 5, 2),
+    "delete-insert-sort": lambda b: (
+        b.delete_rows("Initiatives", 3, 1),
+        b.insert_rows("Initiatives", 4, 3),
+        b.sort_rows("Initiatives", 3, 1, descending=True),
+    ),
+}
+
+
+def assert_every_flag_on_its_row(book) -> None:  # type: ignore[no-untyped-def]
+    for row in range(3, len(book.sheet_by_title("Initiatives").rows) + 1):
+        ident = book.value("Initiatives", row, 1)
+        flag = book.value("Initiatives", row, FLAG_COL)
+        if ident is None:
+            assert flag is None, row  # inserted rows got nothing
+        else:
+            assert flag is None or flag.startswith(f"{ident}: "), row  # its own flag, if any
+
+
+def every_flag_right(book) -> bool:  # type: ignore[no-untyped-def]
+    rows = range(3, len(book.sheet_by_title("Initiatives").rows) + 1)
+    return all(
+        book.value("Initiatives", row, FLAG_COL)
+        == flag_for(book.value("Initiatives", row, 1), book.value("Initiatives", row, 4))
+        for row in rows
+        if book.value("Initiatives", row, 1) is not None
+    )
+
+
+@pytest.mark.parametrize("moves", [True, False], ids=["sort-moves-tags", "sort-keeps-tags"])
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_no_row_gets_another_rows_flags(tmp_path: Path, edit: str, moves: bool) -> None:
+    with google_env(tmp_path) as env:
+        book = env.roadmap(8)
+        book.sort_moves_metadata = moves
+        ids_before = set(flags_by_id(book))
+
+        report = mini_sync(env.backend(book, ["Initiatives"]), between=lambda: EDITS[edit](book))
+
+        assert_every_flag_on_its_row(book)
+        deleted = ids_before - set(flags_by_id(book))
+        # a row sorted onto a row without a tag waits: the next sync tags it first
+        assert report.written + report.deferred == 8 - len(deleted)
+        assert report.dropped == len(deleted)
+        assert report.deferred == 0 or not moves
+        later = [mini_sync(env.backend(book, ["Initiatives"])) for _ in range(3)]
+        assert_every_flag_on_its_row(book)
+        assert later[-1] == WriteResult()
+        assert every_flag_right(book)
+
+
+def test_a_row_sorted_under_an_unwritten_tag_waits_for_the_next_sync(tmp_path: Path) -> None:
+    with google_env(tmp_path) as env:
+        book = env.roadmap(8)
+        book.sort_moves_metadata = False
+        mini_sync(env.backend(book, ["Initiatives"]))  # every flag in place
+        book.set_cell("Initiatives", 3, 4, "9000")  # IN-001 goes over budget
+
+        # IN-001 is sorted to the bottom: its tag now sits on another row
+        report = mini_sync(
+            env.backend(book, ["Initiatives"]),
+            between=lambda: book.sort_rows("Initiatives", 3, 1, descending=True),
+        )
+
+        assert report == WriteResult(deferred=1, requests=2, why=ROWS_SORTED)
+        assert_every_flag_on_its_row(book)
+        assert flags_by_id(book)["IN-001"] == "IN-001: ok"  # not yet updated, not misplaced
+        assert mini_sync(env.backend(book, ["Initiatives"])) == WriteResult(written=1, requests=1)
+        assert flags_by_id(book)["IN-001"] == "IN-001: over budget"
+
+
+@pytest.mark.parametrize("reading", ["drop", "reject"])
+def test_a_filter_matching_no_row_drops_only_that_row(tmp_path: Path, reading: str) -> None:
+    with google_env(tmp_path) as env:
+        env.fake.unmatched_filter = reading
+        book = env.roadmap(8)
+
+        report = mini_sync(
+            env.backend(book, ["Initiatives"]),
+            between=lambda: book.delete_rows("Initiatives", 4, 2),
+        )
+
+        assert (report.written, report.dropped, report.why) == (6, 2, ROW_DELETED)
+        assert_every_flag_on_its_row(book)
+        assert all(flags_by_id(book).values())

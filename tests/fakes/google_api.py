@@ -113,6 +113,9 @@ class FakeGoogle:
     books: dict[str, Book] = field(default_factory=dict)
     tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (email, expiry)
     scopes: dict[str, set[str]] = field(default_factory=dict)  # email -> its last token's scopes
+    # What a values:batchUpdateByDataFilter does with a filter that matches no row is
+    # not documented: "drop" it (and write the rest) or "reject" the whole request.
+    unmatched_filter: str = "drop"
     log: list[Logged] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     before_apply: Callable[[Logged], None] | None = None
@@ -682,6 +685,11 @@ class FakeGoogle:
         where = book.row_locations()
         responses = []
         total = 0
+        if self.unmatched_filter == "reject":  # one reading of what Google leaves unsaid
+            for item in body.get("data", []):
+                if not self._match(book, item.get("dataFilter", {}), where):
+                    raise BadRequest("No grid ranges match the data filter.")
+        render_option = body.get("responseValueRenderOption", "FORMATTED_VALUE")
         for item in body.get("data", []):
             if item.get("majorDimension", "ROWS") != "ROWS":
                 raise ApiError(501, "COLUMNS is not implemented by the fake", "UNIMPLEMENTED")
@@ -693,15 +701,22 @@ class FakeGoogle:
                 cells = sum(self._write_row(sheet, row0, 0, line, option) for line in values)
                 total += cells
                 cols = max((len(line) for line in values), default=0)
-                responses.append(
-                    {
-                        "updatedRange": a1(sheet, row0, 0, 1, cols),
-                        "updatedRows": 1,
-                        "updatedColumns": cols,
-                        "updatedCells": cells,
-                        "dataFilter": item.get("dataFilter"),
+                response = {
+                    "updatedRange": a1(sheet, row0, 0, 1, cols),
+                    "updatedRows": 1,
+                    "updatedColumns": cols,
+                    "updatedCells": cells,
+                    "dataFilter": item.get("dataFilter"),
+                }
+                if body.get("includeValuesInResponse"):
+                    row = sheet.rows[row0]
+                    line = [render(row.get(c), render_option) for c in range(cols)]
+                    response["updatedData"] = {
+                        "range": a1(sheet, row0, 0, 1, cols),
+                        "majorDimension": "ROWS",
+                        "values": trim([line]),
                     }
-                )
+                responses.append(response)
         return {
             "spreadsheetId": book.spreadsheet_id,
             "totalUpdatedCells": total,
