@@ -26,6 +26,7 @@ from sheets_sync.core.formulas import column_letter
 from sheets_sync.core.layout import FIRST_DATA_ROW, Column, Sheet, load_layout
 
 from .conftest import header_keys
+from .libreoffice import recalculated_sheets, soffice
 from .xlsx_workbooks import rewrite_zip, text_cell
 
 KINDS: dict[str, Callable[[str], str]] = {
@@ -177,3 +178,31 @@ def test_every_input_column_takes_a_hostile_value(
     assert _opens_in_openpyxl(path) == opens  # another reader opens it as before
     second = CliRunner().invoke(main, ["sync", str(path), "--as-of", "2027-03-20"])
     assert second.exit_code == 0 and second.output.endswith("Wrote 0 cell(s).\n"), second.output
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_a_synced_hostile_roadmap(example_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every kind at once (a kind per sheet, cycling), synced, then opened by LibreOffice:
+    its Check cells hold what the sync wrote, within a cell's limits."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("en"), path)
+    kinds = list(KINDS.values())
+    targets = _targets(path)
+    _put_cells(
+        path,
+        {
+            title: {ref: kinds[(i + j) % len(kinds)](ref) for j, ref in enumerate(refs)}
+            for i, (title, refs) in enumerate(targets.items())
+        },
+    )
+    assert CliRunner().invoke(main, ["sync", str(path), "--as-of", "2027-03-20"]).exit_code == 0
+    sheets = recalculated_sheets(path)
+    wrote = read_xlsx(path).sheet("Initiatives")
+    assert wrote is not None
+    shown = sheets["Initiatives"]
+    check = len(wrote.rows[0])  # the last of our columns: Check
+    assert [row[check - 1] for row in shown[2:10]] == [
+        str(line[check - 1]) for line in wrote.rows[2:10]
+    ]
