@@ -30,6 +30,15 @@ class MissingColumns(SheetsSyncError):
     """A sheet of ours lacks a column the sync needs."""
 
 
+class AmbiguousColumns(SheetsSyncError):
+    """A column key of ours is in two columns, so the sync cannot tell which is its own."""
+
+
+class WorkbookNotWritable(SheetsSyncError):
+    """The workbook (or its folder, or its disk) cannot take a new version; it was left as
+    it was."""
+
+
 class WorkbookLocked(SheetsSyncError):
     """Another program holds the workbook; try again later."""
 

@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from sheets_sync.api import generate_xlsx, sync_workbook
+from sheets_sync.core.cells import Formula
 from sheets_sync.sync.report import SyncReport
 
 from .libreoffice import soffice
@@ -87,6 +88,19 @@ def test_a_sync_of_the_libreoffice_file_matches_its_reference(
     assert report.rows_invalid == 0
     assert report.cells_written > 0
     assert_same_xlsx(LIBREOFFICE_SYNCED, path)
+
+
+def test_a_sync_leaves_libreoffices_spelling_of_our_formulas_alone(
+    synced: tuple[Path, SyncReport],
+) -> None:
+    # LibreOffice saves 'Initiatives'!$H:$H as Initiatives!$H:$H: the same formula, so
+    # the sync neither rewrites it nor drops the value LibreOffice calculated for it.
+    path, report = synced
+    assert [w for w in report.changes if isinstance(w.value, Formula)] == []
+    sheet = read_parts(path)[sheet_parts(read_parts(path))["Focus areas"]]
+    assert (
+        b'<f aca="false">SUMIFS(Initiatives!$H:$H,Initiatives!$B:$B,$B3)</f><v>11000</v>' in sheet
+    )
 
 
 def test_a_sync_copies_every_other_part_byte_for_byte(synced: tuple[Path, SyncReport]) -> None:

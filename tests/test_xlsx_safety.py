@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import random
+import struct
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xlsxwriter
 
-from sheets_sync.backends.xlsx import XlsxBackend, read_xlsx, reader
+from sheets_sync.backends.xlsx import XlsxBackend, read_xlsx, reader, sheetxml
+from sheets_sync.backends.xlsx.archive.members import BLOCK, RATIO_MIN_SIZE
 from sheets_sync.backends.xlsx.archive.members import member_blocks as archive_blocks
 from sheets_sync.backends.xlsx.safety import PROLOG_PROBE
 from sheets_sync.core.cells import CellWrite
@@ -79,11 +85,22 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_not_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("Initiative,Budget\nWebinars,5000\n")
+    (tmp_path / "fake.xlsx.bak1").write_bytes(b"the previous version")
     with pytest.raises(WorkbookCorrupt) as err:
         read_xlsx(path)
     assert "not an .xlsx workbook" in err.value.what
     assert "save it again as Excel Workbook (.xlsx)" in err.value.todo
     assert "fake.xlsx.bak1" in err.value.todo
+
+
+def test_a_backup_is_named_only_when_it_exists(tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("Initiative,Budget\nWebinars,5000\n")
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(path)
+    assert err.value.todo == (
+        "Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx)."
+    )
 
 
 def test_password_protected_or_xls(tmp_path: Path) -> None:
@@ -241,3 +258,185 @@ def test_styled_empty_cell_at_the_last_row_costs_nothing(book: Path) -> None:
     write = [CellWrite("Roadmap", 3, 1, "Events")]
     assert peak_allocated(lambda: backend.write(backend.read(), write)) < 2 << 20
     assert read_xlsx(book).sheets[0].rows[2] == ["Events"]
+
+
+# --- limits checked while a part streams, whatever its headers claim -------------------
+
+
+def hand_zip(path: Path, members: list[tuple[str, bytes, bytes, int, int]]) -> None:
+    """A zip written byte by byte: (name, stored payload, method, CRC, size claimed).
+
+    The headers say what the test wants them to say, true or not; zipfile's writer
+    would always tell the truth.
+    """
+    out = bytearray()
+    central = bytearray()
+    for name, payload, method, crc, size in members:
+        method_code = {b"deflate": 8, b"store": 0}[method]
+        raw_name = name.encode()
+        offset = len(out)
+        fields = (20, 0, method_code, 0, 0x21, crc, len(payload), size, len(raw_name), 0)
+        out += b"PK\x03\x04" + struct.pack("<5H3I2H", *fields) + raw_name + payload
+        central += (
+            b"PK\x01\x02"
+            + struct.pack(
+                "<6H3I5H2I",
+                20,
+                20,
+                0,
+                method_code,
+                0,
+                0x21,
+                crc,
+                len(payload),
+                size,
+                len(raw_name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw_name
+        )
+    end = struct.pack("<4H2IH", 0, 0, len(members), len(members), len(central), len(out), 0)
+    path.write_bytes(bytes(out + central + b"PK\x05\x06" + end))
+
+
+def deflated(chunks: Iterable[bytes]) -> bytes:
+    engine = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return b"".join(engine.compress(chunk) for chunk in chunks) + engine.flush()
+
+
+def with_sheet(book: Path, sheet: bytes, claimed: int, padding: bytes = b"") -> Path:
+    """``book`` with its sheet's packed payload replaced (``padding`` appended to it)."""
+    with zipfile.ZipFile(book) as src:
+        members = [
+            (i.filename, deflated([src.read(i)]), b"deflate", i.CRC, i.file_size)
+            for i in src.infolist()
+        ]
+    out = book.with_name("hostile.xlsx")
+    members = [
+        (name, sheet + padding, b"deflate", zlib.crc32(b""), claimed)
+        if name == "xl/worksheets/sheet1.xml"
+        else (name, payload, method, crc, size)
+        for name, payload, method, crc, size in members
+    ]
+    hand_zip(out, members)
+    return out
+
+
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+    b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+
+
+def spaces(megabytes: int) -> Iterator[bytes]:
+    yield SHEET_HEAD
+    for _ in range(megabytes):
+        yield b" " * (1 << 20)
+
+
+def test_a_part_whose_headers_lie_is_refused_one_block_past_its_claim(
+    book: Path, inflated: dict[str, int]
+) -> None:
+    # 64 MB inflate from ~64 KB; the headers claim 1 MB (16x: nothing to see there)
+    bomb = with_sheet(book, deflated(spaces(64)), claimed=1 << 20)
+    inflated.clear()
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(bomb)
+    assert err.value.what == (
+        f"{bomb}: sheet 'Roadmap' cannot be read (part xl/worksheets/sheet1.xml unpacks to "
+        "more than the 1,048,576 bytes its headers record, which looks like a zip bomb)."
+    )
+    assert inflated["xl/worksheets/sheet1.xml"] <= (1 << 20) + BLOCK
+
+
+def test_a_part_packed_like_a_bomb_is_refused_while_it_inflates(
+    book: Path, inflated: dict[str, int]
+) -> None:
+    # 64 MB from ~64 KB, padded to ~460 KB so the headers claim a ratio of ~140
+    packed = deflated(spaces(64))
+    bomb = with_sheet(book, packed, claimed=64 << 20, padding=bytes(400 << 10))
+    inflated.clear()
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(bomb)
+    assert err.value.what == (
+        f"{bomb}: sheet 'Roadmap' cannot be read (part xl/worksheets/sheet1.xml unpacks "
+        "more than 200x its packed size, which looks like a zip bomb)."
+    )
+    assert inflated["xl/worksheets/sheet1.xml"] <= RATIO_MIN_SIZE + BLOCK
+
+
+def test_a_row_too_long_to_hold_is_refused_while_it_streams(
+    book: Path, inflated: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheetxml, "MAX_ROW_BYTES", 1 << 20)
+    noise = base64.b64encode(random.Random(13).randbytes(3 << 20))  # packs ~1.3x
+    xml = SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + noise
+    sheet = deflated([xml, b"</t></is></c></row></sheetData></worksheet>"])
+    long_row = with_sheet(book, sheet, claimed=len(xml) + 44)
+    inflated.clear()
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(long_row)
+    assert err.value.what == (
+        f"{long_row}: sheet 'Roadmap' cannot be read (a row runs past 1 MB of XML, more "
+        "than any spreadsheet writes)."
+    )
+    assert inflated["xl/worksheets/sheet1.xml"] <= (1 << 20) + 2 * BLOCK
+
+
+DOCTYPE = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><workbook>&a;</workbook>'
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        DOCTYPE.encode("utf-16-le"),  # no byte order mark
+        DOCTYPE.encode("utf-16-be"),
+        DOCTYPE.encode("utf-16"),
+        DOCTYPE.encode("utf-32-le"),
+        DOCTYPE.encode("utf-32-be"),
+        b"\xef\xbb\xbf" + DOCTYPE.encode(),
+        b'<?xml version="1.0" encoding="UTF-7"?>'
+        + '<!DOCTYPE x [<!ENTITY a "aaaa">]><workbook>&a;</workbook>'.encode("utf-7"),
+    ],
+    ids=["utf16le", "utf16be", "utf16bom", "utf32le", "utf32be", "utf8bom", "utf7"],
+)
+def test_entity_declarations_are_refused_in_any_encoding(book: Path, encoded: bytes) -> None:
+    rewrite_zip(book, lambda name, data: data, extra={"xl/custom.xml": encoded})
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(book)
+    assert "part xl/custom.xml carries a DOCTYPE or entity declaration" in err.value.what
+
+
+@pytest.mark.parametrize("name", ["xl/CUSTOM.XML", "xl/custom.Rels", "customXml/item1.bin"])
+def test_entity_declarations_are_refused_whatever_the_part_is_called(book: Path, name: str) -> None:
+    rewrite_zip(book, lambda n, data: data, extra={name: DOCTYPE.encode()})
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(book)
+    assert f"part {name} carries a DOCTYPE or entity declaration" in err.value.what
+
+
+def test_an_encoding_nothing_here_reads_is_refused(book: Path) -> None:
+    part = b'<?xml version="1.0" encoding="x-made-up"?><workbook/>'
+    rewrite_zip(book, lambda name, data: data, extra={"xl/custom.xml": part})
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(book)
+    assert err.value.what == (
+        f"{book} refuses to be read safely: part xl/custom.xml declares the encoding "
+        "'x-made-up', which Excel never writes."
+    )
+
+
+@pytest.mark.parametrize("second", ["xl/worksheets/sheet1.xml", "XL/Worksheets/Sheet1.xml"])
+def test_two_parts_of_one_name_are_a_corrupt_file(book: Path, second: str) -> None:
+    with zipfile.ZipFile(book) as src:
+        sheet = src.read("xl/worksheets/sheet1.xml")
+    with pytest.warns(UserWarning, match="Duplicate name") if second.islower() else nullcontext():
+        rewrite_zip(book, lambda name, data: data, extra={second: sheet.replace(b"5000", b"1")})
+    with pytest.raises(WorkbookCorrupt) as err:
+        read_xlsx(book)
+    assert err.value.what == f"{book} is damaged: it holds two parts named {second}."

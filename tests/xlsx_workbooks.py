@@ -181,3 +181,44 @@ def read_cells(
     """A few cells' values, decoded as the write check decodes them (reader.cells_of)."""
     with open_source(path, versioned=False) as source:
         return cells_of(path, open_package(path, source.stream()), source, wanted)
+
+
+def put_cell(path: Path, sheet: str, ref: str, cell_xml: str) -> None:
+    """Replace (or add) the cell ``ref`` of ``sheet`` with ``cell_xml``, byte for byte.
+
+    Lets a test hold what no writer library would write: escapes of lone surrogates,
+    error values, formulas without a cached value, dates out of range.
+    """
+    from sheets_sync.backends.xlsx.package import map_package
+
+    with open_source(path, versioned=False) as source:
+        package = open_package(path, source.stream())
+        entry = map_package(path, package).sheet_entry(sheet)
+        assert entry is not None, sheet
+        part = entry.part
+    row = re.match(r"[A-Z]+(\d+)$", ref)
+    assert row is not None, ref
+    cell = re.compile(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', re.S)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        if cell.search(data):
+            return cell.sub(lambda _: cell_xml.encode(), data, count=1)
+        # a cell right of the row's last one: put it at the row's end
+        whole_row = re.compile(
+            rb'(<row r="' + row.group(1).encode() + rb'"[^>]*>.*?)(</row>)', re.S
+        )
+        if whole_row.search(data):
+            return whole_row.sub(lambda m: m.group(1) + cell_xml.encode() + m.group(2), data, 1)
+        return data.replace(
+            b"</sheetData>",
+            b'<row r="' + row.group(1).encode() + b'">' + cell_xml.encode() + b"</row></sheetData>",
+        )
+
+    rewrite_zip(path, edit)
+
+
+def text_cell(ref: str, text: str) -> str:
+    """An inline-string cell holding ``text`` as written (escapes and all)."""
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'

@@ -31,7 +31,7 @@ class WriteResult:
     tagged: int = 0  # rows given an identity (a Google row tag) by this write
     deferred: int = 0  # cells left for the next sync
     dropped: int = 0  # cells whose row was gone by the time of the write
-    requests: int = 0  # writes sent to the workbook (0 or 1)
+    requests: int = 0  # writes sent to the workbook (0 or 1; 2 when one was repaired)
     why: str = ""
 
     def as_json(self) -> dict[str, Any]:

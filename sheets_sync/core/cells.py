@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Formula:
-    """A formula cell. ``text`` starts with ``=``, as typed in the spreadsheet app."""
+    """A formula cell. ``text`` starts with ``=``, as typed in the spreadsheet app.
+
+    ``value`` is what the file (or Google) holds as the formula's last calculated
+    value, ``calculated`` whether it holds one at all: a file written by a program
+    that does not calculate holds none until a spreadsheet app saves it. Neither is
+    part of what the formula is (two formulas are equal by their text).
+    """
 
     text: str
+    value: CellValue = field(default=None, compare=False, repr=False)
+    calculated: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.text.startswith("="):

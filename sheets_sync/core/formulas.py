@@ -8,6 +8,7 @@ Function names are Excel's; LibreOffice and Google Sheets read them as-is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -100,14 +101,24 @@ def overview_formula(name: str, where: Where) -> Formula | None:
 
 
 def same_formula(a: str, b: str) -> bool:
-    """Formulas equal up to case, spaces and the leading '='."""
+    """Formulas equal in meaning: up to case, spaces, the leading '=' and the quotes
+    around a sheet's name (LibreOffice saves ``'Initiatives'!$H:$H`` as
+    ``Initiatives!$H:$H``; Excel quotes only names that need it)."""
     return _formula_key(a) == _formula_key(b)
 
 
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+
+
 def _formula_key(text: str) -> str:
-    """A formula as compared: no spaces at all, no leading '=', upper case.
+    """A formula as compared: no spaces at all, no leading '=', upper case, and sheet
+    names unquoted (outside string literals, whose text is left as it is).
 
     Not :func:`~sheets_sync.core.parsing.match_key`: in a formula every space goes
     (``SUM(A1, B1)`` is ``SUM(A1,B1)``), where a name keeps one between its words.
     """
-    return "".join(text.split()).lstrip("=").upper()
+    pieces = _STRING.split(text)
+    for i in range(0, len(pieces), 2):  # the even pieces lie outside string literals
+        pieces[i] = _QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", pieces[i])
+    return "".join("".join(pieces).split()).lstrip("=").upper()

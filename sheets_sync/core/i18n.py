@@ -39,6 +39,16 @@ def format_amount(amount: float, lang: Lang) -> str:
     return text
 
 
+# A message quotes at most this many characters of what someone typed: a cell holds
+# 32,767 characters at most, and a check quoting a long text whole would not fit.
+QUOTE_LIMIT = 100
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _show(value: object, lang: Lang) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -46,4 +56,4 @@ def _show(value: object, lang: Lang) -> str:
         return format_date(value, lang)
     if isinstance(value, float):
         return format_amount(value, lang)
-    return str(value)
+    return shorten(str(value))

@@ -105,6 +105,8 @@ def _decimal_text(text: str, lang: str) -> float:
         number = float(Decimal(text))
     except InvalidOperation as exc:
         raise ValueError(text) from exc
+    if not math.isfinite(number):  # more digits than a double holds: no amount
+        raise ValueError(text)
     return -number if negative else number
 
 

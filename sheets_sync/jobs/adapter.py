@@ -52,8 +52,8 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
     )
 
 
-def drive_version(workbook: WorkbookConfig) -> str:
-    """The spreadsheet's Drive version, for skipping unchanged ones cheaply."""
+def drive_version(workbook: WorkbookConfig) -> str | None:
+    """The spreadsheet's Drive version, for skipping unchanged ones cheaply (None: unknown)."""
     from sheets_sync.backends.google.drive import file_version
 
     sheet = workbook.location

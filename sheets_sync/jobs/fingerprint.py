@@ -16,8 +16,8 @@ from typing import Protocol
 from sheets_sync.errors import SheetsSyncError, WorkbookNotFound
 from sheets_sync.jobs.config import WorkbookConfig
 
-DriveVersionFn = Callable[[WorkbookConfig], str]
-"""Return the Drive file ``version`` of a workbook's spreadsheet (raise on failure)."""
+DriveVersionFn = Callable[[WorkbookConfig], str | None]
+"""Return the Drive file ``version`` of a workbook's spreadsheet (None: Drive did not say)."""
 
 
 class Fingerprinter(Protocol):
@@ -59,9 +59,9 @@ _MEASURED = "|measured:"
 class DefaultFingerprinter:
     """Local files by stat and hash; Google spreadsheets by an injected Drive lookup.
 
-    Without ``drive_version`` a Google workbook has no fingerprint (``None``) and is
-    always synced in full. With ``measured``, the digest of the workbook's metric
-    values is part of it: a moved metric is a change.
+    Without ``drive_version``, or when it cannot tell, a Google workbook has no
+    fingerprint (``None``) and is synced in full. With ``measured``, the digest of the
+    workbook's metric values is part of it: a moved metric is a change.
     """
 
     def __init__(
@@ -81,4 +81,5 @@ class DefaultFingerprinter:
             return local_fingerprint(workbook.path, previous)
         if self._drive_version is None:
             return None
-        return "drive:" + self._drive_version(workbook)
+        version = self._drive_version(workbook)
+        return None if version is None else "drive:" + version  # unknown: a full sync

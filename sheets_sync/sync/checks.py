@@ -26,8 +26,9 @@ from pydantic import ValidationError
 
 from sheets_sync.core import rules
 from sheets_sync.core.calendar import Quarter
-from sheets_sync.core.cells import CellValue
-from sheets_sync.core.i18n import message
+from sheets_sync.core.cells import CellValue, Formula
+from sheets_sync.core.formulas import column_letter
+from sheets_sync.core.i18n import message, shorten
 from sheets_sync.core.layout import Lang, Sheet
 from sheets_sync.core.models import (
     ROW_MODELS,
@@ -37,7 +38,7 @@ from sheets_sync.core.models import (
     Initiative,
     RowModel,
 )
-from sheets_sync.core.parsing import clean_text, match_key, match_key_cached
+from sheets_sync.core.parsing import clean_text, is_blank, match_key, match_key_cached
 from sheets_sync.sync.locate import Row, Table
 
 # --- problems and their messages ------------------------------------------------------
@@ -74,7 +75,10 @@ def check_text(problems: Sequence[Problem], sheet: Sheet, lang: Lang) -> str:
         text = problem_text(problem, sheet, lang)
         if text not in texts:
             texts.append(text)
-    return message("separator", lang).join(texts)
+    return shorten(message("separator", lang).join(texts), CELL_TEXT_LIMIT)
+
+
+CELL_TEXT_LIMIT = 32_767  # the most characters a spreadsheet cell holds
 
 
 def model_problems(
@@ -86,6 +90,14 @@ def model_problems(
     error says what the column expects. Any other error of pydantic's own becomes
     "required": the column expects something else.
     """
+    return [
+        Problem(sheet.key, row.number, rid, column, code, params)
+        for column, (code, params) in field_errors(error).items()
+    ]
+
+
+def field_errors(error: ValidationError) -> dict[str | None, tuple[str, dict[str, Any]]]:
+    """Each rejected field's message code and parameters (see :func:`model_problems`)."""
     by_field: dict[str | None, tuple[str, dict[str, Any]]] = {}
     for item in error.errors(include_url=False):
         column = str(item["loc"][0]) if item["loc"] else None
@@ -95,10 +107,7 @@ def model_problems(
             code, params = "required", {}
         if column not in by_field or by_field[column][0] == "required":
             by_field[column] = (code, params)
-    return [
-        Problem(sheet.key, row.number, rid, column, code, params)
-        for column, (code, params) in by_field.items()
-    ]
+    return by_field
 
 
 _KNOWN = {
@@ -273,6 +282,29 @@ def unknown_refs(
             found.append((key, "unknown_ref", False, {"value": value, "sheet": target}))
 
 
+def formula_inputs(values: Values, row: Row, found: Found) -> Values:
+    """The row's inputs with each formula a person typed read as its calculated value.
+
+    Someone may type ``=1500+1000`` into a budget cell: the cell means 2500, the value
+    the spreadsheet app calculated and saved. A formula with no calculated value saved
+    (a file written by a program that does not calculate) goes to ``found``, naming
+    the cell: the file needs to be opened and saved once.
+    """
+    read = dict(values)
+    for key, value in values.items():
+        if type(value) is not Formula:
+            continue
+        del read[key]
+        if value.calculated:
+            if not is_blank(value.value):
+                read[key] = value.value
+            continue
+        cell = f"{column_letter(row.columns[key])}{row.number}" if key in row.columns else ""
+        params: dict[str, object] = {"formula": value.text, "cell": cell}
+        found.append((key, "formula_not_calculated", False, params))
+    return read
+
+
 # --- all of a sheet's checks, row by row ----------------------------------------------
 
 
@@ -303,12 +335,18 @@ class SheetChecks:
     ) -> RowModel | None:
         """The row's model (None when a cell does not parse); its problems go to ``problems``."""
         model: RowModel | None
+        found = self._found  # this row's findings beyond its model
+        typed: set[str | None] = set()
+        if any(type(v) is Formula for v in values.values()):
+            values = formula_inputs(values, row, found)
+            typed = {column for column, *_ in found}
         try:
             model = self._validate(values, context=self._context)
         except ValidationError as error:
             model = None
-            problems.extend(model_problems(self.sheet, row, rid, error))
-        found = self._found  # this row's findings beyond its model
+            problems.extend(
+                p for p in model_problems(self.sheet, row, rid, error) if p.column not in typed
+            )
         count_repeats(row, rid, self._seen, found)
         if model is not None:
             if self._refs:

@@ -67,6 +67,8 @@ class Differ:
         col = table.columns.get(key)
         if col is None:
             return
+        if type(wanted) is float and not math.isfinite(wanted):
+            wanted = None  # beyond what a cell holds (an overflowing sum): left blank
         line = row.line
         current = line[col - 1] if col <= len(line) else None
         if type(current) is type(wanted) and type(wanted) is not Formula:

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sheets_sync.core.cells import CellValue, ColumnChooser, SheetGrid, WorkbookSnapshot
+from sheets_sync.core.formulas import column_letter
 from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW, Layout, Sheet
 from sheets_sync.core.parsing import is_blank, match_key
-from sheets_sync.errors import MissingColumns, NotARoadmap
+from sheets_sync.errors import AmbiguousColumns, MissingColumns, NotARoadmap
 
 
 class Row:
@@ -81,6 +82,7 @@ class Table:
     grid: SheetGrid
     columns: dict[str, int]  # column key -> 1-based column number
     rows: list[Row] = field(default_factory=list)
+    first_row: int = FIRST_DATA_ROW  # below the key and header rows
 
     @property
     def title(self) -> str:
@@ -108,21 +110,38 @@ class Located:
 
 Found = tuple[Sheet, dict[str, int], int]  # sheet, columns, first data row
 
+# How far down a sheet its key row is looked for: a title row or two typed above it
+# (people may insert rows) moves it down; a data row never holds our keys.
+KEY_SEARCH_ROWS = 10
+
 
 def _keyed_columns(grid: SheetGrid, layout: Layout) -> Found | None:
-    """The sheet whose keys fill row 1 of ``grid`` the most, with the columns found."""
-    key_row = grid.rows[KEY_ROW - 1] if grid.rows else []
+    """The sheet whose keys fill a key row of ``grid`` the most, with the columns found.
+
+    The key row is row 1 as generated, or one of the first :data:`KEY_SEARCH_ROWS`
+    rows when rows were inserted above it; its header row and data follow it.
+    """
     best: Found | None = None
-    for sheet in layout.sheets:
-        wanted = {sheet.key_cell(key): key for key in sheet.column_keys()}
-        columns: dict[str, int] = {}
-        for index, value in enumerate(key_row, start=1):
-            key = wanted.get(value.strip()) if isinstance(value, str) else None
-            if key and key not in columns:
-                columns[key] = index
-        if columns and (best is None or len(columns) > len(best[1])):
-            best = (sheet, columns, FIRST_DATA_ROW)
+    for number, key_row in enumerate(grid.rows[:KEY_SEARCH_ROWS], start=KEY_ROW):
+        for sheet in layout.sheets:
+            columns = _keys_in(key_row, sheet)[0]
+            if columns and (best is None or len(columns) > len(best[1])):
+                best = (sheet, columns, number + FIRST_DATA_ROW - KEY_ROW)
     return best
+
+
+def _keys_in(key_row: list[CellValue], sheet: Sheet) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """The columns of ``sheet``'s keys in ``key_row`` (the first of each), and every
+    key found in more than one column with all its columns."""
+    wanted = {sheet.key_cell(key): key for key in sheet.column_keys()}
+    columns: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
+    for index, value in enumerate(key_row, start=1):
+        key = wanted.get(value.strip()) if isinstance(value, str) else None
+        if key:
+            columns.setdefault(key, index)
+            seen.setdefault(key, []).append(index)
+    return columns, {key: found for key, found in seen.items() if len(found) > 1}
 
 
 def our_columns(layout: Layout) -> ColumnChooser:
@@ -190,6 +209,7 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
             f"{snapshot.source} is not a sheets-sync roadmap: no Overview sheet of ours was found.",
             "Check the file name, or create a roadmap with `sheets-sync generate`.",
         )
+    _refuse_copied_keys(snapshot.source, tables)
     problems = _complete(tables, layout)
     if problems:
         raise MissingColumns(
@@ -198,6 +218,26 @@ def locate(snapshot: WorkbookSnapshot, layout: Layout) -> Located:
             "generated roadmap); nothing was written.",
         )
     return Located(tables)
+
+
+def _refuse_copied_keys(source: str, tables: dict[str, Table]) -> None:
+    """A key of ours in two columns (a column copied with its hidden key cell) leaves
+    no way to tell which column is ours: writing either could overwrite a person's
+    cells, so nothing is written until the copy's key cell is cleared."""
+    for table in tables.values():
+        key_row_number = table.first_row - (FIRST_DATA_ROW - KEY_ROW)
+        if not table.columns or key_row_number < 1 or key_row_number > len(table.grid.rows):
+            continue
+        copied = _keys_in(table.grid.rows[key_row_number - 1], table.spec)[1]
+        if copied:
+            key, found = next(iter(copied.items()))
+            letters = " and ".join(column_letter(col) for col in found)
+            raise AmbiguousColumns(
+                f"{source}: “{table.title}” has the column key {table.spec.key_cell(key)} "
+                f"in columns {letters} of row {key_row_number}, so the sync cannot tell "
+                "which column is its own; nothing was written.",
+                f"Clear that key from row {key_row_number} of the copied column, then sync again.",
+            )
 
 
 def _our_tables(snapshot: WorkbookSnapshot, layout: Layout) -> dict[str, Table]:
@@ -213,7 +253,7 @@ def _our_tables(snapshot: WorkbookSnapshot, layout: Layout) -> dict[str, Table]:
         known = tables.get(sheet.key)
         if known is not None and len(known.columns) >= len(columns):
             continue  # a copy of one of our sheets, or a user sheet that looks like one
-        tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first))
+        tables[sheet.key] = Table(sheet, grid, columns, _rows(grid, columns, first), first)
     return tables
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,11 @@ class SyncReport:
         return sum(s["invalid"] for s in self.sheets.values())
 
     def as_json(self) -> dict[str, Any]:
+        """The report as JSON data; a number JSON cannot hold (NaN, infinity) is null."""
+        data: dict[str, Any] = _finite(self._as_data())
+        return data
+
+    def _as_data(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "as_of": self.as_of.isoformat(),
@@ -82,6 +88,18 @@ class SyncReport:
                 for w in self.changes
             ],
         }
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_finite(value) for value in data]
+    if isinstance(data, tuple):
+        return tuple(_finite(value) for value in data)
+    return data
 
 
 def _json_value(value: CellValue) -> Any:

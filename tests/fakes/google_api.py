@@ -35,6 +35,7 @@ from . import discovery
 from .discovery import BadRequest
 from .sheets_model import (
     Book,
+    Cell,
     Metadata,
     Row,
     Sheet,
@@ -47,6 +48,13 @@ from .sheets_model import (
 )
 
 TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+# Drive scopes that see every file the account can open, not only the app's own.
+DRIVE_WIDE_SCOPES = (
+    "drive",
+    "drive.readonly",
+    "drive.metadata",
+    "drive.metadata.readonly",
+)
 HOSTS = {
     "sheets.googleapis.com": "sheets",
     "www.googleapis.com": "drive",
@@ -104,6 +112,10 @@ class FakeGoogle:
     accounts: dict[str, tuple[str, rsa.RSAPublicKey]] = field(default_factory=dict)
     books: dict[str, Book] = field(default_factory=dict)
     tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (email, expiry)
+    scopes: dict[str, set[str]] = field(default_factory=dict)  # email -> its last token's scopes
+    # What a values:batchUpdateByDataFilter does with a filter that matches no row is
+    # not documented: "drop" it (and write the rest) or "reject" the whole request.
+    unmatched_filter: str = "drop"
     log: list[Logged] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     before_apply: Callable[[Logged], None] | None = None
@@ -299,6 +311,7 @@ class FakeGoogle:
             }
         token = "ya29.fake-" + secrets.token_urlsafe(24)
         self.tokens[token] = (claims["iss"], now + 3600)
+        self.scopes[claims["iss"]] = scopes
         return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
     def _caller(self, handler: BaseHTTPRequestHandler) -> str:
@@ -353,7 +366,7 @@ class FakeGoogle:
         if name == "spreadsheets.developerMetadata.search":
             return self._metadata_search(book, body)
         if name == "files.get":
-            return {"id": book.spreadsheet_id, "version": book.content_version()}
+            return self._drive_get(book, email)
         if name == "permissions.create":
             book.readers.add(body.get("emailAddress", ""))
             return {"id": secrets.token_hex(8), "kind": "drive#permission"}
@@ -369,6 +382,15 @@ class FakeGoogle:
         if "locale" in props:
             book.locale = props["locale"]
         return self._resource(book, None)
+
+    def _drive_get(self, book: Book, email: str) -> Any:
+        """Drive's files.get, under Drive's scopes: ``drive.file`` sees only the files
+        the app created (or a user opened with it), so a spreadsheet shared with the
+        account by email is "not found" there; a metadata or full Drive scope sees it."""
+        wide = {f"https://www.googleapis.com/auth/{s}" for s in DRIVE_WIDE_SCOPES}
+        if book.owner != email and not wide & self.scopes.get(email, set()):
+            raise ApiError(404, f"File not found: {book.spreadsheet_id}.", "NOT_FOUND")
+        return {"id": book.spreadsheet_id, "version": book.content_version()}
 
     def _drive_create(self, body: dict[str, Any], email: str) -> Any:
         if body.get("mimeType") != "application/vnd.google-apps.spreadsheet":
@@ -663,6 +685,11 @@ class FakeGoogle:
         where = book.row_locations()
         responses = []
         total = 0
+        if self.unmatched_filter == "reject":  # one reading of what Google leaves unsaid
+            for item in body.get("data", []):
+                if not self._match(book, item.get("dataFilter", {}), where):
+                    raise BadRequest("No grid ranges match the data filter.")
+        render_option = body.get("responseValueRenderOption", "FORMATTED_VALUE")
         for item in body.get("data", []):
             if item.get("majorDimension", "ROWS") != "ROWS":
                 raise ApiError(501, "COLUMNS is not implemented by the fake", "UNIMPLEMENTED")
@@ -674,15 +701,22 @@ class FakeGoogle:
                 cells = sum(self._write_row(sheet, row0, 0, line, option) for line in values)
                 total += cells
                 cols = max((len(line) for line in values), default=0)
-                responses.append(
-                    {
-                        "updatedRange": a1(sheet, row0, 0, 1, cols),
-                        "updatedRows": 1,
-                        "updatedColumns": cols,
-                        "updatedCells": cells,
-                        "dataFilter": item.get("dataFilter"),
+                response = {
+                    "updatedRange": a1(sheet, row0, 0, 1, cols),
+                    "updatedRows": 1,
+                    "updatedColumns": cols,
+                    "updatedCells": cells,
+                    "dataFilter": item.get("dataFilter"),
+                }
+                if body.get("includeValuesInResponse"):
+                    row = sheet.rows[row0]
+                    line = [render(row.get(c), render_option) for c in range(cols)]
+                    response["updatedData"] = {
+                        "range": a1(sheet, row0, 0, 1, cols),
+                        "majorDimension": "ROWS",
+                        "values": trim([line]),
                     }
-                )
+                responses.append(response)
         return {
             "spreadsheetId": book.spreadsheet_id,
             "totalUpdatedCells": total,
@@ -725,6 +759,23 @@ def _metadata_json(meta: Metadata, row0: int) -> dict[str, Any]:
     return out
 
 
+def _cell_data(cell: Cell) -> dict[str, Any]:
+    """A cell as ``CellData``: what was typed (``userEnteredValue``) and, as documented,
+    its ``effectiveValue``: the entered value itself, or a formula's result. The fake
+    does not evaluate formulas: a test sets the result as the cell's "cached" value,
+    and a formula without one reads as a formula whose result is empty (no
+    ``effectiveValue``, as Google sends for an empty result)."""
+    if not cell:
+        return {}
+    entered = {k: v for k, v in cell.items() if k != "cached"}
+    data: dict[str, Any] = {"userEnteredValue": entered}
+    if "formulaValue" not in entered:
+        data["effectiveValue"] = entered
+    elif cell.get("cached") is not None:
+        data["effectiveValue"] = raw(cell["cached"])
+    return data
+
+
 def _grid_data(book: Book, sheet: Sheet) -> dict[str, Any]:
     used_rows, _ = sheet.used()
     row_data = []
@@ -732,9 +783,7 @@ def _grid_data(book: Book, sheet: Sheet) -> dict[str, Any]:
         cells = list(row.cells)
         while cells and not cells[-1]:
             cells.pop()
-        row_data.append(
-            {"values": [{"userEnteredValue": c} if c else {} for c in cells]} if cells else {}
-        )
+        row_data.append({"values": [_cell_data(c) for c in cells]} if cells else {})
     row_meta = []
     for index in range(sheet.row_count):
         row = sheet.rows[index] if index < len(sheet.rows) else Row()

@@ -82,6 +82,7 @@ class Book:
     named_ranges: dict[str, dict[str, Any]] = field(default_factory=dict)
     readers: set[str] = field(default_factory=set)
     locale: str = "en_US"
+    sort_moves_metadata: bool = True  # see sort_rows
 
     def content_version(self) -> str:
         """Changes whenever any cell, row tag or sheet does, as Drive's ``version`` does."""
@@ -127,10 +128,19 @@ class Book:
         sheet.row_count -= count
 
     def sort_rows(self, title: str, first: int, col: int, *, descending: bool = False) -> None:
-        """Sort rows ``first..`` by 1-based ``col``, as Data > Sort range does."""
+        """Sort rows ``first..`` by 1-based ``col``, as Data > Sort range does.
+
+        Google documents that row metadata moves with inserted and deleted rows, not
+        what a sort does to it: with ``sort_moves_metadata`` off, each row's metadata
+        stays with its position while the cells are sorted.
+        """
         sheet = self.sheet_by_title(title)
         body = sheet.rows[first - 1 :]
+        metas = [row.meta for row in body]
         body.sort(key=lambda row: _sort_key(row.get(col - 1)), reverse=descending)
+        if not self.sort_moves_metadata:
+            for row, meta in zip(body, metas, strict=True):
+                row.meta = meta
         sheet.rows[first - 1 :] = body
 
     def move_row(self, title: str, source: int, target: int) -> None:

@@ -23,6 +23,9 @@ SCOPES = (
     # drive.file: create spreadsheets, put them in a folder and share them, without
     # access to the rest of the user's Drive.
     "https://www.googleapis.com/auth/drive.file",
+    # drive.metadata.readonly: the version of a spreadsheet shared with the account by
+    # email, which drive.file does not see (it sees only files the app created).
+    "https://www.googleapis.com/auth/drive.metadata.readonly",
 )
 ENV_VARS = ("SHEETS_SYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
 ADC_ACCOUNT = "the account of your Application Default Credentials"

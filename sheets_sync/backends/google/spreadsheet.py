@@ -13,13 +13,20 @@ row's identity for one sync:
   reads (metadata, then ``values.batchGet``) would let a sort between them pair
   one row's values with another row's tag. The grid data also types every cell
   (``formulaValue`` vs ``stringValue``), so a text cell reading ``=SUM(A1)`` stays
-  text, which the values API with ``valueRenderOption=FORMULA`` cannot tell apart.
+  text, which the values API with ``valueRenderOption=FORMULA`` cannot tell apart;
+  beside it, each cell's ``effectiveValue`` gives a formula's result, so a formula
+  a person typed into an input cell reads as the value it shows.
 * :meth:`GoogleSheetsBackend.write` sends ONE ``values:batchUpdateByDataFilter``:
   one ``DataFilterValueRange`` per row, addressed by the row's ``metadataId``, its
   values starting at column A with ``null`` (skip) in every cell we leave alone.
   Google resolves the tag at write time, so the write lands on the row that was
   read wherever it has moved; a filter whose row was deleted matches nothing and
-  its cells are dropped, never written elsewhere.
+  its cells are dropped, never written elsewhere (whether Google drops such a
+  filter or rejects the request is undocumented: a rejected request is sent again
+  without the tags that are gone). Nothing documents that a tag moves with its row
+  when rows are *sorted*; the write's response holds each written row as it now
+  stands, and :mod:`.rowcheck` tells from it whether a tag stayed behind with
+  its position, in which case a second write puts every row's own values back.
 * Rows without a tag (rows people added since the last sync) cannot be addressed
   safely. When a sync has cells to write on such rows, its one write instead tags
   every untagged row (``createDeveloperMetadata`` in one ``batchUpdate``) and the
@@ -50,17 +57,19 @@ from typing import Any
 
 import gspread
 
+from sheets_sync.backends.google.rowcheck import SentRow, repairs
 from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.target import GoogleSheet, google_sheet
 from sheets_sync.core.cells import CellValue, CellWrite, Formula, SheetGrid, WorkbookSnapshot
 from sheets_sync.core.serials import to_serial
+from sheets_sync.errors import GoogleRequestRejected
 
 ROW_TAG_KEY = "sheets_sync.row"
 
 READ_FIELDS = (
     "spreadsheetId,properties(title),"
     "sheets(properties(sheetId,title),"
-    "data(startRow,startColumn,rowData(values(userEnteredValue)),"
+    "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue)),"
     "rowMetadata(developerMetadata(metadataId,metadataKey))))"
 )
 SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
@@ -69,6 +78,7 @@ SHEETS_URL = "https://sheets.googleapis.com/v4/spreadsheets/"
 WAIT_FOR_TAG = "their rows are new: this sync tagged them, the next one writes the cells"
 NO_TAG = "their rows hold nothing and have no tag"
 ROW_DELETED = "their rows were deleted after the read"
+ROWS_SORTED = "their rows were sorted after the read: the next sync writes them"
 
 
 @dataclass
@@ -76,6 +86,7 @@ class _SheetRows:
     sheet_id: int
     tags: dict[int, int] = field(default_factory=dict)  # sheet row -> metadataId
     untagged: list[int] = field(default_factory=list)  # rows with content, no tag
+    lines: list[list[CellValue]] = field(default_factory=list)  # the rows as read
 
 
 class GoogleSheetsBackend:
@@ -107,6 +118,7 @@ class GoogleSheetsBackend:
             if self.sheet_titles is not None and title not in self.sheet_titles:
                 continue
             grid, rows = _parse_sheet(title, int(props.get("sheetId", 0)), sheet.get("data", []))
+            rows.lines = grid.rows
             grids.append(grid)
             rows_of[title] = rows
         version = uuid.uuid4().hex
@@ -131,16 +143,31 @@ class GoogleSheetsBackend:
                 )
             # Only empty untagged rows were targeted: nothing to tag, nowhere to write.
         formulas = any(isinstance(w.value, Formula) for w in writes)
-        data, sent, skipped = _row_filters(by_row, rows_of, user_entered=formulas)
+        width = _widths(by_row)
+        data, sent, skipped = _row_filters(by_row, rows_of, width, user_entered=formulas)
         if not data:
             return WriteResult(deferred=skipped, why=NO_TAG)
-        landed = self._send(data, user_entered=formulas)
-        written = sum(n for tag, n in sent.items() if tag in landed)
-        dropped = sum(n for tag, n in sent.items() if tag not in landed)
+        after = self._send(data, user_entered=formulas)
+        dropped = sum(len(row.cells) for tag, row in sent.items() if tag not in after)
+        lines = {title: rows.lines for title, rows in rows_of.items()}
+        fix = repairs({tag: sent[tag] for tag in after}, after, lines, width)
+        requests = 1
+        if fix.by_tag:
+            requests += 1
+            self._send(_repair_filters(fix.by_tag, width, sent), user_entered=True)
+        deferred = skipped + fix.lost
         why = "; ".join(
-            reason for count, reason in ((skipped, NO_TAG), (dropped, ROW_DELETED)) if count
+            reason
+            for count, reason in (
+                (skipped, NO_TAG),
+                (fix.lost, ROWS_SORTED),
+                (dropped, ROW_DELETED),
+            )
+            if count
         )
-        return WriteResult(written=written, deferred=skipped, dropped=dropped, requests=1, why=why)
+        return WriteResult(
+            written=fix.placed, deferred=deferred, dropped=dropped, requests=requests, why=why
+        )
 
     def _rows_read(
         self, snapshot: WorkbookSnapshot, writes: Sequence[CellWrite]
@@ -154,22 +181,54 @@ class GoogleSheetsBackend:
             raise ValueError(f"write to sheets that were not read: {unknown}")
         return rows_of
 
-    def _send(self, data: list[dict[str, Any]], *, user_entered: bool) -> set[int]:
-        """One ``values:batchUpdateByDataFilter``; the tags whose row took its cells."""
-        body = {
-            "valueInputOption": "USER_ENTERED" if user_entered else "RAW",
-            "includeValuesInResponse": False,
-            "data": data,
-        }
-        response = self.http.request(
-            "post", f"{SHEETS_URL}{self.spreadsheet_id}/values:batchUpdateByDataFilter", json=body
-        ).json()
-        landed: set[int] = set()
+    def _send(self, data: list[dict[str, Any]], *, user_entered: bool) -> dict[int, list[Any]]:
+        """One ``values:batchUpdateByDataFilter``: the tags whose row took its cells, each
+        with the row's values as they stand after the write.
+
+        Whether Google drops a filter that matches no row (a deleted row) or rejects
+        the whole request is not documented: when the request is rejected, the tags
+        still in the spreadsheet are looked up and the rest is sent again.
+        """
+        try:
+            response = self._post_by_filter(data, user_entered)
+        except GoogleRequestRejected:
+            alive = self._existing_tags([_tag_of(item) for item in data])
+            kept = [item for item in data if _tag_of(item) in alive]
+            if len(kept) == len(data):
+                raise  # every row is there: the request was refused for another reason
+            if not kept:
+                return {}
+            response = self._post_by_filter(kept, user_entered)
+        after: dict[int, list[Any]] = {}
         for item in response.get("responses", []):
             lookup = item.get("dataFilter", {}).get("developerMetadataLookup", {})
             if item.get("updatedRange") and "metadataId" in lookup:
-                landed.add(int(lookup["metadataId"]))
-        return landed
+                rows = item.get("updatedData", {}).get("values") or [[]]
+                after[int(lookup["metadataId"])] = list(rows[0])
+        return after
+
+    def _post_by_filter(self, data: list[dict[str, Any]], user_entered: bool) -> dict[str, Any]:
+        body = {
+            "valueInputOption": "USER_ENTERED" if user_entered else "RAW",
+            "includeValuesInResponse": True,  # each row after the write: see rowcheck
+            "responseValueRenderOption": "FORMULA",
+            "data": data,
+        }
+        response: dict[str, Any] = self.http.request(
+            "post", f"{SHEETS_URL}{self.spreadsheet_id}/values:batchUpdateByDataFilter", json=body
+        ).json()
+        return response
+
+    def _existing_tags(self, tags: list[int]) -> set[int]:
+        """Which of ``tags`` the spreadsheet still holds (one ``developerMetadata.search``)."""
+        body = {"dataFilters": [{"developerMetadataLookup": {"metadataId": t}} for t in tags]}
+        response = self.http.request(
+            "post", f"{SHEETS_URL}{self.spreadsheet_id}/developerMetadata:search", json=body
+        ).json()
+        return {
+            int(found["developerMetadata"]["metadataId"])
+            for found in response.get("matchedDeveloperMetadata", [])
+        }
 
     def _tag_rows(self, rows_of: dict[str, _SheetRows]) -> int:
         """Tag every untagged row that holds something, in one ``batchUpdate``."""
@@ -191,33 +250,59 @@ def _cells_by_row(writes: Sequence[CellWrite]) -> dict[tuple[str, int], dict[int
     return by_row
 
 
+def _widths(by_row: dict[tuple[str, int], dict[int, CellValue]]) -> dict[str, int]:
+    """The columns each sheet's written rows span: every row's range is that wide, so
+    every row comes back in the response with the same cells to tell it by."""
+    width: dict[str, int] = {}
+    for (title, _row), cells in by_row.items():
+        width[title] = max(width.get(title, 0), max(cells))
+    return width
+
+
 def _row_filters(
     by_row: dict[tuple[str, int], dict[int, CellValue]],
     rows_of: dict[str, _SheetRows],
+    width: dict[str, int],
     *,
     user_entered: bool,
-) -> tuple[list[dict[str, Any]], dict[int, int], int]:
-    """One ``DataFilterValueRange`` per tagged row; cells per tag; cells on untagged rows."""
+) -> tuple[list[dict[str, Any]], dict[int, SentRow], int]:
+    """One ``DataFilterValueRange`` per tagged row; what went to each tag; cells on
+    untagged rows."""
     data: list[dict[str, Any]] = []
-    sent: dict[int, int] = {}  # metadataId -> cells
+    sent: dict[int, SentRow] = {}  # metadataId -> the row and its cells
     skipped = 0
     for (title, row), cells in by_row.items():
         tag = rows_of[title].tags.get(row)
         if tag is None:
             skipped += len(cells)
             continue
-        line: list[Any] = [None] * max(cells)
-        for col, value in cells.items():
-            line[col - 1] = encode(value, user_entered=user_entered)
-        data.append(
-            {
-                "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
-                "majorDimension": "ROWS",
-                "values": [line],
-            }
-        )
-        sent[tag] = len(cells)
+        data.append(_row_filter(tag, cells, width[title], user_entered))
+        sent[tag] = SentRow(title, row, cells)
     return data, sent, skipped
+
+
+def _row_filter(
+    tag: int, cells: dict[int, CellValue], width: int, user_entered: bool
+) -> dict[str, Any]:
+    """The row under ``tag``, columns A to ``width``: ``cells`` and null (left alone)."""
+    line: list[Any] = [None] * width
+    for col, value in cells.items():
+        line[col - 1] = encode(value, user_entered=user_entered)
+    return {
+        "dataFilter": {"developerMetadataLookup": {"metadataId": tag}},
+        "majorDimension": "ROWS",
+        "values": [line],
+    }
+
+
+def _repair_filters(
+    by_tag: dict[int, dict[int, CellValue]], width: dict[str, int], sent: dict[int, SentRow]
+) -> list[dict[str, Any]]:
+    return [_row_filter(tag, cells, width[sent[tag].title], True) for tag, cells in by_tag.items()]
+
+
+def _tag_of(item: dict[str, Any]) -> int:
+    return int(item["dataFilter"]["developerMetadataLookup"]["metadataId"])
 
 
 def create_row_tag(sheet_id: int, row: int) -> dict[str, Any]:
@@ -253,7 +338,10 @@ def _parse_sheet(
         first_row = int(block.get("startRow", 0)) + 1
         first_col = int(block.get("startColumn", 0))
         for offset, row_data in enumerate(block.get("rowData", [])):
-            values = [decode(cell.get("userEnteredValue")) for cell in row_data.get("values", [])]
+            values = [
+                decode(cell.get("userEnteredValue"), cell.get("effectiveValue"))
+                for cell in row_data.get("values", [])
+            ]
             if any(v is not None for v in values):
                 line = cells.setdefault(first_row + offset, [])
                 needed = first_col + len(values)
@@ -276,12 +364,20 @@ def _parse_sheet(
     return SheetGrid(title=title, rows=rows), tracked
 
 
-def decode(value: dict[str, Any] | None) -> CellValue:
-    """A cell's ``userEnteredValue`` as a CellValue; dates stay serial numbers."""
+def decode(value: dict[str, Any] | None, effective: dict[str, Any] | None = None) -> CellValue:
+    """A cell's ``userEnteredValue`` as a CellValue; dates stay serial numbers.
+
+    A formula carries its result, the cell's ``effectiveValue`` read in the same
+    request: Google always calculates, and sends no ``effectiveValue`` when the
+    result is empty.
+    """
     if not value:
         return None
     if "formulaValue" in value:
-        return Formula(str(value["formulaValue"]))
+        formula = Formula(str(value["formulaValue"]), decode(effective), calculated=True)
+        return formula
+    if "errorValue" in value:
+        return _ERRORS.get(str(value["errorValue"].get("type")), "#ERROR!")
     if "stringValue" in value:
         return str(value["stringValue"])
     if "boolValue" in value:
@@ -292,6 +388,19 @@ def decode(value: dict[str, Any] | None) -> CellValue:
             return int(number)
         return number if isinstance(number, int | float) else float(number)
     return None
+
+
+# An ``errorValue``'s type as the spreadsheet shows it in the cell.
+_ERRORS = {
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "#LOADING",
+}
 
 
 def encode(value: CellValue, *, user_entered: bool = False) -> Any:

@@ -10,6 +10,7 @@ itself survives a power cut. The previous version is kept as ``name.xlsx.bak1``
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sheets_sync.backends.xlsx.safety import check_not_locked
-from sheets_sync.errors import WorkbookChanged
+from sheets_sync.errors import WorkbookChanged, WorkbookNotWritable
 
 TEMP_SUFFIX = ".sheets-sync.tmp"
 
@@ -63,11 +64,66 @@ def replace_atomically(
             )
         rotate_backups(path, backups)
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise not_written(path, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_REFUSED = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def not_written(path: Path, exc: OSError) -> WorkbookNotWritable:
+    """What a failed write says: the disk is full, the file refused, or why not."""
+    if exc.errno in _NO_SPACE:
+        return WorkbookNotWritable(
+            f"The disk holding {path} is full, so its new version could not be saved; "
+            "the workbook was left as it was.",
+            "Free some space and sync again.",
+        )
+    if exc.errno in _REFUSED:
+        return WorkbookNotWritable(
+            f"{path} could not be written ({exc.strerror}); the workbook was left as it was.",
+            "Check that the file and its folder may be written, then sync again.",
+        )
+    return WorkbookNotWritable(
+        f"{path} could not be written ({exc.strerror or exc}); the workbook was left as it was.",
+        "Check the disk and sync again.",
+    )
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before any work, a workbook that is read-only or in a read-only folder.
+
+    A file whose owner, group and others may not write it is read-only even to an
+    account that could write it anyway (an administrator): someone made it so.
+    """
+    folder = path.parent
+    if not _may_write(path):
+        raise WorkbookNotWritable(
+            f"{path} is read-only, so the sync did not write it; nothing was changed.",
+            "Make it writable (or sync a copy) and sync again; --dry-run shows what would change.",
+        )
+    if not _may_write(folder, os.W_OK | os.X_OK):
+        raise WorkbookNotWritable(
+            f"The folder {folder} is read-only, so the new version of {path.name} cannot be "
+            "saved beside it; nothing was changed.",
+            "Make the folder writable (or sync a copy elsewhere) and sync again.",
+        )
+
+
+def _may_write(path: Path, mode: int = os.W_OK) -> bool:
+    try:
+        bits = os.stat(path).st_mode
+    except OSError:
+        return True  # gone: the write itself says what is wrong
+    return bool(bits & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(path, mode)
 
 
 def rotate_backups(path: Path, count: int) -> None:

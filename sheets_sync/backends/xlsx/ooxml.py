@@ -63,7 +63,9 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 def _entity(m: re.Match[str]) -> str:
     name = m.group(1)
     if name[0] == "#":
-        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+        code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        # no character XML allows: a surrogate or beyond Unicode reads as U+FFFD
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
     return _NAMED[name]
 
 
@@ -94,10 +96,28 @@ def ooxml_escape_text(text: str) -> str:
 
 
 def ooxml_unescape_text(text: str) -> str:
-    """Decoded <t> character data → plain text (undoes ``_xHHHH_``)."""
+    """Decoded <t> character data → plain text (undoes ``_xHHHH_``).
+
+    The escapes are UTF-16 code units: a surrogate pair (``_xD83D__xDE00_``) is one
+    character, and a surrogate left alone, which no text can hold, reads as U+FFFD.
+    """
     if "_x" not in text:
         return text
-    return _XESC.sub(lambda m: chr(int(m.group(0)[2:6], 16)), text)
+    text = _XESC.sub(lambda m: chr(int(m.group(0)[2:6], 16)), text)
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE_PAIR.sub(_pair_or_replacement, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
+
+
+def _pair_or_replacement(m: re.Match[str]) -> str:
+    units = m.group(0)
+    if len(units) == 2:
+        return chr(0x10000 + ((ord(units[0]) - 0xD800) << 10) + (ord(units[1]) - 0xDC00))
+    return "\ufffd"
 
 
 def needs_preserve(text: str) -> bool:

@@ -129,7 +129,9 @@ def patch_xlsx(
     package = open_package(path, source.stream())
     mapping = map_package(path, package)
     plan = group_writes(writes)
-    styles = StyleBook(package.read(mapping.styles_part) if mapping.styles_part else None)
+    # A styles part the package names but lacks is read as none, as the reader does.
+    part = mapping.styles_part
+    styles = StyleBook(package.read(part) if part and part in package.NameToInfo else None)
     sheets = _sheet_parts(mapping, plan)
 
     def patched(part: str) -> Iterator[bytes]:

@@ -52,6 +52,7 @@ from sheets_sync.backends.xlsx.sheetxml import (
     RawCell,
     SheetPatterns,
     attrs_of,
+    calculated,
     cells_of_row,
     decode_cell,
     fast_cells,
@@ -293,7 +294,7 @@ class SheetReader:
         number = 0
         keep: set[int] | None = None
         restricted = self._chosen_cells is not None  # found holds chosen columns only
-        for letters, row_text, style, kind, rest, v, text, f, other in found:
+        for letters, row_text, style, kind, rest, v, text, f, fv, other in found:
             if row_text != current:
                 if not row_text:  # a cell that does not start <c r=" (see fast_cells)
                     raise _OtherShape
@@ -304,7 +305,7 @@ class SheetReader:
                 continue
             if (rest and not rest.isspace()) or other or (text and kind != b"inlineStr"):
                 # attributes beyond r, s and t, or content of another shape
-                raw = self._rebuild((letters, row_text, style, kind, rest, v, text, f, other))
+                raw = self._rebuild((letters, row_text, style, kind, rest, v, text, f, fv, other))
                 value = self._general(number, col, raw)
                 if value is None:
                     continue
@@ -325,12 +326,15 @@ class SheetReader:
                     if value is None:
                         value = numbers[v] = _number(v)
             elif v:
-                value = self._typed((letters, row_text, style, kind, rest, v, text, f, other))
+                value = self._typed((letters, row_text, style, kind, rest, v, text, f, fv, other))
                 if value is None:
                     continue
             elif f:
                 formula = f.decode()
                 value = _formula("=" + (xml_unescape(formula) if "&" in formula else formula))
+                if fv:
+                    cell = (letters, row_text, style, kind, rest, v, text, f, fv, other)
+                    value = self._calculated(value, cell)
             else:
                 continue
             if len(line) == col - 1:
@@ -388,9 +392,14 @@ class SheetReader:
             return v == b"1" or v == b"true"
         return decode_cell(self._rebuild(cell), self.strings, self.date_styles, self.date1904)
 
+    def _calculated(self, formula: Formula, cell: tuple[bytes, ...]) -> Formula:
+        """A formula cell's calculated value, read under the general rules (rare)."""
+        raw = self._rebuild(cell)
+        return calculated(formula, raw, self.strings, self.date_styles, self.date1904)
+
     def _rebuild(self, cell: tuple[bytes, ...]) -> RawCell:
         """The cell as the general path sees it, from the fast regex's pieces."""
-        letters, row, style, kind, rest, v, text, f, other = cell
+        letters, row, style, kind, rest, v, text, f, fv, other = cell
         p = self.pats.prefix
         attrs = b' r="' + letters + row + b'"'
         if style:
@@ -398,7 +407,7 @@ class SheetReader:
         if kind:
             attrs += b' t="' + kind + b'"'
         if f:
-            body = b"<" + p + b"f>" + f + b"</" + p + b"f>"
+            body = b"<" + p + b"f>" + f + b"</" + p + b"f>" + fv
         elif v:
             body = b"<" + p + b"v>" + v + b"</" + p + b"v>"
         elif text:
@@ -440,7 +449,10 @@ class SheetReader:
                     if m.group(2):
                         self.masters[si] = (formula_text(m.group(2)), row, col)
                     elif si in self.masters:
-                        return Formula(shift_formula(self.masters[si], row, col))
+                        formula = Formula(shift_formula(self.masters[si], row, col))
+                        return calculated(
+                            formula, cell, self.strings, self.date_styles, self.date1904
+                        )
         return decode_cell(cell, self.strings, self.date_styles, self.date1904)
 
     @staticmethod

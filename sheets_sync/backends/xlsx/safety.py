@@ -9,16 +9,18 @@ LibreOffice holds open (their lock files sit next to it).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
 from typing import IO
 
+from sheets_sync.backends.xlsx.archive.members import MAX_RATIO, RATIO_MIN_SIZE
 from sheets_sync.errors import WorkbookCorrupt, WorkbookLocked, WorkbookNotFound
 
 MAX_TOTAL_UNPACKED = 1 << 30  # 1 GiB: far beyond any roadmap, well below trouble
-MAX_RATIO = 200  # real sheet XML packs 5-20x; deflate tops out near 1000x
-RATIO_MIN_SIZE = 8 << 20  # small parts may pack extremely well and are harmless
+# MAX_RATIO, RATIO_MIN_SIZE: small parts may pack extremely well and are harmless; the
+# same limits are checked again while a part inflates, whatever its headers claim.
 PROLOG_PROBE = 4096
 
 _RESAVE = "Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx)."
@@ -54,6 +56,14 @@ def lock_file_of(path: Path) -> tuple[Path, str] | None:
     return None
 
 
+def _resave_or_restore(path: Path) -> str:
+    """What to do with a damaged file: save it again, or restore its backup if one exists."""
+    backup = path.with_name(f"{path.name}.bak1")
+    if backup.is_file():
+        return f"{_RESAVE} Or restore the backup next to it ({backup.name})."
+    return _RESAVE
+
+
 def check_not_locked(path: Path) -> None:
     found = lock_file_of(path)
     if found:
@@ -87,7 +97,7 @@ def open_package(path: Path, data: bytes | IO[bytes]) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise WorkbookCorrupt(
             f"{path} is not an .xlsx workbook (not a zip package: {exc}).",
-            f"{_RESAVE} Or restore the backup next to it ({path.name}.bak1).",
+            _resave_or_restore(path),
         ) from None
     check_package(path, package)
     return package
@@ -112,25 +122,81 @@ def check_package(path: Path, package: zipfile.ZipFile) -> None:
                 f"If it is a genuine workbook, {_RESAVE[0].lower()}{_RESAVE[1:]} "
                 "Otherwise delete it.",
             )
+    _refuse_duplicate_names(path, infos)
     for info in infos:
-        if info.filename.endswith((".xml", ".rels")) and info.file_size:
-            try:
-                with package.open(info) as stream:
-                    head = stream.read(PROLOG_PROBE)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-                raise WorkbookCorrupt(
-                    f"{path} is damaged: part {info.filename} cannot be unpacked ({exc}).",
-                    f"{_RESAVE} Or restore the backup next to it ({path.name}.bak1).",
-                ) from None
+        if not info.file_size or info.is_dir():
+            continue
+        try:
+            with package.open(info) as stream:
+                head = stream.read(PROLOG_PROBE)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            raise WorkbookCorrupt(
+                f"{path} is damaged: part {info.filename} cannot be unpacked ({exc}).",
+                _resave_or_restore(path),
+            ) from None
+        named_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        if named_xml or _looks_like_xml(head):
             check_prolog(path, info.filename, head)
 
 
+def _refuse_duplicate_names(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Two members of one name (part names ignore case) leave no way to tell which is
+    the part: zipfile would read the last, another reader the first."""
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename.casefold()
+        if name in seen:
+            raise WorkbookCorrupt(
+                f"{path} is damaged: it holds two parts named {info.filename}.",
+                _resave_or_restore(path),
+            )
+        seen.add(name)
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a member of another name is XML all the same (its first mark is "<")."""
+    return _wide_as_ascii(head).lstrip("\ufeff \t\r\n").startswith("<")
+
+
+def _wide_as_ascii(head: bytes) -> str:
+    """The probe's markup whatever the encoding of its Unicode family: UTF-16 and UTF-32,
+    either byte order, with or without a byte-order mark, read as ASCII once their
+    zero bytes are dropped (XML's own characters are all ASCII)."""
+    return head.replace(b"\x00", b"").decode("utf-8", errors="ignore")
+
+
+_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
 def check_prolog(path: Path, part: str, head: bytes) -> None:
-    """Refuse a DOCTYPE before the root element: entities can only be declared there."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="ignore")
-    else:
-        text = head.decode("utf-8", errors="ignore")
+    """Refuse a DOCTYPE before the root element: entities can only be declared there.
+
+    The probe is read as every encoding a parser might apply: the Unicode family (by
+    its byte order mark, by its zero bytes, or by none) and the encoding the XML
+    declaration names. An encoding no codec here knows is refused too.
+    """
+    texts = [_wide_as_ascii(head)]
+    declared = _ENCODING.match(texts[0])
+    if declared:
+        try:
+            texts.append(head.decode(declared.group(1), errors="ignore"))
+        except LookupError:
+            raise WorkbookCorrupt(
+                f"{path} refuses to be read safely: part {part} declares the encoding "
+                f"{declared.group(1)!r}, which Excel never writes.",
+                f"If it is a genuine workbook, {_RESAVE[0].lower()}{_RESAVE[1:]}",
+            ) from None
+    if any(_dtd_before_root(text, len(head) < PROLOG_PROBE) for text in texts):
+        raise WorkbookCorrupt(
+            f"{path} refuses to be read safely: part {part} carries a DOCTYPE or entity "
+            "declaration, which Excel never writes (a possible entity-expansion attack).",
+            f"If it is a genuine workbook, {_RESAVE[0].lower()}{_RESAVE[1:]}",
+        )
+
+
+def _dtd_before_root(text: str, whole: bool) -> bool:
+    """Whether ``text`` opens with a DTD before its root element (or the probe ends first
+    without one: a prolog that long is refused, unless the part ended there)."""
     pos = 0
     while True:
         start = text.find("<", pos)
@@ -140,17 +206,10 @@ def check_prolog(path: Path, part: str, head: bytes) -> None:
             pos = text.find("?>", start)
         elif text.startswith("<!--", start):
             pos = text.find("-->", start)
-        elif text.startswith("<!", start):
-            pos = -1  # DOCTYPE (or anything else DTD-like) before the root
-            break
         else:
-            return  # the root element: no DTD can follow
+            # "<!": a DOCTYPE (or anything else DTD-like) before the root; any other
+            # "<" opens the root element, after which no DTD can follow
+            return text.startswith("<!", start)
         if pos < 0:
             break
-    if pos >= 0 and len(head) < PROLOG_PROBE:
-        return  # the whole part was seen and holds no element at all
-    raise WorkbookCorrupt(
-        f"{path} refuses to be read safely: part {part} carries a DOCTYPE or entity "
-        "declaration, which Excel never writes (a possible entity-expansion attack).",
-        f"If it is a genuine workbook, {_RESAVE[0].lower()}{_RESAVE[1:]}",
-    )
+    return not (pos >= 0 and whole)

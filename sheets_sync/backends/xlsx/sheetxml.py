@@ -86,8 +86,9 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
 def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Pattern[bytes]:
     """Cells in the shapes Excel, LibreOffice, openpyxl and XlsxWriter write.
 
-    Each common content (a value, one plain inline run, a formula) is matched whole
-    into its own group; any other content lands in the last group. Possessive runs
+    Each common content (a value, one plain inline run, a formula and the <v> of its
+    calculated value) is matched whole into its own group; any other content lands in
+    the last group. Possessive runs
     keep the engine from backtracking. With ``letters``, only cells of those columns
     match: the engine passes over the others without building anything for them,
     and a cell that does not start ``<c r="`` matches with every group empty, so the
@@ -101,7 +102,7 @@ def fast_cells(prefix: bytes, letters: Iterable[bytes] | None = None) -> re.Patt
         rb'((?:[^>/"]++|"[^"]*+")*+)(?:/>|>(?:'
         rb"<" + p + rb"v>([^<]*+)</" + p + rb"v>"
         rb"|<" + p + rb"is><" + p + rb"t>([^<]*+)</" + p + rb"t></" + p + rb"is>"
-        rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(?:<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
+        rb"|<" + p + rb"f>([^<]++)</" + p + rb"f>(<" + p + rb"v>[^<]*+</" + p + rb"v>)?"
         rb"|((?:[^<]++|<(?!/" + p + rb"c>))*+))</" + p + rb"c>)"
     )  # fmt: skip
     other = b"" if letters is None else rb'|(?=[>/]|\s(?!r="))'
@@ -142,17 +143,30 @@ def cut_rows(blocks: Iterable[bytes], row_end: bytes) -> Iterator[bytes]:
     Each piece is one copy: what was left of the block before, joined to the block
     up to its last ``</row>``.
     """
-    pending = b""
+    pending: list[bytes] = []  # a row longer than a block, in parts: joined once
+    held = 0
     for block in blocks:
         cut = block.rfind(row_end)
         if cut < 0:  # a row longer than a block
-            pending += block
+            pending.append(block)
+            held += len(block)
+            if held > MAX_ROW_BYTES:
+                raise ValueError(
+                    f"a row runs past {MAX_ROW_BYTES >> 20} MB of XML, more than any "
+                    "spreadsheet writes"
+                )
             continue
         cut += len(row_end)
-        yield b"".join((pending, memoryview(block)[:cut])) if pending else block[:cut]
-        pending = block[cut:]
-    if pending:
-        yield pending
+        yield b"".join((*pending, memoryview(block)[:cut])) if pending else block[:cut]
+        pending = [block[cut:]]
+        held = len(pending[0])
+    if held:
+        yield b"".join(pending)
+
+
+# A row's XML beyond this is refused while it streams: 16,384 cells of ordinary text
+# take a few megabytes, and a longer row would have to be held whole to be parsed.
+MAX_ROW_BYTES = 16 << 20
 
 
 def sheet_pieces(blocks: Iterator[bytes]) -> tuple[SheetPatterns, Iterator[bytes]]:
@@ -338,7 +352,9 @@ def decode_cell(
         return None
     f = _F.search(inner)
     if f and f.group(2):
-        return Formula(formula_text(f.group(2)))
+        return calculated(
+            Formula(formula_text(f.group(2))), cell, shared_string, date_styles, date1904
+        )
     attrs = attrs_of(cell.attrs)
     kind = attrs.get(b"t", b"n")
     if kind == b"inlineStr":
@@ -354,13 +370,38 @@ def decode_cell(
     if kind in (b"str", b"e"):
         return ooxml_unescape_text(text) or None
     if kind == b"d":
-        parsed = dt.datetime.fromisoformat(text)
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text  # no date Python can hold: the row's check quotes it
         return parsed.date() if parsed.time() == dt.time() else parsed
     number = _number(text)
     style = attrs.get(b"s")
     if style is not None and int(style) in date_styles:
         return from_serial(number, date1904)
     return number
+
+
+def calculated(
+    formula: Formula,
+    cell: RawCell,
+    shared_string: Callable[[int], str],
+    date_styles: frozenset[int],
+    date1904: bool,
+) -> Formula:
+    """``formula`` with the value its cell last calculated, when the cell holds one."""
+    inner = cell.inner or b""
+    f = _F.search(inner)
+    rest = inner[f.end() :] if f else inner
+    v = _V.search(rest)
+    if v is None:
+        return formula
+    value = decode_cell(
+        RawCell(cell.col, 0, 0, cell.attrs, rest), shared_string, date_styles, date1904
+    )
+    object.__setattr__(formula, "value", value)
+    object.__setattr__(formula, "calculated", True)
+    return formula
 
 
 _TOKENS: dict[str, list[tuple[str, str, str]]] = {}

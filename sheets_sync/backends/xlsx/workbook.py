@@ -12,7 +12,7 @@ from typing import BinaryIO, TypeVar
 from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.backends.xlsx.archive.copy import check_members
 from sheets_sync.backends.xlsx.archive.source import FileSource, current_version, open_source
-from sheets_sync.backends.xlsx.atomic import replace_atomically
+from sheets_sync.backends.xlsx.atomic import check_writable, replace_atomically
 from sheets_sync.backends.xlsx.patch import PatchResult, group_writes, patch_xlsx
 from sheets_sync.backends.xlsx.reader import cells_of, open_workbook, read_xlsx
 from sheets_sync.backends.xlsx.safety import check_not_locked, open_package
@@ -47,6 +47,12 @@ class XlsxBackend:
         # What the last read saw of the bytes it read: sheets whose cells are all plain.
         self._plain: tuple[str | None, frozenset[str]] = (None, frozenset())
 
+    @property
+    def target(self) -> Path:
+        """The file a new version replaces: behind a symbolic link, the file it names,
+        so the link stays and the file it points to is the one updated."""
+        return Path(os.path.realpath(self.path))
+
     def read(self) -> WorkbookSnapshot:
         """Every worksheet's values; refuses a workbook that Excel or LibreOffice has open."""
         check_not_locked(self.path)
@@ -60,6 +66,7 @@ class XlsxBackend:
         if not writes:
             return WriteResult()
         check_not_locked(self.path)
+        check_writable(self.target)
         source = open_workbook(self.path)  # read by the patch, closed before the check
         try:
             return WriteResult(written=self._write(source, snapshot, writes), requests=1)
@@ -102,7 +109,7 @@ class XlsxBackend:
                 return False
             return current_version(self.path) == version
 
-        replace_atomically(self.path, build, verify, unchanged, self.backups)
+        replace_atomically(self.target, build, verify, unchanged, self.backups)
         return count
 
     def _verify(self, tmp: Path, built: PatchResult, plan: dict[str, list[CellWrite]]) -> None:

@@ -30,6 +30,16 @@ _FEED = 1 << 14  # compressed bytes handed to the decompressor at a time
 # zlib-ng's stub declares its error class as an instance.
 _INFLATE_ERROR = cast("type[Exception]", zlib.error)
 
+# Beyond this many inflated bytes a member must pack no better than MAX_RATIO to 1:
+# real sheet XML packs 5-20x and deflate tops out near 1000x, so a member past the
+# ratio is a zip bomb, whatever its headers claim.
+RATIO_MIN_SIZE = 8 << 20
+MAX_RATIO = 200
+
+
+class Oversized(zipfile.BadZipFile):
+    """A member inflates beyond what its headers say, or packs like a zip bomb."""
+
 
 def local_header(source: Source, info: zipfile.ZipInfo) -> tuple[Any, ...]:
     """``info``'s local header fields (see :data:`LOCAL_HEADER`), its signature checked."""
@@ -67,6 +77,7 @@ def member_blocks(
     """
     plain = info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
     if source is None or info.flag_bits & 0x1 or not plain:
+        # zipfile inflates no more than the size the archive records
         with package.open(info) as stream:
             yield from iter(lambda: stream.read(block), b"")
         return
@@ -80,6 +91,7 @@ def member_blocks(
             out = bytes(source.read_at(at, min(block, start + info.compress_size - at)))
             crc = zlib.crc32(out, crc)
             size += len(out)
+            _check_growth(info, size, size)
             yield out
     else:
         engine = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -94,6 +106,7 @@ def member_blocks(
                 if out:
                     crc = zlib.crc32(out, crc)
                     size += len(out)
+                    _check_growth(info, size, min(pos, end) - start - len(engine.unconsumed_tail))
                     yield out
                 elif not feed:
                     raise zipfile.BadZipFile(f"{info.filename} is truncated")
@@ -101,3 +114,21 @@ def member_blocks(
             raise zipfile.BadZipFile(f"{info.filename} cannot be inflated ({exc})") from None
     if crc != info.CRC or size != info.file_size:
         raise zipfile.BadZipFile(f"bad CRC-32 or size for {info.filename}")
+
+
+def _check_growth(info: zipfile.ZipInfo, size: int, packed: int) -> None:
+    """Stop inflating a member that outgrows its recorded size or packs like a bomb.
+
+    Checked after every block, so a member whose headers lie is refused at most one
+    block past the size they claim, and a bomb at :data:`RATIO_MIN_SIZE` bytes.
+    """
+    if size > info.file_size:
+        raise Oversized(
+            f"part {info.filename} unpacks to more than the {info.file_size:,} bytes its "
+            "headers record, which looks like a zip bomb"
+        )
+    if size > RATIO_MIN_SIZE and size > MAX_RATIO * max(packed, 1):
+        raise Oversized(
+            f"part {info.filename} unpacks more than {MAX_RATIO}x its packed size, "
+            "which looks like a zip bomb"
+        )
