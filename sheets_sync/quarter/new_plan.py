@@ -241,12 +241,29 @@ def _write_computed(
 
 
 def _flag_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, str, str]]:
-    """The fill of each computed choice that has a colour: (column, label, colour)."""
+    """The fill of each computed choice that has a colour: (column, label, colour).
+
+    On a fields sheet the computed choice fields (the quarter's budget flag) colour
+    the value column, where they are shown.
+    """
+    if sheet.kind == "fields":
+        return _field_colours(sheet, layout, lang)
     return [
         (col, layout.choice_label(column.choices, key, lang), colour)
         for col, column in enumerate(sheet.columns, start=1)
         if column.computed and column.choices
         for key in layout.choice_keys(column.choices)
+        if (colour := layout.colour_of(key))
+    ]
+
+
+def _field_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, str, str]]:
+    value_col = _value_column(sheet)
+    return [
+        (value_col, layout.choice_label(field.choices, key, lang), colour)
+        for field in sheet.fields
+        if field.computed and field.choices
+        for key in layout.choice_keys(field.choices)
         if (colour := layout.colour_of(key))
     ]
 

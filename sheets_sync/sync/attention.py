@@ -21,6 +21,7 @@ from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.core.parsing import clean_text, parse_date
+from sheets_sync.core.rules import unplanned
 from sheets_sync.errors import ParseError
 from sheets_sync.sync.checks import Problem
 from sheets_sync.sync.locate import Row, Table
@@ -81,7 +82,8 @@ class Notice:
     owner: str
     due: dt.date | None
     rows: int = 0  # rows_to_fix: how many rows of the sheet have problems
-    amount: float | None = None  # money left under a cap, negative when over it
+    amount: float | None = None  # what a cap leaves to plan (rules.unplanned)
+    overspent: float | None = None  # spent over the cap, when spending is over it
     area: str = ""  # a goal's focus area
 
     def as_dict(self) -> dict[str, Any]:
@@ -208,15 +210,22 @@ def _budget(rollups: list[FocusRollup], total: QuarterRollup | None) -> list[Not
     out = []
     if total is not None and total.budget is not None and total.budget_flag in _AT_CAP:
         kind = "quarter_over_budget" if total.budget_flag == "over_cap" else "quarter_near_budget"
-        amount = total.budget - max(total.planned, total.actual)
-        out.append(Notice(kind, "overview", None, "", "", None, amount=amount))
+        out.append(_at_cap(kind, "overview", "", total.budget, total.planned, total.actual))
     for rollup in rollups:
         if rollup.cap is None or rollup.budget_flag not in _AT_CAP:
             continue
         kind = "budget_over" if rollup.budget_flag == "over_cap" else "budget_near"
-        amount = rollup.cap - max(rollup.planned, rollup.actual)
-        out.append(Notice(kind, "focus_areas", None, rollup.focus_area, "", None, amount=amount))
+        cap, planned, actual = rollup.cap, rollup.planned, rollup.actual
+        out.append(_at_cap(kind, "focus_areas", rollup.focus_area, cap, planned, actual))
     return out
+
+
+def _at_cap(kind: str, sheet: str, name: str, cap: float, planned: float, actual: float) -> Notice:
+    """A cap reached: what it leaves to plan (cap − planned) and what was spent over it."""
+    overspent = actual - cap if actual > cap else None
+    return Notice(
+        kind, sheet, None, name, "", None, amount=unplanned(cap, planned), overspent=overspent
+    )
 
 
 def _to_fix(problems: list[Problem], order: list[str]) -> list[Notice]:

@@ -16,6 +16,7 @@ and the JSON report can list it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections import Counter
 from collections.abc import Callable, Container, Sequence
@@ -147,11 +148,17 @@ def _check_initiative(values: Values, model: RowModel) -> Found:
     out: Found = []
     if model.start and model.start > model.due:
         out.append(("start", "start_after_due", False, {"start": model.start, "due": model.due}))
+    return out + text_amounts(values, model)
+
+
+def text_amounts(values: Values, model: RowModel) -> Found:
+    """An initiative's amounts below zero, or parsed but typed as text (a warning)."""
+    out: Found = []
     for key in ("planned", "actual"):
-        amount = getattr(model, key)
+        amount = getattr(model, key, None)
         if amount is not None and amount < 0:
             out.append((key, "negative_amount", False, {"value": amount}))
-        elif isinstance(values.get(key), str):
+        elif amount is not None and isinstance(values.get(key), str):
             out.append((key, "text_amount", True, {"value": clean_text(values.get(key))}))
     return out
 
@@ -195,7 +202,7 @@ def outside_quarter(
 ) -> None:
     """Add to ``found`` each of the row's ``columns`` whose date is not in ``quarter``."""
     for key in columns:
-        day = getattr(model, key)
+        day = getattr(model, key, None)
         if isinstance(day, dt.date) and not quarter.contains(day):
             span: dict[str, object] = {"value": day, "start": quarter.start, "end": quarter.end}
             found.append((key, "outside_quarter", False, span))
@@ -246,6 +253,17 @@ class References:
             self._targets[ref] = found
         return found
 
+    def closest(self, ref: str, value: str) -> str | None:
+        """The value of ``sheet.column`` spelled most like ``value``, if one is close."""
+        sheet, _, column = ref.partition(".")
+        spellings: dict[str, str] = {}
+        for row in self._parsed[sheet].rows:
+            text = clean_text(row.get(column))
+            if text:
+                spellings.setdefault(match_key(text), text)
+        close = difflib.get_close_matches(match_key(value), list(spellings), n=1, cutoff=0.8)
+        return spellings[close[0]] if close else None
+
 
 def count_repeats(row: Row, rid: str | None, seen: dict[str, Counter[str]], found: Found) -> None:
     """Count the row's ID and unique values in ``seen``; each already there is a duplicate."""
@@ -264,10 +282,15 @@ def unknown_refs(
 ) -> None:
     """Add to ``found`` each reference (column, ``sheet.column``) to a value no row has."""
     for key, ref in refs:
-        value = getattr(model, key)
+        value = getattr(model, key, None)
         if value and match_key_cached(value) not in known.targets(ref):
             target = known.titles[ref.partition(".")[0]]
-            found.append((key, "unknown_ref", False, {"value": value, "sheet": target}))
+            params: dict[str, object] = {"value": value, "sheet": target}
+            closest = known.closest(ref, value)
+            if closest is None:
+                found.append((key, "unknown_ref", False, params))
+            else:
+                found.append((key, "unknown_ref_close", False, params | {"closest": closest}))
 
 
 # --- all of a sheet's checks, row by row ----------------------------------------------
@@ -305,16 +328,19 @@ class SheetChecks:
         except ValidationError as error:
             model = None
             problems.extend(model_problems(self.sheet, row, rid, error))
+            partial = self._partial(values, error)
         found = self._found  # this row's findings beyond its model
         count_repeats(row, rid, self._seen, found)
-        if model is not None:
-            if self._refs:
-                unknown_refs(model, self._refs, self._known, found)
-            quarter = self._quarter
-            if quarter is not None and self._dates:
-                outside_quarter(model, self._dates, quarter, found)
-            if self._row_check is not None:
-                found.extend(self._row_check(values, model))
+        checked = model if model is not None else partial
+        if self._refs:
+            unknown_refs(checked, self._refs, self._known, found)
+        quarter = self._quarter
+        if quarter is not None and self._dates:
+            outside_quarter(checked, self._dates, quarter, found)
+        if model is not None and self._row_check is not None:
+            found.extend(self._row_check(values, model))
+        elif self.sheet.key == "initiatives":
+            found.extend(text_amounts(values, checked))
         if found:
             key, number = self.sheet.key, row.number
             problems.extend(
@@ -323,3 +349,19 @@ class SheetChecks:
             )
             found.clear()
         return model
+
+    def _partial(self, values: Values, error: ValidationError) -> RowModel:
+        """The row's cells that did parse, on a model left incomplete: what every check
+        of a single cell still needs, so a row's problems are all found at once."""
+        failed = {str(item["loc"][0]) for item in error.errors() if item["loc"]}
+        partial = self.model_type.model_construct()
+        for key, value in values.items():
+            if key in failed or key not in self.model_type.model_fields:
+                continue
+            try:
+                self.model_type.__pydantic_validator__.validate_assignment(
+                    partial, key, value, context=self._context
+                )
+            except ValidationError:
+                continue
+        return partial

@@ -267,6 +267,7 @@ def _overview_cells(
         by_row.setdefault(problem.row, []).append(problem)
     texts = {row: check_text(found, spec, lang) for row, found in by_row.items()}
     values = _overview_values(overview, cells, checklist, total)
+    texts.update(_budget_check(overview, total, lang))
     ok = message("ok", lang)
     for field_spec in spec.fields:
         row = overview.fields.get(field_spec.key)
@@ -279,6 +280,20 @@ def _overview_cells(
             cells.put(table, row, "value", values.get(field_spec.key))
         if not field_spec.computed:
             cells.put(table, row, "check", texts.get(row.number, ok))
+        elif field_spec.key == "budget_flag":
+            cells.put(table, row, "check", texts.get(row.number))
+
+
+def _budget_check(overview: OverviewParsed, total: QuarterRollup, lang: Lang) -> dict[int, str]:
+    """The quarter budget flag's Check: what is over, when the plan is over the budget."""
+    row = overview.fields.get("budget_flag")
+    if row is None or overview.model is None or total.budget_flag != "over_cap":
+        return {}
+    if total.budget is not None and total.planned > total.budget:
+        text = message("quarter_over_budget", lang, planned=total.planned, budget=total.budget)
+    else:
+        text = message("quarter_spent_over_budget", lang, spent=total.actual, budget=total.budget)
+    return {row.number: text}
 
 
 def _overview_values(

@@ -19,7 +19,7 @@ class FocusRollup:
     planned: float
     actual: float
     cap: float | None
-    remaining: float | None  # cap - actual
+    unplanned: float | None  # cap − planned: what the cap leaves to plan (rules.unplanned)
     quarter_share: float | None
     annual_share: float | None
     budget_flag: str
@@ -34,7 +34,7 @@ class QuarterRollup:
     planned: float
     actual: float
     budget: float | None
-    unplanned: float | None  # budget - planned
+    unplanned: float | None  # budget − planned (rules.unplanned)
     budget_flag: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -90,7 +90,7 @@ class BudgetTally:
                     planned=planned,
                     actual=actual,
                     cap=area.budget_cap,
-                    remaining=None if area.budget_cap is None else area.budget_cap - actual,
+                    unplanned=rules.unplanned(area.budget_cap, planned),
                     quarter_share=planned / quarter_budget if quarter_budget else None,
                     annual_share=share,
                     budget_flag=rules.budget_flag(
@@ -106,7 +106,7 @@ class BudgetTally:
             planned=planned,
             actual=actual,
             budget=quarter_budget,
-            unplanned=None if quarter_budget is None else quarter_budget - planned,
+            unplanned=rules.unplanned(quarter_budget, planned),
             budget_flag=rules.budget_flag(planned=planned, actual=actual, cap=quarter_budget),
         )
         return result, total

@@ -74,17 +74,13 @@ def next_step(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
 
 def notice_line(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
     """The notice as one line: what, which row, whose, by when."""
-    kind, amount = notice.kind, notice.amount or 0.0
-    if kind in ("quarter_over_budget", "quarter_near_budget"):
-        code = "item_quarter_over" if kind == "quarter_over_budget" else "item_quarter_near"
-        return text(code, lang, amount=_amount(abs(amount), lang))
+    kind = notice.kind
+    if kind.startswith(("quarter_", "budget_")):
+        return _cap_line(notice, lang)
     title = notice.title
     if notice.area:
         title = notice.area + text("colon", lang) + title
     title = shorten(title, TITLE)
-    if kind in ("budget_over", "budget_near"):
-        code = "item_over" if kind == "budget_over" else "item_near"
-        return text(code, lang, title=title, amount=_amount(abs(amount), lang))
     if kind == "rows_to_fix":
         sheet = titles.get(notice.sheet, notice.sheet)
         return text("item_rows", lang, sheet=sheet, count=notice.rows, ids=title)
@@ -99,6 +95,21 @@ def notice_line(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
         if dated and notice.due
         else "",
     )
+
+
+def _cap_line(notice: Notice, lang: Lang) -> str:
+    """A budget at its cap: planned over it, spent over it, or what is left to plan."""
+    left = notice.amount or 0.0
+    if notice.kind.endswith("_near") or notice.kind == "quarter_near_budget":
+        code, amount = "item_near", left
+    elif left < 0:
+        code, amount = "item_over", -left
+    else:
+        code, amount = "item_spent_over", notice.overspent or 0.0
+    if notice.sheet == "overview":
+        code = code.replace("item_", "item_quarter_")
+    title = shorten(notice.title, TITLE)
+    return text(code, lang, title=title, amount=_amount(amount, lang))
 
 
 def notice_json(notice: Notice, lang: Lang, titles: dict[str, str]) -> dict[str, Any]:
