@@ -35,6 +35,7 @@ from sheets_sync.sync.locate import Located, Table
 from sheets_sync.sync.overview import OverviewParsed, overview_language, parse_overview
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
 from sheets_sync.sync.sink import CellKey, Cells, Sink
+from sheets_sync.sync.uncounted import UncountedTally
 
 _ID = re.compile(r"^([A-Za-z]+)-(\d+)$")
 
@@ -137,8 +138,10 @@ def compute(
         located.table("initiatives").title,
         located.table("initiatives").columns,
     )
-    parsed = _walk_sheets(located, cells, flagging, where, keep_models)
+    uncounted = UncountedTally(lang)
+    parsed = _walk_sheets(located, cells, flagging, where, keep_models, uncounted)
     rollups, total = flag_totals(cells, parsed["focus_areas"], parsed["owners"], flagging)
+    rollups, total = uncounted.mark(rollups, total)
     if not keep_models:
         for key in DEFERRED:
             parsed[key].models.clear()
@@ -176,21 +179,34 @@ def _flagging(overview: OverviewParsed, overrides: Overrides, as_of: dt.date) ->
 
 
 def _walk_sheets(
-    located: Located, cells: Cells, flagging: Flagging, where: Where, keep_models: bool
+    located: Located,
+    cells: Cells,
+    flagging: Flagging,
+    where: Where,
+    keep_models: bool,
+    uncounted: UncountedTally,
 ) -> dict[str, Parsed]:
-    """Every rows sheet walked once, in :func:`walk_order`: its rows checked and flagged."""
+    """Every rows sheet walked once, in :func:`walk_order`: its rows checked and flagged;
+    the money of invalid initiatives goes to ``uncounted``."""
     parsed: dict[str, Parsed] = {}
     known = References({key: table.title for key, table in located.tables.items()}, parsed)
     for key in walk_order(cells.layout):
         table = located.table(key)
         checks = SheetChecks(table.spec, known, flagging.quarter, cells.lang)
         keep = keep_models or key in DEFERRED
-        parsed[key] = _walk(table, checks, cells, flagging, where, keep)
+        left_out = uncounted if key == "initiatives" else None
+        parsed[key] = _walk(table, checks, cells, flagging, where, keep, left_out)
     return {s.key: parsed[s.key] for s in cells.layout.sheets if s.kind == "rows"}
 
 
 def _walk(
-    table: Table, checks: SheetChecks, cells: Cells, flagging: Flagging, where: Where, keep: bool
+    table: Table,
+    checks: SheetChecks,
+    cells: Cells,
+    flagging: Flagging,
+    where: Where,
+    keep: bool,
+    uncounted: UncountedTally | None = None,
 ) -> Parsed:
     """Check and flag every row of one sheet, in one pass, handing on each value decided.
 
@@ -230,6 +246,8 @@ def _walk(
                 flag(cells, table, row, model, flagging)
         else:
             cells.clear_flags(table, row)
+            if uncounted is not None:
+                uncounted.add(values)
         cells.put(table, row, "check", check_text(mine, spec, lang) if mine else ok)
     return parsed
 

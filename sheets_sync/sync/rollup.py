@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sheets_sync.core import rules
 from sheets_sync.core.models import FocusArea, Initiative
 from sheets_sync.core.parsing import match_key_cached
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """Money on initiatives whose rows have problems: left out of the totals, and said so."""
+
+    planned: float = 0.0
+    actual: float = 0.0
+    rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class FocusRollup:
     annual_share: float | None
     budget_flag: str
     scope_flag: str | None
+    not_counted: NotCounted = field(default_factory=NotCounted)  # see sync/uncounted.py
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -36,9 +46,14 @@ class QuarterRollup:
     budget: float | None
     unplanned: float | None  # budget − planned (rules.unplanned)
     budget_flag: str
+    not_counted: NotCounted = field(default_factory=NotCounted)
+    # money on rows naming a focus area that Focus areas does not have, by that name
+    unknown_areas: tuple[tuple[str, NotCounted], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["unknown_areas"] = {name: asdict(money) for name, money in self.unknown_areas}
+        return data
 
 
 @dataclass

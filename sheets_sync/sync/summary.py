@@ -22,6 +22,7 @@ from sheets_sync.core.i18n import format_amount, format_date, message
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.core.templates import load_toml
 from sheets_sync.sync.attention import Notice
+from sheets_sync.sync.rollup import QuarterRollup
 
 if TYPE_CHECKING:
     from sheets_sync.sync.report import SyncReport
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 NAME = 30  # columns for a name in the budget table
 MONEY = 11
 SHARE = 9
+LEFT_OUT = 13  # the "not counted" column, shown when some money is
 TITLE = 48  # columns for a notice's title
 VALUE = 40  # columns for an old or new value in a listed change
 SHOWN = 50  # problems listed in the text; the rest are in --json
@@ -153,21 +155,56 @@ def _budget(report: SyncReport, layout: Layout) -> list[str]:
     if not report.rollup and not report.total:
         return []
     name, planned, spent, cap, annual, flags = _texts()["budget_header"][lang]
-    lines = ["", f"  {left(name, NAME)}{_row(planned, spent, cap)}{right(annual, SHARE)}  {flags}"]
+    left_out = report.total is not None and report.total.not_counted.rows > 0
+    extra = right(text("not_counted_header", lang), LEFT_OUT) if left_out else ""
+    lines = [
+        "",
+        f"  {left(name, NAME)}{_row(planned, spent, cap)}{extra}{right(annual, SHARE)}  {flags}",
+    ]
     for r in report.rollup:
         labels = [layout.choice_label("budget", r.budget_flag, lang)]
         if r.scope_flag:
             labels.append(layout.choice_label("scope", r.scope_flag, lang))
         share = "" if r.annual_share is None else f"{r.annual_share:.0%}"
         money = _row(_money(r.planned, lang), _money(r.actual, lang), _money(r.cap, lang))
+        if left_out:
+            lost = r.not_counted
+            money += right(_money(lost.planned if lost.rows else None, lang), LEFT_OUT)
         shown = message("separator", lang).join(labels)
         lines.append(f"  {left(r.focus_area, NAME)}{money}{right(share, SHARE)}  {shown}")
     if report.total:
         t = report.total
         money = _row(_money(t.planned, lang), _money(t.actual, lang), _money(t.budget, lang))
+        if left_out:
+            money += right(_money(t.not_counted.planned, lang), LEFT_OUT)
         flag = layout.choice_label("budget", t.budget_flag, lang)
         total = f"  {left(text('quarter_total', lang), NAME)}{money}{right('', SHARE)}  {flag}"
         lines.append(total.rstrip())
+        lines += _not_counted(t, lang, report.sheets.get("focus_areas", {}).get("title", ""))
+    return lines
+
+
+def _not_counted(total: QuarterRollup, lang: Lang, areas: str) -> list[str]:
+    """What the totals leave out, and the money under focus areas no row of Focus areas has."""
+    money = total.not_counted
+    if not money.rows:
+        return []
+    lines = [
+        "  "
+        + text(
+            "not_counted",
+            lang,
+            planned=_amount(money.planned, lang),
+            spent=_amount(money.actual, lang),
+            rows=money.rows,
+        )
+    ]
+    for name, lost in total.unknown_areas:
+        amount = _amount(lost.planned, lang)
+        line = text(
+            "not_counted_area", lang, name=name, planned=amount, rows=lost.rows, sheet=areas
+        )
+        lines.append("    - " + line)
     return lines
 
 
