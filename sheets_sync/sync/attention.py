@@ -23,7 +23,7 @@ from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.core.parsing import clean_text, parse_date
 from sheets_sync.core.rules import unplanned
 from sheets_sync.errors import ParseError
-from sheets_sync.sync.checks import Problem
+from sheets_sync.sync.checks import Problem, Renamed
 from sheets_sync.sync.locate import Row, Table
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
 from sheets_sync.sync.sink import Sink
@@ -44,6 +44,7 @@ KINDS = (
     "goal_at_risk",
     "quarter_near_budget",
     "budget_near",
+    "renamed",
     "rows_to_fix",
 )
 
@@ -85,6 +86,7 @@ class Notice:
     amount: float | None = None  # what a cap leaves to plan (rules.unplanned)
     overspent: float | None = None  # spent over the cap, when spending is over it
     area: str = ""  # a goal's focus area
+    old_name: str = ""  # renamed: the name rows still use
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -161,12 +163,17 @@ class Found:
     problems: list[Problem]
     quarter: Quarter | None
     sheet_order: list[str] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)
 
 
 def notices(found: Found, lang: Lang, as_of: dt.date) -> list[Notice]:
     """Everything that needs a person on ``as_of``, in :data:`KINDS` order."""
     out = [_from_note(note, lang, found.quarter, as_of) for note in found.noted]
     out.extend(_budget(found.rollups, found.total))
+    out.extend(
+        Notice("renamed", r.sheet, None, r.new, "", None, rows=r.rows, old_name=r.old)
+        for r in found.renamed
+    )
     out.extend(_to_fix(found.problems, found.sheet_order))
     return sorted(out, key=lambda n: (KINDS.index(n.kind), n.due or dt.date.min, n.row_id or ""))
 

@@ -211,6 +211,16 @@ def outside_quarter(
 # --- rows against each other and against other sheets ---------------------------------
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A name changed on its own sheet (seen by its row's ``known_as``), still used elsewhere."""
+
+    sheet: str
+    old: str
+    new: str
+    rows: int  # rows on other sheets still using the old name
+
+
 class References:
     """What a row may refer to or repeat: the IDs and values of the rows walked before it.
 
@@ -221,10 +231,13 @@ class References:
 
     def __init__(self, titles: dict[str, str], parsed: dict[str, Parsed]) -> None:
         self.titles = titles  # sheet key -> title, to name the sheet a reference misses
-        self._parsed = parsed  # the sheets walked so far
+        self.parsed = self._parsed = parsed  # the sheets walked so far
         # per sheet: how often each matched ID and unique value occurs
         self._counted: dict[str, dict[str, Counter[str]]] = {}
         self._targets: dict[str, Container[str]] = {}
+        # per sheet: matched old name -> (old, new), from the names rows were known as
+        self._renames: dict[str, dict[str, tuple[str, str]]] = {}
+        self.still_used: Counter[tuple[str, str]] = Counter()  # (sheet, matched old name)
 
     def counters(self, sheet: Sheet) -> dict[str, Counter[str]]:
         """Fresh counts of ``sheet``'s IDs and unique columns, to fill as its rows go by."""
@@ -252,6 +265,30 @@ class References:
                 found = {match_key(text) for text in texts if text} - {""}
             self._targets[ref] = found
         return found
+
+    def renamed_to(self, ref: str, value: str) -> str | None:
+        """The name a row of the sheet ``ref`` names now has, if ``value`` is what it was
+        known as at the last sync (counted as a use of the old name)."""
+        sheet, _, column = ref.partition(".")
+        renames = self._renames.get(sheet)
+        if renames is None:
+            renames = self._renames[sheet] = {}
+            for row in self._parsed[sheet].rows:
+                old, new = clean_text(row.get("known_as")), clean_text(row.get(column))
+                if old and new and match_key(old) != match_key(new):
+                    renames.setdefault(match_key(old), (old, new))
+        found = renames.get(match_key(value))
+        if found is None:
+            return None
+        self.still_used[(sheet, match_key(value))] += 1
+        return found[1]
+
+    def renames_in_use(self) -> list[Renamed]:
+        """Each rename some rows have not followed yet, with how many rows."""
+        return [
+            Renamed(sheet, *self._renames[sheet][old], rows)
+            for (sheet, old), rows in self.still_used.items()
+        ]
 
     def closest(self, ref: str, value: str) -> str | None:
         """The value of ``sheet.column`` spelled most like ``value``, if one is close."""
@@ -286,6 +323,10 @@ def unknown_refs(
         if value and match_key_cached(value) not in known.targets(ref):
             target = known.titles[ref.partition(".")[0]]
             params: dict[str, object] = {"value": value, "sheet": target}
+            new = known.renamed_to(ref, value)
+            if new is not None:
+                found.append((key, "renamed_ref", False, params | {"new": new}))
+                continue
             closest = known.closest(ref, value)
             if closest is None:
                 found.append((key, "unknown_ref", False, params))

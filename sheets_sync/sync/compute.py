@@ -28,8 +28,15 @@ from sheets_sync.core.formulas import Where, focus_formula, overview_formula
 from sheets_sync.core.i18n import message
 from sheets_sync.core.layout import Lang, Layout, Sheet
 from sheets_sync.core.models import RowModel
-from sheets_sync.core.parsing import clean_text
-from sheets_sync.sync.checks import Parsed, Problem, References, SheetChecks, check_text
+from sheets_sync.core.parsing import clean_text, match_key
+from sheets_sync.sync.checks import (
+    Parsed,
+    Problem,
+    References,
+    Renamed,
+    SheetChecks,
+    check_text,
+)
 from sheets_sync.sync.flags import DEFERRED, FLAGS, Flagging, flag_totals
 from sheets_sync.sync.locate import Located, Table
 from sheets_sync.sync.overview import OverviewParsed, overview_language, parse_overview
@@ -61,6 +68,7 @@ class Outcome:
     ids_assigned: int = 0
     parsed: dict[str, Parsed] = field(default_factory=dict)  # each sheet's rows and models
     overview: OverviewParsed | None = None
+    renamed: list[Renamed] = field(default_factory=list)  # renames rows have not followed
 
 
 def assign_ids(table: Table) -> dict[int, str]:
@@ -139,9 +147,13 @@ def compute(
         located.table("initiatives").columns,
     )
     uncounted = UncountedTally(lang)
-    parsed = _walk_sheets(located, cells, flagging, where, keep_models, uncounted)
+    parsed: dict[str, Parsed] = {}
+    known = References({key: table.title for key, table in located.tables.items()}, parsed)
+    parsed = _walk_sheets(located, cells, flagging, where, keep_models, uncounted, known)
     rollups, total = flag_totals(cells, parsed["focus_areas"], parsed["owners"], flagging)
     rollups, total = uncounted.mark(rollups, total)
+    for key in RENAMEABLE:
+        _known_as(cells, parsed[key], known)
     if not keep_models:
         for key in DEFERRED:
             parsed[key].models.clear()
@@ -158,6 +170,7 @@ def compute(
         ids,
         parsed=parsed if keep_models else {},
         overview=overview,
+        renamed=known.renames_in_use(),
     )
 
 
@@ -185,11 +198,11 @@ def _walk_sheets(
     where: Where,
     keep_models: bool,
     uncounted: UncountedTally,
+    known: References,
 ) -> dict[str, Parsed]:
     """Every rows sheet walked once, in :func:`walk_order`: its rows checked and flagged;
     the money of invalid initiatives goes to ``uncounted``."""
-    parsed: dict[str, Parsed] = {}
-    known = References({key: table.title for key, table in located.tables.items()}, parsed)
+    parsed = known.parsed
     for key in walk_order(cells.layout):
         table = located.table(key)
         checks = SheetChecks(table.spec, known, flagging.quarter, cells.lang)
@@ -250,6 +263,20 @@ def _walk(
                 uncounted.add(values)
         cells.put(table, row, "check", check_text(mine, spec, lang) if mine else ok)
     return parsed
+
+
+# The sheets whose names other sheets use: each row remembers the name it had at the
+# last sync (``known_as``), so a rename there is recognised by the row, not lost.
+RENAMEABLE = ("focus_areas", "owners")
+
+
+def _known_as(cells: Cells, sheet: Parsed, known: References) -> None:
+    """Each row's name as of this sync; the old one kept while rows elsewhere still use it."""
+    for row in sheet.rows:
+        name, old = clean_text(row.get("name")), clean_text(row.get("known_as"))
+        if old and known.still_used[(sheet.table.spec.key, match_key(old))]:
+            name = old
+        cells.put(sheet.table, row, "known_as", name)
 
 
 def _positions(table: Table, model_type: type[RowModel], inputs: set[str]) -> list[tuple[str, int]]:

@@ -54,6 +54,7 @@ def sync(
             outcome.problems,
             outcome.quarter,
             list(titles),
+            outcome.renamed,
         )
         # The rows are done with: dropped here, their memory serves the write.
         emptied = replace(snapshot, sheets=[])

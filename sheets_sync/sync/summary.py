@@ -83,6 +83,11 @@ def notice_line(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
     if notice.area:
         title = notice.area + text("colon", lang) + title
     title = shorten(title, TITLE)
+    if kind == "renamed":
+        sheet = titles.get(notice.sheet, notice.sheet)
+        return text(
+            "item_renamed", lang, sheet=sheet, old=notice.old_name, new=title, count=notice.rows
+        )
     if kind == "rows_to_fix":
         sheet = titles.get(notice.sheet, notice.sheet)
         return text("item_rows", lang, sheet=sheet, count=notice.rows, ids=title)
