@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sheets_sync.api import sync_workbook
@@ -286,3 +288,11 @@ def test_text_fits_its_column_by_display_width() -> None:
     assert shorten("Events", 6) == "Events"
     assert left("活动", 6) == "活动  " and right("活动", 6) == "  活动"
     assert width(left("潜在客户资格认定与培育", 9)) == 9
+
+
+@given(text=st.text(), columns=st.integers(min_value=1, max_value=40))
+def test_shortened_text_never_overflows_its_column(text: str, columns: int) -> None:
+    short = shorten(text, columns)
+    assert width(short) <= columns
+    assert short == text or (short.endswith("…") and text.startswith(short[:-1]))
+    assert width(left(text, columns)) == columns == width(right(text, columns))

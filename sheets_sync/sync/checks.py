@@ -238,6 +238,7 @@ class References:
         # per sheet: matched old name -> (old, new), from the names rows were known as
         self._renames: dict[str, dict[str, tuple[str, str]]] = {}
         self.still_used: Counter[tuple[str, str]] = Counter()  # (sheet, matched old name)
+        self._spellings: dict[str, dict[str, str]] = {}  # per sheet: matched name -> as typed
 
     def counters(self, sheet: Sheet) -> dict[str, Counter[str]]:
         """Fresh counts of ``sheet``'s IDs and unique columns, to fill as its rows go by."""
@@ -270,6 +271,8 @@ class References:
         """The name a row of the sheet ``ref`` names now has, if ``value`` is what it was
         known as at the last sync (counted as a use of the old name)."""
         sheet, _, column = ref.partition(".")
+        if column != "name":
+            return None
         renames = self._renames.get(sheet)
         if renames is None:
             renames = self._renames[sheet] = {}
@@ -291,13 +294,21 @@ class References:
         ]
 
     def closest(self, ref: str, value: str) -> str | None:
-        """The value of ``sheet.column`` spelled most like ``value``, if one is close."""
+        """The name on the sheet ``ref`` spelled most like ``value``, if one is close.
+
+        Names only (a focus area, an owner): an ID is not a word to misspell, and an
+        ID sheet may be long.
+        """
         sheet, _, column = ref.partition(".")
-        spellings: dict[str, str] = {}
-        for row in self._parsed[sheet].rows:
-            text = clean_text(row.get(column))
-            if text:
-                spellings.setdefault(match_key(text), text)
+        if column != "name":
+            return None
+        spellings = self._spellings.get(sheet)
+        if spellings is None:
+            spellings = self._spellings[sheet] = {}
+            for row in self._parsed[sheet].rows:
+                text = clean_text(row.get(column))
+                if text:
+                    spellings.setdefault(match_key(text), text)
         close = difflib.get_close_matches(match_key(value), list(spellings), n=1, cutoff=0.8)
         return spellings[close[0]] if close else None
 
