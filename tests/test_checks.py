@@ -139,11 +139,54 @@ def test_an_initiative_against_itself() -> None:
     ]
 
 
-def test_a_row_that_does_not_parse_is_checked_for_duplicates_only() -> None:
-    problems = Walk().initiatives({}, {"id": "IN-001", "planned": "lots", "owner": "Bob"})
+def test_a_row_that_does_not_parse_is_still_checked_for_everything_else() -> None:
+    """Every problem of a row at once: the cell that does not parse, and what the others show."""
+    row = {
+        "id": "IN-001",
+        "planned": "TBD",
+        "owner": "Ana Lee",
+        "due": dt.date(2027, 4, 15),
+        "actual": "5,000",
+    }
+    problems = Walk().initiatives({}, row)
+    span = {"start": QUARTER.start, "end": QUARTER.end}
     assert _found(problems) == [
-        (4, "planned", "expected_money", {"value": "lots"}, False),
+        (4, "planned", "expected_money", {"value": "TBD"}, False),
         (4, "id", "duplicate_id", {"value": "IN-001"}, False),
+        (
+            4,
+            "owner",
+            "unknown_ref_close",
+            {"value": "Ana Lee", "sheet": "Owners", "closest": "Anna Lee"},
+            False,
+        ),
+        (4, "due", "outside_quarter", {"value": dt.date(2027, 4, 15), **span}, False),
+        (4, "actual", "text_amount", {"value": "5,000"}, True),
+    ]
+    assert check_text(problems, LAYOUT.sheet("initiatives"), "en") == (
+        "Planned budget: “TBD” is not an amount; type it as a plain number, such as 50000; "
+        "ID IN-001 is on more than one row; clear the ID of the copied row and the next sync "
+        "gives it a new one; "
+        "Owner: “Ana Lee” is not on the sheet “Owners”; did you mean “Anna Lee”? Pick it from "
+        "the dropdown, or add “Ana Lee” there; "
+        "Due 2027-04-15 is outside the quarter (2027-01-01 – 2027-03-31); move it into the "
+        "quarter; "
+        "Actual spend “5,000” is typed as text, so the sheet's own totals skip it (the sync "
+        "counts it); retype it as a plain number"
+    )
+
+
+def test_a_focus_area_spelled_nearly_right_gets_a_suggestion() -> None:
+    problems = Walk().initiatives({"focus_area": "Event"}, {"focus_area": "Webinars"})
+    assert _found(problems) == [
+        (
+            3,
+            "focus_area",
+            "unknown_ref_close",
+            {"value": "Event", "sheet": "Focus areas", "closest": "Events"},
+            False,
+        ),
+        (4, "focus_area", "unknown_ref", {"value": "Webinars", "sheet": "Focus areas"}, False),
     ]
 
 

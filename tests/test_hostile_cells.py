@@ -30,14 +30,21 @@ OVERVIEW_CHECK = 4  # column D of the Overview
 
 def key_column(path: Path, sheet: str, key: str) -> int:
     """Where the column keyed ``key`` stands in row 1 of ``sheet``: found by key, never assumed."""
-    keys = openpyxl.load_workbook(path, read_only=True)[sheet][1]
-    return next(cell.column for cell in keys if cell.value == key)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return next(cell.column for cell in book[sheet][1] if cell.value == key)
+    finally:
+        book.close()
 
 
 def field_ref(path: Path, key: str) -> tuple[str, int]:
     """The Overview's value cell of the field keyed ``key`` (its key in column A)."""
-    sheet = openpyxl.load_workbook(path, read_only=True)["Overview"]
-    row = next(r[0].row for r in sheet.iter_rows(min_col=1, max_col=1) if r[0].value == key)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = book["Overview"].iter_rows(min_col=1, max_col=1)
+        row = next(r[0].row for r in rows if r[0].value == key)
+    finally:
+        book.close()
     return f"C{row}", row
 
 
@@ -88,13 +95,13 @@ def test_surrogate_escapes_read_as_characters() -> None:
         ),
         (
             "H",
-            "Planned budget: “ab\ufffdcd” is not an amount; type a number such as 50000, "
-            "50,000 or $50,000",
+            "Planned budget: “ab\ufffdcd” is not an amount; type it as a plain "
+            "number, such as 50000",
         ),
         (
             "I",
-            "Actual spend: “ab\ufffdcd” is not an amount; type a number such as 50000, "
-            "50,000 or $50,000",
+            "Actual spend: “ab\ufffdcd” is not an amount; type it as a plain "
+            "number, such as 50000",
         ),
         ("J", "OK"),
         ("K", "OK"),
@@ -122,9 +129,9 @@ def test_error_values_dates_and_huge_numbers_in_the_overview(book: Path) -> None
     rows = (q_row, a_row, s_row)
     checks = read_cells(book, {"Overview": [(row, OVERVIEW_CHECK) for row in rows]})
     assert list(checks.values()) == [
-        "Quarter budget: “#REF!” is not an amount; type a number such as 50000, 50,000 or $50,000",
-        "Annual marketing budget: “2027-01-05” is not an amount; type a number such as "
-        "50000, 50,000 or $50,000",
+        "Quarter budget: “#REF!” is not an amount; type it as a plain number, such as 50000",
+        "Annual marketing budget: “2027-01-05” is not an amount; type it as a plain "
+        "number, such as 50000",
         "Scope review above this share of the annual budget: “"
         + "9" * (QUOTE_LIMIT - 1)
         + "…” is not a percentage; type one such as 25% or 0.25",
@@ -140,7 +147,7 @@ def test_every_invalid_overview_field_is_reported(book: Path) -> None:
     checks = read_cells(book, {"Overview": [(6, OVERVIEW_CHECK), (7, 4), (8, 4)]})
     assert list(checks.values()) == [
         "Fiscal year starts in month (1–12): 13 is not a month; type a number from 1 to 12",
-        "Quarter budget: “abc” is not an amount; type a number such as 50000, 50,000 or $50,000",
+        "Quarter budget: “abc” is not an amount; type it as a plain number, such as 50000",
         "Annual marketing budget: -5 is below zero; budgets and spend are zero or more",
     ]
 
@@ -188,10 +195,10 @@ def test_a_message_quoting_huge_text_fits_in_a_cell(book: Path) -> None:
     result = sync(book)
     assert result.exit_code == 0, result.output
     assert check_of(book, "Initiatives", 4, INITIATIVE_CHECK) == (
-        "Planned budget: “" + "x" * (QUOTE_LIMIT - 1) + "…” is not an amount; type a "
-        "number such as 50000, 50,000 or $50,000; Actual spend: “"
+        "Planned budget: “" + "x" * (QUOTE_LIMIT - 1) + "…” is not an amount; type it as a "
+        "plain number, such as 50000; Actual spend: “"
         + "y" * (QUOTE_LIMIT - 1)
-        + "…” is not an amount; type a number such as 50000, 50,000 or $50,000"
+        + "…” is not an amount; type it as a plain number, such as 50000"
     )
 
 
@@ -263,5 +270,5 @@ def test_a_typed_formula_giving_text_or_an_error_is_read_as_that(book: Path) -> 
     result = sync(book)
     assert result.exit_code == 0, result.output
     assert check_of(book, "Initiatives", 5, INITIATIVE_CHECK) == (
-        "Planned budget: “#DIV/0!” is not an amount; type a number such as 50000, 50,000 or $50,000"
+        "Planned budget: “#DIV/0!” is not an amount; type it as a plain number, such as 50000"
     )

@@ -58,9 +58,10 @@ def _sumifs(amount: str) -> Callable[[Where, int], str]:
     return build
 
 
-def _remaining(where: Where, row: int) -> str:
-    cap, actual = where.focus_cell("budget_cap", row), where.focus_cell("actual", row)
-    return f'=IF({cap}="","",{cap}-{actual})'
+def _unplanned(where: Where, row: int) -> str:
+    """cap − planned, as ``rules.unplanned`` defines it; empty without a cap."""
+    cap, planned = where.focus_cell("budget_cap", row), where.focus_cell("planned", row)
+    return f'=IF({cap}="","",{cap}-{planned})'
 
 
 def _share(name: str) -> Callable[[Where, int], str]:
@@ -73,7 +74,7 @@ def _share(name: str) -> Callable[[Where, int], str]:
 FOCUS_FORMULAS: dict[str, Callable[[Where, int], str]] = {
     "focus_planned": _sumifs("planned"),
     "focus_actual": _sumifs("actual"),
-    "focus_remaining": _remaining,
+    "focus_unplanned": _unplanned,
     "focus_quarter_share": _share(QUARTER_BUDGET),
     "focus_annual_share": _share(ANNUAL_BUDGET),
 }

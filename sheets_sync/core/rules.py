@@ -105,6 +105,15 @@ def budget_flag(*, planned: float, actual: float, cap: float | None) -> str:
     return "within"
 
 
+def unplanned(cap: float | None, planned: float) -> float | None:
+    """What a cap leaves to plan: cap − planned (negative when planned is over it).
+
+    The one definition of the money "not yet planned" under a quarter budget or a
+    focus area's cap; the workbook's formulas say the same (core/formulas.py).
+    """
+    return None if cap is None else cap - planned
+
+
 def annual_share(amount: float, annual_budget: float | None) -> float | None:
     if not annual_budget:
         return None

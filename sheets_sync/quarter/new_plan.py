@@ -30,6 +30,7 @@ from sheets_sync.core.layout import (
     Sheet,
     load_layout,
 )
+from sheets_sync.core.live_colours import live_colours
 from sheets_sync.quarter.example import example_content
 from sheets_sync.quarter.help_sheet import help_lines, help_title
 from sheets_sync.quarter.sizing import (
@@ -91,7 +92,8 @@ class SheetPlan:
     grid: SheetGrid
     tool_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) the tool owns
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> type
-    flag_colours: list[tuple[int, str, str]] = field(default_factory=list)  # col, label, colour
+    # col, label (or a formula starting with "=", see core/live_colours.py), colour
+    flag_colours: list[tuple[int, str, str]] = field(default_factory=list)
     row_heights: dict[int, float] = field(default_factory=dict)  # row -> points, where not one line
     print_extent: tuple[int, int] | None = None  # last row and column printed, if not the grid's
     styles: dict[int, str] = field(default_factory=dict)  # on the Help sheet: row -> its style
@@ -249,12 +251,29 @@ def _write_computed(
 
 
 def _flag_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, str, str]]:
-    """The fill of each computed choice that has a colour: (column, label, colour)."""
+    """The fill of each computed choice that has a colour: (column, label, colour).
+
+    On a fields sheet the computed choice fields (the quarter's budget flag) colour
+    the value column, where they are shown.
+    """
+    if sheet.kind == "fields":
+        return _field_colours(sheet, layout, lang)
     return [
         (col, layout.choice_label(column.choices, key, lang), colour)
         for col, column in enumerate(sheet.columns, start=1)
         if column.computed and column.choices
         for key in layout.choice_keys(column.choices)
+        if (colour := layout.colour_of(key))
+    ]
+
+
+def _field_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, str, str]]:
+    value_col = _value_column(sheet)
+    return [
+        (value_col, layout.choice_label(field.choices, key, lang), colour)
+        for field in sheet.fields
+        if field.computed and field.choices
+        for key in layout.choice_keys(field.choices)
         if (colour := layout.colour_of(key))
     ]
 
@@ -366,6 +385,8 @@ def _sheet_plan(
         for c in sheet.columns
     ]
     plan = SheetPlan(sheet.key, sheet.kind, grid.title, columns, grid)
+    # the live rules first: where both apply, the numbers win over a stale flag's text
+    plan.flag_colours.extend(live_colours(sheet, layout, lang))
     plan.flag_colours.extend(_flag_colours(sheet, layout, lang))
     if sheet.kind == "rows":
         _mark_rows_sheet(plan, sheet)

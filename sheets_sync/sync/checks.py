@@ -16,6 +16,7 @@ and the JSON report can list it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections import Counter
 from collections.abc import Callable, Container, Sequence
@@ -157,11 +158,17 @@ def _check_initiative(values: Values, model: RowModel) -> Found:
     out: Found = []
     if model.start and model.start > model.due:
         out.append(("start", "start_after_due", False, {"start": model.start, "due": model.due}))
+    return out + text_amounts(values, model)
+
+
+def text_amounts(values: Values, model: RowModel) -> Found:
+    """An initiative's amounts below zero, or parsed but typed as text (a warning)."""
+    out: Found = []
     for key in ("planned", "actual"):
-        amount = getattr(model, key)
+        amount = getattr(model, key, None)
         if amount is not None and amount < 0:
             out.append((key, "negative_amount", False, {"value": amount}))
-        elif isinstance(values.get(key), str):
+        elif amount is not None and isinstance(values.get(key), str):
             out.append((key, "text_amount", True, {"value": clean_text(values.get(key))}))
     return out
 
@@ -207,13 +214,23 @@ def outside_quarter(
 ) -> None:
     """Add to ``found`` each of the row's ``columns`` whose date is not in ``quarter``."""
     for key in columns:
-        day = getattr(model, key)
+        day = getattr(model, key, None)
         if isinstance(day, dt.date) and not quarter.contains(day):
             span: dict[str, object] = {"value": day, "start": quarter.start, "end": quarter.end}
             found.append((key, "outside_quarter", False, span))
 
 
 # --- rows against each other and against other sheets ---------------------------------
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A name changed on its own sheet (seen by its row's ``known_as``), still used elsewhere."""
+
+    sheet: str
+    old: str
+    new: str
+    rows: int  # rows on other sheets still using the old name
 
 
 class References:
@@ -226,10 +243,14 @@ class References:
 
     def __init__(self, titles: dict[str, str], parsed: dict[str, Parsed]) -> None:
         self.titles = titles  # sheet key -> title, to name the sheet a reference misses
-        self._parsed = parsed  # the sheets walked so far
+        self.parsed = self._parsed = parsed  # the sheets walked so far
         # per sheet: how often each matched ID and unique value occurs
         self._counted: dict[str, dict[str, Counter[str]]] = {}
         self._targets: dict[str, Container[str]] = {}
+        # per sheet: matched old name -> (old, new), from the names rows were known as
+        self._renames: dict[str, dict[str, tuple[str, str]]] = {}
+        self.still_used: Counter[tuple[str, str]] = Counter()  # (sheet, matched old name)
+        self._spellings: dict[str, dict[str, str]] = {}  # per sheet: matched name -> as typed
 
     def counters(self, sheet: Sheet) -> dict[str, Counter[str]]:
         """Fresh counts of ``sheet``'s IDs and unique columns, to fill as its rows go by."""
@@ -258,6 +279,51 @@ class References:
             self._targets[ref] = found
         return found
 
+    def renamed_to(self, ref: str, value: str) -> str | None:
+        """The name a row of the sheet ``ref`` names now has, if ``value`` is what it was
+        known as at the last sync (counted as a use of the old name)."""
+        sheet, _, column = ref.partition(".")
+        if column != "name":
+            return None
+        renames = self._renames.get(sheet)
+        if renames is None:
+            renames = self._renames[sheet] = {}
+            for row in self._parsed[sheet].rows:
+                old, new = clean_text(row.get("known_as")), clean_text(row.get(column))
+                if old and new and match_key(old) != match_key(new):
+                    renames.setdefault(match_key(old), (old, new))
+        found = renames.get(match_key(value))
+        if found is None:
+            return None
+        self.still_used[(sheet, match_key(value))] += 1
+        return found[1]
+
+    def renames_in_use(self) -> list[Renamed]:
+        """Each rename some rows have not followed yet, with how many rows."""
+        return [
+            Renamed(sheet, *self._renames[sheet][old], rows)
+            for (sheet, old), rows in self.still_used.items()
+        ]
+
+    def closest(self, ref: str, value: str) -> str | None:
+        """The name on the sheet ``ref`` spelled most like ``value``, if one is close.
+
+        Names only (a focus area, an owner): an ID is not a word to misspell, and an
+        ID sheet may be long.
+        """
+        sheet, _, column = ref.partition(".")
+        if column != "name":
+            return None
+        spellings = self._spellings.get(sheet)
+        if spellings is None:
+            spellings = self._spellings[sheet] = {}
+            for row in self._parsed[sheet].rows:
+                text = clean_text(row.get(column))
+                if text:
+                    spellings.setdefault(match_key(text), text)
+        close = difflib.get_close_matches(match_key(value), list(spellings), n=1, cutoff=0.8)
+        return spellings[close[0]] if close else None
+
 
 def count_repeats(row: Row, rid: str | None, seen: dict[str, Counter[str]], found: Found) -> None:
     """Count the row's ID and unique values in ``seen``; each already there is a duplicate."""
@@ -276,10 +342,19 @@ def unknown_refs(
 ) -> None:
     """Add to ``found`` each reference (column, ``sheet.column``) to a value no row has."""
     for key, ref in refs:
-        value = getattr(model, key)
+        value = getattr(model, key, None)
         if value and match_key_cached(value) not in known.targets(ref):
             target = known.titles[ref.partition(".")[0]]
-            found.append((key, "unknown_ref", False, {"value": value, "sheet": target}))
+            params: dict[str, object] = {"value": value, "sheet": target}
+            new = known.renamed_to(ref, value)
+            if new is not None:
+                found.append((key, "renamed_ref", False, params | {"new": new}))
+                continue
+            closest = known.closest(ref, value)
+            if closest is None:
+                found.append((key, "unknown_ref", False, params))
+            else:
+                found.append((key, "unknown_ref_close", False, params | {"closest": closest}))
 
 
 def formula_inputs(values: Values, row: Row, found: Found) -> Values:
@@ -347,15 +422,18 @@ class SheetChecks:
             problems.extend(
                 p for p in model_problems(self.sheet, row, rid, error) if p.column not in typed
             )
+            partial = self._partial(values, error)
         count_repeats(row, rid, self._seen, found)
-        if model is not None:
-            if self._refs:
-                unknown_refs(model, self._refs, self._known, found)
-            quarter = self._quarter
-            if quarter is not None and self._dates:
-                outside_quarter(model, self._dates, quarter, found)
-            if self._row_check is not None:
-                found.extend(self._row_check(values, model))
+        checked = model if model is not None else partial
+        if self._refs:
+            unknown_refs(checked, self._refs, self._known, found)
+        quarter = self._quarter
+        if quarter is not None and self._dates:
+            outside_quarter(checked, self._dates, quarter, found)
+        if model is not None and self._row_check is not None:
+            found.extend(self._row_check(values, model))
+        elif self.sheet.key == "initiatives":
+            found.extend(text_amounts(values, checked))
         if found:
             key, number = self.sheet.key, row.number
             problems.extend(
@@ -364,3 +442,19 @@ class SheetChecks:
             )
             found.clear()
         return model
+
+    def _partial(self, values: Values, error: ValidationError) -> RowModel:
+        """The row's cells that did parse, on a model left incomplete: what every check
+        of a single cell still needs, so a row's problems are all found at once."""
+        failed = {str(item["loc"][0]) for item in error.errors() if item["loc"]}
+        partial = self.model_type.model_construct()
+        for key, value in values.items():
+            if key in failed or key not in self.model_type.model_fields:
+                continue
+            try:
+                self.model_type.__pydantic_validator__.validate_assignment(
+                    partial, key, value, context=self._context
+                )
+            except ValidationError:
+                continue
+        return partial

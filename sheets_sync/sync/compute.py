@@ -29,13 +29,21 @@ from sheets_sync.core.i18n import message
 from sheets_sync.core.layout import Lang, Layout, Sheet
 from sheets_sync.core.measured import Measurements
 from sheets_sync.core.models import RowModel
-from sheets_sync.core.parsing import clean_text
-from sheets_sync.sync.checks import Parsed, Problem, References, SheetChecks, check_text
+from sheets_sync.core.parsing import clean_text, match_key
+from sheets_sync.sync.checks import (
+    Parsed,
+    Problem,
+    References,
+    Renamed,
+    SheetChecks,
+    check_text,
+)
 from sheets_sync.sync.flags import DEFERRED, FLAGS, Flagging, flag_totals
 from sheets_sync.sync.locate import Located, Table
 from sheets_sync.sync.overview import OverviewParsed, overview_language, parse_overview
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
 from sheets_sync.sync.sink import CellKey, Cells, Sink
+from sheets_sync.sync.uncounted import UncountedTally
 
 _ID = re.compile(r"^([A-Za-z]+)-(\d+)$")
 
@@ -61,6 +69,7 @@ class Outcome:
     ids_assigned: int = 0
     parsed: dict[str, Parsed] = field(default_factory=dict)  # each sheet's rows and models
     overview: OverviewParsed | None = None
+    renamed: list[Renamed] = field(default_factory=list)  # renames rows have not followed
 
 
 def assign_ids(table: Table) -> dict[int, str]:
@@ -141,8 +150,14 @@ def compute(
         located.table("initiatives").title,
         located.table("initiatives").columns,
     )
-    parsed = _walk_sheets(located, cells, flagging, where, keep_models)
+    uncounted = UncountedTally(lang)
+    parsed: dict[str, Parsed] = {}
+    known = References({key: table.title for key, table in located.tables.items()}, parsed)
+    parsed = _walk_sheets(located, cells, flagging, where, keep_models, uncounted, known)
     rollups, total = flag_totals(cells, parsed["focus_areas"], parsed["owners"], flagging)
+    rollups, total = uncounted.mark(rollups, total)
+    for key in RENAMEABLE:
+        _known_as(cells, parsed[key], known)
     if not keep_models:
         for key in DEFERRED:
             parsed[key].models.clear()
@@ -159,6 +174,7 @@ def compute(
         ids,
         parsed=parsed if keep_models else {},
         overview=overview,
+        renamed=known.renames_in_use(),
     )
 
 
@@ -180,21 +196,34 @@ def _flagging(overview: OverviewParsed, overrides: Overrides, as_of: dt.date) ->
 
 
 def _walk_sheets(
-    located: Located, cells: Cells, flagging: Flagging, where: Where, keep_models: bool
+    located: Located,
+    cells: Cells,
+    flagging: Flagging,
+    where: Where,
+    keep_models: bool,
+    uncounted: UncountedTally,
+    known: References,
 ) -> dict[str, Parsed]:
-    """Every rows sheet walked once, in :func:`walk_order`: its rows checked and flagged."""
-    parsed: dict[str, Parsed] = {}
-    known = References({key: table.title for key, table in located.tables.items()}, parsed)
+    """Every rows sheet walked once, in :func:`walk_order`: its rows checked and flagged;
+    the money of invalid initiatives goes to ``uncounted``."""
+    parsed = known.parsed
     for key in walk_order(cells.layout):
         table = located.table(key)
         checks = SheetChecks(table.spec, known, flagging.quarter, cells.lang)
         keep = keep_models or key in DEFERRED
-        parsed[key] = _walk(table, checks, cells, flagging, where, keep)
+        left_out = uncounted if key == "initiatives" else None
+        parsed[key] = _walk(table, checks, cells, flagging, where, keep, left_out)
     return {s.key: parsed[s.key] for s in cells.layout.sheets if s.kind == "rows"}
 
 
 def _walk(
-    table: Table, checks: SheetChecks, cells: Cells, flagging: Flagging, where: Where, keep: bool
+    table: Table,
+    checks: SheetChecks,
+    cells: Cells,
+    flagging: Flagging,
+    where: Where,
+    keep: bool,
+    uncounted: UncountedTally | None = None,
 ) -> Parsed:
     """Check and flag every row of one sheet, in one pass, handing on each value decided.
 
@@ -234,8 +263,24 @@ def _walk(
                 flag(cells, table, row, model, flagging)
         else:
             cells.clear_flags(table, row)
+            if uncounted is not None:
+                uncounted.add(values)
         cells.put(table, row, "check", check_text(mine, spec, lang) if mine else ok)
     return parsed
+
+
+# The sheets whose names other sheets use: each row remembers the name it had at the
+# last sync (``known_as``), so a rename there is recognised by the row, not lost.
+RENAMEABLE = ("focus_areas", "owners")
+
+
+def _known_as(cells: Cells, sheet: Parsed, known: References) -> None:
+    """Each row's name as of this sync; the old one kept while rows elsewhere still use it."""
+    for row in sheet.rows:
+        name, old = clean_text(row.get("name")), clean_text(row.get("known_as"))
+        if old and known.still_used[(sheet.table.spec.key, match_key(old))]:
+            name = old
+        cells.put(sheet.table, row, "known_as", name)
 
 
 def _positions(table: Table, model_type: type[RowModel], inputs: set[str]) -> list[tuple[str, int]]:
@@ -271,6 +316,7 @@ def _overview_cells(
         by_row.setdefault(problem.row, []).append(problem)
     texts = {row: check_text(found, spec, lang) for row, found in by_row.items()}
     values = _overview_values(overview, cells, checklist, total)
+    texts.update(_budget_check(overview, total, lang))
     ok = message("ok", lang)
     for field_spec in spec.fields:
         row = overview.fields.get(field_spec.key)
@@ -283,6 +329,20 @@ def _overview_cells(
             cells.put(table, row, "value", values.get(field_spec.key))
         if not field_spec.computed:
             cells.put(table, row, "check", texts.get(row.number, ok))
+        elif field_spec.key == "budget_flag":
+            cells.put(table, row, "check", texts.get(row.number))
+
+
+def _budget_check(overview: OverviewParsed, total: QuarterRollup, lang: Lang) -> dict[int, str]:
+    """The quarter budget flag's Check: what is over, when the plan is over the budget."""
+    row = overview.fields.get("budget_flag")
+    if row is None or overview.model is None or total.budget_flag != "over_cap":
+        return {}
+    if total.budget is not None and total.planned > total.budget:
+        text = message("quarter_over_budget", lang, planned=total.planned, budget=total.budget)
+    else:
+        text = message("quarter_spent_over_budget", lang, spent=total.actual, budget=total.budget)
+    return {row.number: text}
 
 
 def _overview_values(

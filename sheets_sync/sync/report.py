@@ -10,9 +10,11 @@ from typing import Any
 from sheets_sync.backends.protocol import WriteResult
 from sheets_sync.core.cells import CellChange, CellValue, CellWrite, Formula
 from sheets_sync.core.layout import Lang, Layout
+from sheets_sync.sync.attention import Notice
 from sheets_sync.sync.checks import problem_text
 from sheets_sync.sync.compute import Outcome
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
+from sheets_sync.sync.summary import notice_json, render_summary, write_lines
 
 NOTHING_WRITTEN = WriteResult()
 
@@ -46,6 +48,7 @@ class SyncReport:
     write: WriteResult = field(default_factory=WriteResult)
     ids_assigned: int = 0
     cell_changes: list[CellChange] = field(default_factory=list)  # old → new, for the history
+    attention: list[Notice] = field(default_factory=list)  # what needs a person
 
     @property
     def cells_written(self) -> int:
@@ -87,6 +90,21 @@ class SyncReport:
                 {"sheet": w.sheet, "row": w.row, "col": w.col, "value": _json_value(w.value)}
                 for w in self.changes
             ],
+            "attention": [notice_json(n, self.lang, self._titles()) for n in self.attention],
+            "cell_changes": [self._change_json(c) for c in self.cell_changes],
+        }
+
+    def _titles(self) -> dict[str, str]:
+        return {key: counts["title"] for key, counts in self.sheets.items()}
+
+    def _change_json(self, change: CellChange) -> dict[str, Any]:
+        return {
+            "sheet": change.sheet,
+            "row": change.row,
+            "row_id": change.row_id,
+            "column": change.column,
+            "old": _json_value(change.old),
+            "new": _json_value(change.new),
         }
 
 
@@ -121,6 +139,7 @@ def build_report(
     titles: dict[str, str],
     write: WriteResult = NOTHING_WRITTEN,
     cell_changes: list[CellChange] | None = None,
+    attention: list[Notice] | None = None,
 ) -> SyncReport:
     lang = outcome.lang
     entries = []
@@ -154,76 +173,15 @@ def build_report(
         write=write,
         ids_assigned=outcome.ids_assigned,
         cell_changes=cell_changes or [],
+        attention=attention or [],
     )
-
-
-def _money(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}"
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
 
 
 def render_text(report: SyncReport, layout: Layout) -> str:
-    """The summary a person reads after a sync."""
-    lang = report.lang
-    verb = "Would write" if report.dry_run else "Wrote"
-    lines = [f"{report.source}: {report.quarter or '?'}, as of {report.as_of.isoformat()}"]
-    lines.append("")
-    lines.append(f"  {'sheet':<22}{'rows':>6}{'need attention':>16}")
-    for counts in report.sheets.values():
-        lines.append(f"  {counts['title']:<22}{counts['rows']:>6}{counts['invalid']:>16}")
-    lines.append("")
-    if report.rollup:
-        lines.append(
-            f"  {'budget by focus area':<30}{'planned':>10}{'spent':>10}{'cap':>10}"
-            f"{'annual':>8}  flags"
-        )
-        for r in report.rollup:
-            flags = [layout.choice_label("budget", r.budget_flag, lang)]
-            if r.scope_flag:
-                flags.append(layout.choice_label("scope", r.scope_flag, lang))
-            lines.append(
-                f"  {r.focus_area[:29]:<30}{_money(r.planned):>10}{_money(r.actual):>10}"
-                f"{_money(r.cap):>10}{_pct(r.annual_share):>8}  {', '.join(flags)}"
-            )
-    if report.total:
-        t = report.total
-        lines.append(
-            f"  {'quarter total':<30}{_money(t.planned):>10}{_money(t.actual):>10}"
-            f"{_money(t.budget):>10}"
-        )
-    if report.problems:
-        lines.append("")
-        lines.append(f"  {len(report.problems)} problem(s), each written on its row:")
-        for p in report.problems[:50]:
-            where = f"{p.sheet_title} {p.row_id or ''} (row {p.row})".replace("  ", " ")
-            lines.append(f"  - {where}: {p.message}")
-        if len(report.problems) > 50:
-            lines.append(f"  … and {len(report.problems) - 50} more (see --json)")
-    lines.append("")
-    count = len(report.changes) if report.dry_run else report.cells_written
-    lines.append(
-        f"{verb} {count} cell(s)"
-        + (f", {report.ids_assigned} new row ID(s)" if report.ids_assigned else "")
-        + "."
-    )
-    lines.extend(write_text(report.write))
-    return "\n".join(lines)
+    """The summary a person reads after a sync (see :mod:`.summary`)."""
+    return render_summary(report, layout)
 
 
-def write_text(write: WriteResult) -> list[str]:
+def write_text(write: WriteResult, lang: Lang = "en") -> list[str]:
     """What became of the cells that were not written, in plain words."""
-    lines = []
-    if write.tagged:
-        lines.append(
-            f"Tagged {write.tagged} new row(s); their flags come on the next sync."
-            if write.deferred
-            else f"Tagged {write.tagged} new row(s)."
-        )
-    elif write.deferred:
-        lines.append(f"{write.deferred} cell(s) left for the next sync.")
-    if write.dropped:
-        lines.append(f"{write.dropped} cell(s) not written: their rows were deleted meanwhile.")
-    return lines
+    return write_lines(write, lang)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sheets_sync.core import rules
 from sheets_sync.core.models import FocusArea, Initiative
 from sheets_sync.core.parsing import match_key_cached
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """Money on initiatives whose rows have problems: left out of the totals, and said so."""
+
+    planned: float = 0.0
+    actual: float = 0.0
+    rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -19,11 +28,12 @@ class FocusRollup:
     planned: float
     actual: float
     cap: float | None
-    remaining: float | None  # cap - actual
+    unplanned: float | None  # cap − planned: what the cap leaves to plan (rules.unplanned)
     quarter_share: float | None
     annual_share: float | None
     budget_flag: str
     scope_flag: str | None
+    not_counted: NotCounted = field(default_factory=NotCounted)  # see sync/uncounted.py
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,11 +44,16 @@ class QuarterRollup:
     planned: float
     actual: float
     budget: float | None
-    unplanned: float | None  # budget - planned
+    unplanned: float | None  # budget − planned (rules.unplanned)
     budget_flag: str
+    not_counted: NotCounted = field(default_factory=NotCounted)
+    # money on rows naming a focus area that Focus areas does not have, by that name
+    unknown_areas: tuple[tuple[str, NotCounted], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["unknown_areas"] = {name: asdict(money) for name, money in self.unknown_areas}
+        return data
 
 
 @dataclass
@@ -90,7 +105,7 @@ class BudgetTally:
                     planned=planned,
                     actual=actual,
                     cap=area.budget_cap,
-                    remaining=None if area.budget_cap is None else area.budget_cap - actual,
+                    unplanned=rules.unplanned(area.budget_cap, planned),
                     quarter_share=planned / quarter_budget if quarter_budget else None,
                     annual_share=share,
                     budget_flag=rules.budget_flag(
@@ -106,7 +121,7 @@ class BudgetTally:
             planned=planned,
             actual=actual,
             budget=quarter_budget,
-            unplanned=None if quarter_budget is None else quarter_budget - planned,
+            unplanned=rules.unplanned(quarter_budget, planned),
             budget_flag=rules.budget_flag(planned=planned, actual=actual, cap=quarter_budget),
         )
         return result, total

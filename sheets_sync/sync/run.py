@@ -10,6 +10,7 @@ from sheets_sync.core.checklist import Checklist, load_checklist
 from sheets_sync.core.gc_pause import gc_paused
 from sheets_sync.core.layout import Layout, load_layout
 from sheets_sync.core.measured import Measurements
+from sheets_sync.sync.attention import Found, Watch, notices
 from sheets_sync.sync.compute import Overrides, compute
 from sheets_sync.sync.diff import Differ
 from sheets_sync.sync.locate import locate
@@ -42,22 +43,32 @@ def sync(
         snapshot = backend.read()
         located = locate(snapshot, layout)
         differ = Differ()
+        watch = Watch(differ, layout)
         outcome = compute(
             located,
             layout,
             checklist,
             as_of,
             overrides,
-            sink=differ,
+            sink=watch,
             keep_models=False,
             measured=measured,
         )
         changes = differ.writes(located)
         cell_changes = differ.changes(located)
         titles = {key: table.title for key, table in located.tables.items()}
+        found = Found(
+            watch.noted,
+            outcome.rollups,
+            outcome.total,
+            outcome.problems,
+            outcome.quarter,
+            list(titles),
+            outcome.renamed,
+        )
         # The rows are done with: dropped here, their memory serves the write.
         emptied = replace(snapshot, sheets=[])
-        del snapshot, located, differ
+        del snapshot, located, differ, watch
         written = WriteResult() if dry_run else backend.write(emptied, changes)
         report = build_report(
             emptied.source,
@@ -69,6 +80,7 @@ def sync(
             write=written,
             titles=titles,
             cell_changes=cell_changes,
+            attention=notices(found, outcome.lang, as_of),
         )
         del outcome
     return report

@@ -20,6 +20,10 @@ CellKey = tuple[str, int, str]  # sheet key, row number, column key
 Sink = Callable[[Table, Row, str, CellValue], None]
 
 
+# The tool cells an invalid row keeps: its ID, its Check and the name it was known by.
+KEPT = ("id", "check", "known_as")
+
+
 class Cells:
     """Hands on decided values; knows the layout to turn choice keys into labels.
 
@@ -51,9 +55,10 @@ class Cells:
         self.put(table, row, key, label)
 
     def clear_flags(self, table: Table, row: Row) -> None:
-        """An invalid row keeps its ID and its message; its flags would be stale."""
+        """An invalid row keeps its ID, its message and the name it is known by; its flags
+        would be stale."""
         for column in table.spec.columns:
-            if column.computed and column.key not in ("id", "check") and not column.formula:
+            if column.computed and column.key not in KEPT and not column.formula:
                 self.put(table, row, column.key, None)
 
     def clear_row(self, table: Table, row: Row) -> None:

@@ -260,7 +260,8 @@ def flag_colour(sheet_id: int, rule: FlagColour, index: int = 0) -> dict[str, An
                 "ranges": [grid_range(sheet_id, rule.first_row, rule.last_row, rule.col, rule.col)],
                 "booleanRule": {
                     "condition": {
-                        "type": "TEXT_EQ",
+                        # a value starting with "=" is a live colour's formula
+                        "type": "CUSTOM_FORMULA" if rule.value.startswith("=") else "TEXT_EQ",
                         "values": [{"userEnteredValue": rule.value}],
                     },
                     "format": {"backgroundColorStyle": {"rgbColor": _rgb(rule.colour)}},

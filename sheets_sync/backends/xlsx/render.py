@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.axis import ChartLines
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
@@ -146,14 +146,13 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
             _dropdown(ws, letter, column.dropdown)
     for col, label, colour in sheet.flag_colours:
         letter = column_letter(col)
-        ws.conditional_formatting.add(
-            f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}",
-            CellIsRule(
-                operator="equal",
-                formula=[_quoted(label)],
-                fill=PatternFill("solid", bgColor=colour.removeprefix("#")),
-            ),
+        fill = PatternFill("solid", bgColor=colour.removeprefix("#"))
+        rule = (
+            FormulaRule(formula=[label.removeprefix("=")], fill=fill)  # a live colour
+            if label.startswith("=")
+            else CellIsRule(operator="equal", formula=[_quoted(label)], fill=fill)
         )
+        ws.conditional_formatting.add(f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}", rule)
     if sheet.kind == "fields":
         _fields_validation(ws, sheet, plan)
     ws.row_dimensions[KEY_ROW].hidden = True
