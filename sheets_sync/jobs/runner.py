@@ -149,21 +149,36 @@ class WorkbookRunner:
         start: dt.datetime,
         next_regular: NextRun | None,
     ) -> RunReport:
+        status = self._not_synced(
+            workbook, prev, start, Result.SKIPPED_UNCHANGED, None, next_regular
+        )
+        self._log(status, full=False)
+        return RunReport(status)
+
+    def _not_synced(
+        self,
+        workbook: WorkbookConfig,
+        prev: WorkbookStatus,
+        start: dt.datetime,
+        result: Result,
+        error: str | None,
+        next_regular: NextRun | None,
+    ) -> WorkbookStatus:
+        """A run that synced nothing and did not fail (skipped, deferred): the failure
+        count, the last good run and the fingerprint stay as they were."""
         end = self.clock.now()
-        status = prev.model_copy(
+        return prev.model_copy(
             update={
                 "target": workbook.target,
-                "result": Result.SKIPPED_UNCHANGED,
+                "result": result,
                 "last_start": start,
                 "last_end": end,
                 "duration_s": _seconds(end - start),
                 "cells_written": 0,
-                "error": None,
+                "error": error,
                 "next_run": next_regular(end) if next_regular else None,
             }
         )
-        self._log(status, full=False)
-        return RunReport(status)
 
     def _fingerprint(self, workbook: WorkbookConfig, previous: str | None) -> str | None:
         """A :class:`SheetsSyncError` (missing file...) is the run's failure; anything
@@ -229,19 +244,7 @@ class WorkbookRunner:
         next_regular: NextRun | None,
     ) -> RunReport:
         """Not a failure: the workbook keeps its failure count and its next regular run."""
-        end = self.clock.now()
-        status = prev.model_copy(
-            update={
-                "target": workbook.target,
-                "result": Result.DEFERRED,
-                "last_start": start,
-                "last_end": end,
-                "duration_s": _seconds(end - start),
-                "cells_written": 0,
-                "error": message,
-                "next_run": next_regular(end) if next_regular else None,
-            }
-        )
+        status = self._not_synced(workbook, prev, start, Result.DEFERRED, message, next_regular)
         self._log(status, full=None)
         return RunReport(status, exit_code)
 
