@@ -34,7 +34,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
-from sheets_sync.jobs.fields import time_of_day, time_zone
+from sheets_sync.jobs.fields import parse_duration, time_of_day, time_zone
 from sheets_sync.jobs.quota import QuotaConfig
 from sheets_sync.jobs.remind.config import RemindersConfig
 from sheets_sync.jobs.spread import stable_hash
@@ -43,37 +43,6 @@ from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
 ENV_PREFIX = "SHEETS_SYNC_"
 CONFIG_ENV = "SHEETS_SYNC_CONFIG"
 DEFAULT_CONFIG = Path("config/sheets_sync.toml")
-
-_DURATION = re.compile(r"^\s*(\d+)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
-
-
-def parse_duration(
-    text: str,
-    *,
-    minimum: dt.timedelta = dt.timedelta(0),
-    maximum: dt.timedelta | None = None,
-    why: str = "",
-) -> dt.timedelta:
-    """``"15 minutes"`` -> timedelta; units: seconds, minutes, hours, days."""
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError(f"expected a duration such as '15 minutes' or '1 hour', got {text!r}")
-    amount, unit = int(match.group(1)), match.group(2).lower()
-    value = dt.timedelta(**{unit + "s": amount})
-    if value < minimum:
-        raise ValueError(f"must be at least {_human(minimum)}, got {text!r}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"must be at most {_human(maximum)}{why}, got {text!r}")
-    return value
-
-
-def _human(delta: dt.timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds and seconds % size == 0:
-            n = seconds // size
-            return f"{n} {unit}" + ("s" if n != 1 else "")
-    return f"{seconds} seconds"
 
 
 class ScheduleConfig(BaseModel):

@@ -1,4 +1,5 @@
-"""Values the config file's tables check alike: a time of day, a time zone, an email.
+"""Values the config file's tables check alike: a duration, a time of day, a time zone,
+an email.
 
 The watch schedule and the reminders both take them, so both give the same message
 for the same mistake.
@@ -6,6 +7,7 @@ for the same mistake.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,3 +39,35 @@ def email(value: str) -> str:
     if not is_email(value):
         raise ValueError(f"expected an email address, got {value!r}")
     return value
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+
+
+def parse_duration(
+    text: str,
+    *,
+    minimum: dt.timedelta = dt.timedelta(0),
+    maximum: dt.timedelta | None = None,
+    why: str = "",
+) -> dt.timedelta:
+    """``"15 minutes"`` -> timedelta; units: seconds, minutes, hours, days."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"expected a duration such as '15 minutes' or '1 hour', got {text!r}")
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    value = dt.timedelta(**{unit + "s": amount})
+    if value < minimum:
+        raise ValueError(f"must be at least {_human(minimum)}, got {text!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"must be at most {_human(maximum)}{why}, got {text!r}")
+    return value
+
+
+def _human(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds and seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}" + ("s" if n != 1 else "")
+    return f"{seconds} seconds"

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sheets_sync.jobs.fields import parse_duration
+
 if TYPE_CHECKING:  # the Google backend loads gspread: only a Google sync needs it
     from collections.abc import Callable
 
@@ -52,8 +54,6 @@ class QuotaConfig(BaseModel):
     @field_validator("max_wait")
     @classmethod
     def _check_max_wait(cls, value: str) -> str:
-        from sheets_sync.jobs.config import parse_duration
-
         parse_duration(value, maximum=dt.timedelta(hours=1))
         return value
 
@@ -76,8 +76,6 @@ class QuotaConfig(BaseModel):
 
     @property
     def max_wait_seconds(self) -> float:
-        from sheets_sync.jobs.config import parse_duration
-
         return parse_duration(self.max_wait).total_seconds()
 
     def resolved(self, base: Path, state_dir: Path) -> QuotaConfig:
