@@ -212,6 +212,7 @@ def next_quarter(
     dry_run: bool = False,
     credentials: str | Path | None = None,
     client: gspread.Client | None = None,
+    metrics: tuple[str, ...] = (),
 ) -> CarryReport:
     """Next quarter's workbook from ``source``'s final review, written by ``out``.
 
@@ -221,7 +222,8 @@ def next_quarter(
     ``credentials`` unless ``client`` is given) serves both when either is
     Google. Nothing is written when the review is incomplete
     (:class:`~sheets_sync.errors.IncompleteReview`), a row that would carry over
-    is invalid, or ``dry_run`` is set.
+    is invalid, or ``dry_run`` is set. ``metrics`` (the configured metric names)
+    fill the new goals' Data source dropdown, as ``generate`` does.
     """
     if out is None and not dry_run:
         raise SheetsSyncError("no output was given.", "Give --out NEW.xlsx, or use --dry-run.")
@@ -238,7 +240,7 @@ def next_quarter(
     if output is not None and not dry_run:
         output.prepare()
     roadmap = read_roadmap(backend.read(), as_of=as_of)
-    carried = carry_over(roadmap, budget, default_decision=default_decision)
+    carried = carry_over(roadmap, budget, default_decision=default_decision, metrics=metrics)
     if output is not None and not dry_run:
         plan = build_plan(carried.options, as_of, content=carried.content)
         carried.report.out = output.render(plan)

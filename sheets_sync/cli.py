@@ -345,6 +345,14 @@ def metrics_command(config_path: str | None, as_json: bool, as_of: dt.datetime |
         sys.exit(1)
 
 
+def _metric_names(config_path: str | None) -> tuple[str, ...]:
+    """The metric names a config file offers goals (none without a file)."""
+    from sheets_sync.jobs.config import load_config
+
+    metrics = load_config(config_path).metrics if config_path else None
+    return tuple(metrics.names()) if metrics else ()
+
+
 @main.command(name="next-quarter")
 @click.argument("source")
 @click.option(
@@ -379,6 +387,13 @@ def metrics_command(config_path: str | None, as_json: bool, as_of: dt.datetime |
 @click.option("--dry-run", is_flag=True, help="Show what would carry over; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @_credentials_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Offer the metrics configured in this file in the goals' Data source dropdown.",
+)
 @_as_of_option
 @_fail_cleanly
 def next_quarter_command(
@@ -395,6 +410,7 @@ def next_quarter_command(
     dry_run: bool,
     as_json: bool,
     credentials: Path | None,
+    config_path: str | None,
     as_of: dt.datetime | None,
 ) -> None:
     """Create next quarter's roadmap (.xlsx or Google) from this quarter's final review.
@@ -415,6 +431,7 @@ def next_quarter_command(
         force=force,
         dry_run=dry_run,
         credentials=credentials,
+        metrics=_metric_names(config_path),
     )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from sheets_sync.api import generate_xlsx, next_quarter, sync_workbook
 from sheets_sync.backends.xlsx.reader import read_xlsx
@@ -28,6 +29,8 @@ from sheets_sync.errors import IncompleteReview, InvalidRows, SheetsSyncError
 from sheets_sync.quarter.carry import shift_date
 from sheets_sync.quarter.carry_report import CarryReport
 from sheets_sync.quarter.new_plan import Options, WorkbookPlan
+
+from .conftest import header_keys
 
 ANNUAL = 240000.0
 WEIGHTS = (30.0, 25.0, 25.0, 20.0)
@@ -544,3 +547,34 @@ def test_any_backend_in_any_renderer_out(decided_q1: Path) -> None:
         dry_run=True,
     )
     assert dry.out is None and len(renderer.plans) == 1
+
+
+def test_next_quarter_offers_the_configured_metrics(decided_q1: Path) -> None:
+    """As ``generate --config`` does: the config names the metrics, not the old workbook."""
+    config = decided_q1.with_name("sheets_sync.toml")
+    config.write_text(
+        '[[workbooks]]\npath = "roadmap.xlsx"\n'
+        '[sources.weekly]\ntype = "csv"\nlocation = "weekly.csv"\n'
+        '[[metrics]]\nname = "Organic sessions"\nsource = "weekly"\ncolumn = "sessions"\n'
+        '[[metrics]]\nname = "Demo requests"\nsource = "weekly"\ncolumn = "demos"\n',
+        encoding="utf-8",
+    )
+    args = ["next-quarter", str(decided_q1), "--annual-budget", "240,000", "--as-of", "2027-03-20"]
+
+    def dropdowns(out: Path) -> list[tuple[str, str]]:
+        sheet = load_workbook(out)["SMART goals"]
+        column = header_keys(out)["SMART goals"]["data_source"]
+        letter = get_column_letter(column)
+        lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+        found = [v for v in lists if str(v.sqref).split(":")[0] == f"{letter}3"]
+        return [(v.formula1, v.errorStyle) for v in found]
+
+    offered, plain = decided_q1.with_name("q2.xlsx"), decided_q1.with_name("q2-plain.xlsx")
+    result = CliRunner().invoke(main, [*args, "--out", str(offered), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert dropdowns(offered) == [('"Organic sessions,Demo requests"', "warning")]
+    carried = {row["id"]: row["data_source"] for row in Book(offered).rows("goals")}
+    assert carried == {"GO-003": "HubSpot", "GO-001": "Google Analytics"}  # kept as typed
+    result = CliRunner().invoke(main, [*args, "--out", str(plain)])
+    assert result.exit_code == 0, result.output
+    assert dropdowns(plain) == []

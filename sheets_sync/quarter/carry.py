@@ -386,7 +386,9 @@ def _initiatives(build: _Builder, report: CarryReport) -> list[Row]:
     return rows
 
 
-def _options(roadmap: Roadmap, target: Quarter, budget: QuarterBudget) -> Options:
+def _options(
+    roadmap: Roadmap, target: Quarter, budget: QuarterBudget, metrics: tuple[str, ...]
+) -> Options:
     """The new quarter's Overview: the budget chosen, the rest as the source had it."""
     overview = roadmap.overview
     return Options(
@@ -399,6 +401,7 @@ def _options(roadmap: Roadmap, target: Quarter, budget: QuarterBudget) -> Option
         due_soon_days=overview.due_soon_days,
         source=f"{roadmap.quarter.name} · {roadmap.location}",
         currency=overview.currency,
+        metrics=metrics,
     )
 
 
@@ -408,8 +411,12 @@ def carry_over(
     *,
     default_decision: str | None = None,
     layout: Layout | None = None,
+    metrics: tuple[str, ...] = (),
 ) -> Carry:
     """The next quarter of ``roadmap``: options, content for ``build_plan``, and a report.
+
+    ``metrics`` are the configured metric names the new goals' Data source
+    dropdown offers (none: no dropdown), as ``generate`` offers them.
 
     Raises :class:`IncompleteReview` when a focus area has no final decision and
     no ``default_decision`` is given.
@@ -442,4 +449,4 @@ def carry_over(
         "history": [build.earlier_history(h) for h in roadmap.history]
         + [build.history(outcome) for outcome in report.areas],
     }
-    return Carry(_options(roadmap, build.target, report.budget), content, report)
+    return Carry(_options(roadmap, build.target, report.budget, metrics), content, report)

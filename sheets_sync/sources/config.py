@@ -4,7 +4,8 @@ A source says where numbers come from (``type = "csv"`` or ``"json"``: a local
 file or an http(s) URL; ``"hubspot"``: a HubSpot account; ``"ga4"``: a Google
 Analytics 4 property); a metric names its source and where its value is in it
 (a CSV column, a JSON path, a count of HubSpot deals, contacts or companies that
-pass its filters, a GA4 metric over the quarter to date). Goals pick a metric by
+pass its filters, a HubSpot marketing-email statistic or a GA4 metric over the
+quarter to date). Goals pick a metric by
 name in their ``data_source`` cell. Secrets never live here: a source that needs
 one names the environment variable (or the key file) that holds it.
 """
@@ -46,6 +47,23 @@ class SourceConfig(BaseModel):
         return (self.location or "").startswith(("http://", "https://"))
 
 
+# The aggregate counters and ratios HubSpot's marketing email statistics report.
+EMAIL_COUNTERS = frozenset(
+    {
+        "bounce", "click", "contactslost", "delivered", "dropped", "hardbounced", "notsent",
+        "open", "pending", "selected", "sent", "softbounced", "spamreport", "suppressed",
+        "unsubscribed",
+    }
+)  # fmt: skip
+EMAIL_RATIOS = frozenset(
+    {
+        "bounceratio", "clickratio", "clickthroughratio", "contactslostratio", "deliveredratio",
+        "hardbounceratio", "notsentratio", "openratio", "pendingratio", "softbounceratio",
+        "spamreportratio", "unsubscribedratio",
+    }
+)  # fmt: skip
+
+
 class FilterConfig(BaseModel):
     """A HubSpot search filter; ``{quarter_start}``, ``{quarter_end}``, ``{today}`` fill in."""
 
@@ -69,6 +87,10 @@ class MetricConfig(BaseModel):
     path: str | None = None  # json: dotted keys and list indexes, e.g. "totals.0.sessions"
     object: Literal["deals", "contacts", "companies"] | None = None  # hubspot: what to count
     filters: tuple[FilterConfig, ...] = ()  # hubspot: all must hold
+    # hubspot, instead of object: a marketing-email counter (sent, open, click, ...) or
+    # ratio (openratio, clickratio, ...) over the emails sent in the quarter to date
+    email_statistic: str | None = None
+    email_ids: tuple[int, ...] = ()  # ... only these emails' (none: every email)
     metric: str | None = None  # ga4: the metric's API name (sessions, keyEvents, ...)
     dimension: str | None = None  # ga4: count only where this dimension ...
     equals: str | None = None  # ... equals this value
@@ -80,6 +102,27 @@ class MetricConfig(BaseModel):
         if "," in value:
             raise ValueError("a metric's name may not hold a comma: dropdowns split on it")
         return value.strip()
+
+    @field_validator("email_statistic")
+    @classmethod
+    def _known_statistic(cls, value: str | None) -> str | None:
+        if value is not None and value not in EMAIL_COUNTERS | EMAIL_RATIOS:
+            known = ", ".join(sorted(EMAIL_COUNTERS | EMAIL_RATIOS))
+            raise ValueError(f"{value!r} is not a marketing email statistic ({known})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_hubspot_kind(self) -> MetricConfig:
+        if self.email_statistic is not None and (self.object is not None or self.filters):
+            raise ValueError("a metric counts CRM records (object) or reads email_statistic")
+        if self.email_ids and self.email_statistic is None:
+            raise ValueError("email_ids narrows an email_statistic: give one")
+        return self
+
+    @property
+    def wants(self) -> str:
+        """The field that says where a hubspot metric's value is: object or email_statistic."""
+        return "email_statistic" if self.email_statistic is not None else "object"
 
 
 class MetricsConfig(BaseModel):
@@ -104,7 +147,7 @@ class MetricsConfig(BaseModel):
             if source is None:
                 known = ", ".join(sorted(self.sources)) or "none are configured"
                 raise ValueError(f"metric {metric.name!r}: no source {metric.source!r} ({known})")
-            wanted = {"csv": "column", "json": "path", "hubspot": "object", "ga4": "metric"}[
+            wanted = {"csv": "column", "json": "path", "hubspot": metric.wants, "ga4": "metric"}[
                 source.type
             ]
             if (metric.dimension is None) != (metric.equals is None):

@@ -1,14 +1,20 @@
-"""HubSpot metrics: how many deals, contacts or companies pass a metric's filters.
+"""HubSpot metrics: CRM record counts and marketing-email statistics.
 
-One CRM search request per metric (``POST /crm/v3/objects/{object}/search`` with
+A count is one CRM search request (``POST /crm/v3/objects/{object}/search`` with
 ``limit = 1``): the answer's ``total`` is the count, so no record is paged
-through. Filters may say ``{quarter_start}``, ``{quarter_end}`` or ``{today}``,
+through. An email statistic is one ``GET /marketing/v3/emails/statistics/list``
+over the quarter to date (``startTimestamp`` / ``endTimestamp`` in ISO 8601,
+optionally ``emailIds``): the value is one of the answer's aggregate counters
+(sent, open, click, ...) or ratios (openratio, ...). A counter the answer leaves
+out is zero (no email of that kind yet); a ratio it leaves out has no value.
+
+Filters may say ``{quarter_start}``, ``{quarter_end}`` or ``{today}``,
 filled in as HubSpot's millisecond timestamps for the quarter that holds the
 run's day ("deals closed won this quarter"). The private app's token is read
 from the environment variable the source names, never from the config file.
 
-The REST endpoint through ``requests`` rather than ``hubspot-api-client``: one
-request shape is all this needs, and the SDK is about 50 MB installed.
+The REST endpoints through ``requests`` rather than ``hubspot-api-client``: two
+request shapes are all this needs, and the SDK is about 50 MB installed.
 """
 
 from __future__ import annotations
@@ -22,10 +28,16 @@ import requests
 
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.errors import MetricUnavailable
-from sheets_sync.sources.config import FilterConfig, MetricConfig, SourceConfig
+from sheets_sync.sources.config import (
+    EMAIL_COUNTERS,
+    FilterConfig,
+    MetricConfig,
+    SourceConfig,
+)
 from sheets_sync.sources.retry import Hooks, RetryPolicy, send
 
 API_URL = "https://api.hubapi.com"
+EMAIL_STATISTICS = "/marketing/v3/emails/statistics/list"
 
 
 def quarter_of(day: dt.date, fiscal_year_start: int = 1) -> Quarter:
@@ -70,8 +82,22 @@ def search_body(filters: tuple[FilterConfig, ...], values: Mapping[str, str]) ->
     return {"filterGroups": groups, "properties": ["hs_object_id"], "limit": 1}
 
 
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds") + "Z"
+
+
+def statistics_params(
+    email_ids: tuple[int, ...], today: dt.date, fiscal_year_start: int
+) -> list[tuple[str, str]]:
+    """The statistics query: from the quarter's first second through ``today``'s last (UTC)."""
+    start = dt.datetime.combine(quarter_of(today, fiscal_year_start).start, dt.time())
+    end = dt.datetime.combine(today, dt.time(23, 59, 59))
+    params = [("startTimestamp", _iso(start)), ("endTimestamp", _iso(end))]
+    return params + [("emailIds", str(email_id)) for email_id in email_ids]
+
+
 class HubSpotReader:
-    """Counts CRM records through HubSpot's search API, one request per metric."""
+    """Reads HubSpot metrics, one request per metric: a CRM count or an email statistic."""
 
     def __init__(
         self,
@@ -90,24 +116,38 @@ class HubSpotReader:
         token = self.environ.get(source.token_env, "").strip()
         if not token:
             raise MetricUnavailable(f"no HubSpot token: set {source.token_env}")
+        root = (source.api_url or API_URL).rstrip("/")
+        if metric.email_statistic is not None:
+            params = statistics_params(metric.email_ids, today, source.fiscal_year_start)
+            response = self._send(token, "GET", root + EMAIL_STATISTICS, params=params)
+            return _statistic(_ok(response, metric), metric.email_statistic)
         try:
             body = search_body(metric.filters, placeholders(today, source.fiscal_year_start))
         except (KeyError, ValueError) as exc:
             raise MetricUnavailable(f"a filter names an unknown placeholder: {exc}") from None
-        url = f"{(source.api_url or API_URL).rstrip('/')}/crm/v3/objects/{metric.object}/search"
-        response = send(
+        url = f"{root}/crm/v3/objects/{metric.object}/search"
+        return _total(_ok(self._send(token, "POST", url, json=body), metric))
+
+    def _send(self, token: str, method: str, url: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        if method == "POST":
+            headers["Content-Type"] = "application/json"
+        return send(
             self.session,
-            "POST",
+            method,
             url,
             service="HubSpot",
             policy=self.policy,
             hooks=self.hooks,
-            json=body,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            headers=headers,
+            **kwargs,
         )
-        if response.status_code != 200:
-            raise MetricUnavailable(_refusal(response, metric))
-        return _total(response)
+
+
+def _ok(response: requests.Response, metric: MetricConfig) -> requests.Response:
+    if response.status_code != 200:
+        raise MetricUnavailable(_refusal(response, metric))
+    return response
 
 
 def _refusal(response: requests.Response, metric: MetricConfig) -> str:
@@ -115,6 +155,8 @@ def _refusal(response: requests.Response, metric: MetricConfig) -> str:
     status = response.status_code
     if status == 401:
         return "HubSpot refused the token (401): check that it is current"
+    if status == 403 and metric.email_statistic is not None:
+        return "the HubSpot token may not read marketing email statistics (403): check its scopes"
     if status == 403:
         return f"the HubSpot token may not read {metric.object} (403): add the CRM scope"
     message = _message(response)
@@ -138,3 +180,22 @@ def _total(response: requests.Response) -> float:
     if isinstance(total, bool) or not isinstance(total, int):
         raise MetricUnavailable(f"HubSpot's total is {total!r}, not a count")
     return float(total)
+
+
+def _statistic(response: requests.Response, name: str) -> float:
+    """One aggregate counter or ratio from a statistics answer."""
+    try:
+        aggregate = response.json()["aggregate"]
+        table = aggregate["counters" if name in EMAIL_COUNTERS else "ratios"]
+    except (ValueError, KeyError, TypeError):
+        raise MetricUnavailable("HubSpot's email statistics have no aggregate") from None
+    if not isinstance(table, dict):
+        raise MetricUnavailable("HubSpot's email statistics have no aggregate")
+    if name not in table:
+        if name in EMAIL_COUNTERS:
+            return 0.0
+        raise MetricUnavailable(f"HubSpot has no {name} yet: no email was sent in the quarter")
+    value = table[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MetricUnavailable(f"HubSpot's {name} is {value!r}, not a number")
+    return float(value)
