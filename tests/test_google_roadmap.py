@@ -55,7 +55,7 @@ def test_generate_and_sync_a_google_roadmap(tmp_path: Path) -> None:
         report = sync(backend, as_of=later)
         assert report.cells_written > 0
         assert len(env.fake.api_calls()) == 2  # one read, one write
-        assert book.value(title, 4, check).startswith("План, бюджет: «много денег» — не сумма")
+        assert book.value(title, 4, check).startswith("Плановый бюджет: «много денег» — не сумма")
         assert book.value(title, 4, planned) == "много денег"  # the person's cell is theirs
         assert sync(backend, as_of=later).cells_written == 0
 

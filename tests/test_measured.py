@@ -176,6 +176,9 @@ def test_a_target_against_the_stated_direction_is_a_problem(
     _goal(path, 3, "SMART-цели", direction="Меньше — лучше")
     sync_workbook(path, as_of=AS_OF)
     assert _read(path, 3, "check", "health", title="SMART-цели") == {
-        "check": "Что лучше: цель лежит по другую сторону от базы; измените направление или цель",
+        "check": (
+            "Что лучше: целевое значение лежит не с той стороны от исходного; "
+            "исправьте направление или целевое значение"
+        ),
         "health": None,
     }
