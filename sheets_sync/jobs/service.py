@@ -21,6 +21,7 @@ from sheets_sync.jobs.fingerprint import (
     Fingerprinter,
     MeasuredDigestFn,
 )
+from sheets_sync.jobs.folders import DriveLister
 from sheets_sync.jobs.history.store import RunRecord
 from sheets_sync.jobs.history.summary import PendingReminders, summarise
 from sheets_sync.jobs.lock import holder
@@ -44,6 +45,7 @@ def run_watch(
     stop: threading.Event | None = None,
     log_stream: TextIO | None = None,
     shard: Shard | None = None,
+    list_drive: DriveLister | None = None,
 ) -> int:
     """Load the config and watch (or run once); returns the process exit code.
 
@@ -68,6 +70,7 @@ def run_watch(
             jitter=jitter,
             stop=stop,
             remind=_reminders(config, clock),
+            list_drive=list_drive or _drive_lister(config),
         )
         return watcher.run_once() if once else watcher.run_forever()
     except SheetsSyncError as exc:
@@ -75,6 +78,15 @@ def run_watch(
         return exc.exit_code
     finally:
         log.removeHandler(handler)  # logging set up for this run only, not left behind
+
+
+def _drive_lister(config: WatchConfig) -> DriveLister | None:
+    """The real Drive listing, only for a config that names a Drive folder."""
+    if not any(folder.drive_folder for folder in config.folders):
+        return None
+    from sheets_sync.jobs.adapter import list_folder
+
+    return list_folder
 
 
 def _reminders(config: WatchConfig, clock: Clock) -> Callable[[], object] | None:
