@@ -437,12 +437,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WatchConfig:
         # tomllib's message already ends with "(at line L, column C)".
         raise ConfigProblems(str(source), [f"not valid TOML: {exc}"]) from None
     problems = _duplicate_names(data.get("workbooks"), text)
+    problems += _missing_folders(data.get("workbooks"), source, text)
     try:
         raw = _FileSettings(**data)
     except ValidationError as exc:
         problems += _problems(exc.errors(), text)
-    else:
-        problems += _missing_folders(raw, source, text)
     if problems:
         # Env overrides (no line) first, then in file order: read top to bottom.
         problems.sort(key=lambda problem: problem[0])
@@ -589,15 +588,22 @@ def _duplicate_names(entries: Any, text: str) -> list[tuple[int, str]]:
     return problems
 
 
-def _missing_folders(raw: _FileSettings, source: Path, text: str) -> list[tuple[int, str]]:
+def _missing_folders(entries: Any, source: Path, text: str) -> list[tuple[int, str]]:
     """A glob whose folder does not exist is most likely a typo: said at load, with the
     rest. (A folder that goes away later only empties the round, see jobs.folders.)"""
+    if not isinstance(entries, list):
+        return []
     base = source.resolve().parent
     problems = []
-    for index, entry in enumerate(raw.workbooks):
-        if entry.glob is None:
+    for index, entry in enumerate(entries):
+        pattern = entry.get("glob") if isinstance(entry, Mapping) else None
+        try:
+            pattern = check_glob(pattern) if isinstance(pattern, str) else None
+        except ValueError:
+            continue  # reported as it is
+        if pattern is None:
             continue
-        root = base / Path(glob_root(entry.glob)).expanduser()
+        root = base / Path(glob_root(pattern)).expanduser()
         if not root.is_dir():
             loc = ("workbooks", index, "glob")
             problems.append(
