@@ -373,3 +373,16 @@ def test_a_folder_listing_spends_the_drive_quota() -> None:
     from sheets_sync.backends.google.quota import service_of
 
     assert service_of("get", f"{DRIVE_FILES_URL}?q=x") == "drive"
+
+
+def test_wildcards_in_the_config_folder_own_path_are_not_wildcards(tmp_path: Path) -> None:
+    home = tmp_path / "ops [eu] *"
+    (home / "roadmaps").mkdir(parents=True)
+    make_xlsx(home / "roadmaps" / "emea.xlsx")
+    config = load_config(write_config(home, [{"name": "eu", "glob": "../*/roadmaps/*.xlsx"}]))
+    assert [wb.name for wb in FolderExpander(config, None).workbooks(START)] == [
+        "eu/ops [eu] */roadmaps/emea"
+    ]
+    config = load_config(write_config(home, [{"name": "eu", "glob": "roadmaps/*.xlsx"}]))
+    [workbook] = FolderExpander(config, None).workbooks(START)
+    assert (workbook.name, workbook.path) == ("eu/emea", home / "roadmaps" / "emea.xlsx")

@@ -326,7 +326,8 @@ class FolderSource(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    glob: str | None = None  # absolute pattern
+    glob: str | None = None  # as written: relative to ``base`` unless absolute
+    base: Path | None = None  # the config file's folder
     drive_folder: str | None = None
     template: WorkbookConfig
     accounts: tuple[Path, ...] = ()
@@ -483,7 +484,8 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         spread_over = raw.credentials if isinstance(raw.credentials, list) else []
         folders.append(
             FolderSource(
-                glob=str(base / Path(entry.glob).expanduser()) if entry.glob else None,
+                glob=entry.glob,
+                base=base,
                 drive_folder=entry.drive_folder,
                 template=workbook,
                 accounts=() if entry.credentials else tuple(base / p for p in spread_over),

@@ -50,15 +50,19 @@ _SKIPPED = ("~$", ".~lock")  # the owner files Excel and LibreOffice keep beside
 
 def local_files(source: FolderSource) -> list[Path]:
     """The .xlsx files the glob matches now, sorted; lock files and folders left out."""
-    assert source.glob is not None
-    found = (Path(p) for p in globbing.glob(source.glob, recursive=True))
+    assert source.glob is not None and source.base is not None
+    pattern = str(Path(source.glob).expanduser())
+    # root_dir, not base joined into the pattern: a [ or * in the config's own path
+    # must not be taken for a wildcard.
+    matches = globbing.glob(pattern, root_dir=source.base, recursive=True)
+    found = (source.base / match for match in matches)
     return sorted(p for p in found if p.is_file() and not p.name.startswith(_SKIPPED))
 
 
 def local_workbooks(source: FolderSource) -> list[tuple[WorkbookConfig, str]]:
     """``(workbook, key)`` per file: named PREFIX/relative path without .xlsx."""
-    assert source.glob is not None
-    root = Path(glob_root(source.glob))
+    assert source.glob is not None and source.base is not None
+    root = source.base / Path(glob_root(source.glob)).expanduser()
     out = []
     for path in local_files(source):
         stem = path.relative_to(root).with_suffix("").as_posix()
