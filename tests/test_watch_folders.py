@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -386,3 +387,25 @@ def test_wildcards_in_the_config_folder_own_path_are_not_wildcards(tmp_path: Pat
     config = load_config(write_config(home, [{"name": "eu", "glob": "roadmaps/*.xlsx"}]))
     [workbook] = FolderExpander(config, None).workbooks(START)
     assert (workbook.name, workbook.path) == ("eu/emea", home / "roadmaps" / "emea.xlsx")
+
+
+def test_the_shipped_example_folder_entries_are_valid_once_uncommented(tmp_path: Path) -> None:
+    example = (Path(__file__).parent.parent / "config" / "sheets_sync.toml").read_text("utf-8")
+    start = example.index('# [[workbooks]]\n# name = "teams"')
+    block = example[start:].split("\n\n")[0]
+    settings = re.compile(r"^# (\[\[workbooks\]\]|\w+ = )")  # not the prose between
+    uncommented = "\n".join(
+        line.removeprefix("# ") if settings.match(line) else line for line in block.splitlines()
+    )
+    path = tmp_path / "c.toml"
+    path.write_text(example.replace(block, uncommented), encoding="utf-8")
+    (tmp_path / "roadmaps" / "teams").mkdir(parents=True)
+    make_xlsx(tmp_path / "roadmaps" / "teams" / "apac.xlsx")
+    config = load_config(path)
+    assert [(f.name, f.glob, f.drive_folder) for f in config.folders] == [
+        ("teams", "roadmaps/teams/*.xlsx", None),
+        ("clients", None, "0AbCdEfGhIjKlMnOpQrStUv"),
+    ]
+    listed = len(config.workbooks)
+    [apac] = FolderExpander(config, lambda source: []).workbooks(START)[listed:]
+    assert (apac.name, apac.due_soon_days, apac.language) == ("teams/apac", 5, "en")
