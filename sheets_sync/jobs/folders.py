@@ -155,7 +155,7 @@ class FolderExpander:
             if self.list_drive is None:
                 raise SheetsSyncError("no Google client to list Drive folders with")
             files = self.list_drive(source)
-        except SheetsSyncError as exc:
+        except Exception as exc:  # one folder's trouble must not stop the round
             kept = [] if cached is None else cached[1]
             if cached is None:
                 self.unlisted.add(source.name)
@@ -166,6 +166,7 @@ class FolderExpander:
                 exc,
                 len(kept),
                 extra={"fields": {"event": "folder_error", "folder": source.name}},
+                exc_info=not isinstance(exc, SheetsSyncError),  # a bug: keep its traceback
             )
             return kept
         self._listed[index] = (now, files)
