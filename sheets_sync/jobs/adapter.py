@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sheets_sync.api import google_client, open_backend, sync_workbook
 from sheets_sync.backends.target import GoogleSheet
-from sheets_sync.jobs.config import WorkbookConfig
+from sheets_sync.jobs.config import FolderSource, WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
 from sheets_sync.jobs.metrics import measured_for
 from sheets_sync.sync.compute import Overrides
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import gspread
 
     from sheets_sync.backends.google.quota import SharedQuota
+    from sheets_sync.jobs.folders import DriveFile
 
 _QUOTAS: dict[tuple[str, str], SharedQuota] = {}
 
@@ -59,6 +60,16 @@ def drive_version(workbook: WorkbookConfig) -> str | None:
     sheet = workbook.location
     assert isinstance(sheet, GoogleSheet), "only a Google spreadsheet has a Drive version"
     return file_version(client_for(workbook), sheet)
+
+
+def list_folder(source: FolderSource) -> list[DriveFile]:
+    """The spreadsheets of a ``drive_folder`` entry, listed with its account and quota."""
+    from sheets_sync.backends.google.drive import folder_spreadsheets
+    from sheets_sync.jobs.folders import DriveFile
+
+    assert source.drive_folder is not None, "only a drive_folder entry lists Drive"
+    client = client_for(source.template)
+    return [DriveFile(id, name) for id, name in folder_spreadsheets(client, source.drive_folder)]
 
 
 def client_for(workbook: WorkbookConfig) -> gspread.Client:

@@ -34,10 +34,17 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from sheets_sync.backends.target import GoogleSheet, LocalFile, Target, spreadsheet_id
 from sheets_sync.core.layout import Business, Lang
 from sheets_sync.errors import ConfigError, ConfigProblems
-from sheets_sync.jobs.fields import parse_duration, time_of_day, time_zone
+from sheets_sync.jobs.fields import (
+    check_glob,
+    folder_id,
+    glob_root,
+    parse_duration,
+    time_of_day,
+    time_zone,
+)
 from sheets_sync.jobs.quota import QuotaConfig
 from sheets_sync.jobs.remind.config import RemindersConfig
-from sheets_sync.jobs.spread import stable_hash
+from sheets_sync.jobs.spread import Shard, stable_hash
 from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
 
 ENV_PREFIX = "SHEETS_SYNC_"
@@ -166,7 +173,19 @@ class WorkbookEntry(WorkbookOptions):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     path: Path | None = None
     spreadsheet: str | None = None
+    glob: str | None = None  # local .xlsx files, relative to the config file
+    drive_folder: str | None = None  # every spreadsheet in a Google Drive folder
     credentials: Path | None = None
+
+    @field_validator("glob")
+    @classmethod
+    def _check_glob(cls, value: str | None) -> str | None:
+        return None if value is None else check_glob(value)
+
+    @field_validator("drive_folder")
+    @classmethod
+    def _check_drive_folder(cls, value: str | None) -> str | None:
+        return None if value is None else folder_id(value)
 
     @field_validator("path")
     @classmethod
@@ -207,13 +226,18 @@ class WorkbookEntry(WorkbookOptions):
         return entry
 
 
+_TARGETS = ("path", "spreadsheet", "glob", "drive_folder")
+
+
 def _target_problem(data: Any) -> str | None:
     if not isinstance(data, Mapping):
         return None
-    has_path, has_sheet = data.get("path") is not None, data.get("spreadsheet") is not None
-    if has_path and has_sheet:
+    given = [key for key in _TARGETS if data.get(key) is not None]
+    if len(given) == 2 and set(given) == {"path", "spreadsheet"}:
         return "give either path or spreadsheet, not both"
-    if not has_path and not has_sheet:
+    if len(given) > 1:
+        return f"give one of path, spreadsheet, glob or drive_folder, not {' and '.join(given)}"
+    if not given:
         return "give path (a local .xlsx) or spreadsheet (a Google spreadsheet ID)"
     return None
 
@@ -266,6 +290,30 @@ class WorkbookConfig(BaseModel):
     def target(self) -> str:
         """A local path, or ``gsheet:ID`` for a Google spreadsheet: how status files name it."""
         return str(self.location)
+
+
+class FolderSource(BaseModel):
+    """A ``glob`` or ``drive_folder`` entry: expanded into workbooks on every pass.
+
+    ``template`` holds the options every workbook found there inherits; its name is
+    the prefix of theirs. ``accounts`` (several key files, none given for the entry)
+    spreads the spreadsheets of a Drive folder over them, by each spreadsheet's ID.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    glob: str | None = None  # as written: relative to ``base`` unless absolute
+    base: Path | None = None  # the config file's folder
+    drive_folder: str | None = None
+    template: WorkbookConfig
+    accounts: tuple[Path, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.template.name
+
+    def describe(self) -> str:
+        return f"glob {self.glob}" if self.glob else f"Drive folder {self.drive_folder}"
 
 
 class _FileSettings(BaseSettings):
@@ -324,6 +372,8 @@ class WatchConfig(BaseModel):
     history: HistoryConfig = HistoryConfig()
     reminders: RemindersConfig | None = None
     metrics: MetricsConfig | None = None  # None: no metrics configured
+    folders: list[FolderSource] = Field(default_factory=list)  # expanded on every pass
+    shard: Shard | None = None  # set by spread.shard_config: what a folder's workbooks obey
 
     def enabled_workbooks(self) -> list[WorkbookConfig]:
         return [wb for wb in self.workbooks if wb.enabled]
@@ -364,6 +414,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WatchConfig:
         # tomllib's message already ends with "(at line L, column C)".
         raise ConfigProblems(str(source), [f"not valid TOML: {exc}"]) from None
     problems = _duplicate_names(data.get("workbooks"), text)
+    problems += _missing_folders(data.get("workbooks"), source, text)
     try:
         raw = _FileSettings(**data)
     except ValidationError as exc:
@@ -385,7 +436,7 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
     state_dir = absolute(raw.state_dir) or default_state_dir(source)
     metrics = _metrics(raw, base, state_dir, source)
     quota = raw.quota.resolved(base, state_dir) if raw.quota is not None else None
-    workbooks = []
+    workbooks, folders = [], []
     for entry in raw.workbooks:
         options: dict[str, Any] = {}
         for key in ("language", "business", "scope_threshold", "due_soon_days", "enabled"):
@@ -394,15 +445,26 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
                 value = getattr(defaults, key)
             if value is not None:
                 options[key] = value
-        workbooks.append(
-            WorkbookConfig(
-                name=_entry_name(entry),
-                path=absolute(entry.path),
-                spreadsheet=entry.spreadsheet,
-                credentials=absolute(entry.credentials or _assigned(raw.credentials, entry)),
-                metrics=metrics,
-                quota=quota,
-                **options,
+        workbook = WorkbookConfig(
+            name=_entry_name(entry),
+            path=absolute(entry.path),
+            spreadsheet=entry.spreadsheet,
+            credentials=absolute(entry.credentials or _assigned(raw.credentials, entry)),
+            metrics=metrics,
+            quota=quota,
+            **options,
+        )
+        if entry.glob is None and entry.drive_folder is None:
+            workbooks.append(workbook)
+            continue
+        spread_over = raw.credentials if isinstance(raw.credentials, list) else []
+        folders.append(
+            FolderSource(
+                glob=entry.glob,
+                base=base,
+                drive_folder=entry.drive_folder,
+                template=workbook,
+                accounts=() if entry.credentials else tuple(base / p for p in spread_over),
             )
         )
     return WatchConfig(
@@ -413,6 +475,7 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
         history=raw.history,
         reminders=raw.reminders,
         metrics=metrics,
+        folders=folders,
     )
 
 
@@ -437,16 +500,24 @@ def _assigned(credentials: Path | list[Path] | None, entry: WorkbookEntry) -> Pa
     if not credentials:
         return None
     key = f"gsheet:{entry.spreadsheet}" if entry.spreadsheet else f"name:{_entry_name(entry)}"
+    return account_for(credentials, key)
+
+
+def account_for(credentials: list[Path], key: str) -> Path:
+    """The key file of several that the workbook of stable identity ``key`` uses."""
     return credentials[stable_hash("account " + key) % len(credentials)]
 
 
 def _entry_name(entry: WorkbookEntry) -> str:
-    """The name, else the file's stem, else the spreadsheet ID."""
+    """The name, else the file's stem, else the glob's folder, else the spreadsheet or
+    folder ID."""
     if entry.name:
         return entry.name
     if entry.path is not None:
         return entry.path.stem
-    return str(entry.spreadsheet)
+    if entry.glob is not None:
+        return glob_root(entry.glob)
+    return str(entry.spreadsheet or entry.drive_folder)
 
 
 def _raw_name(entry: Mapping[str, Any]) -> str | None:
@@ -455,6 +526,14 @@ def _raw_name(entry: Mapping[str, Any]) -> str | None:
         return name
     if isinstance(path, str):
         return Path(path).stem
+    pattern, folder = entry.get("glob"), entry.get("drive_folder")
+    if isinstance(pattern, str):
+        return glob_root(pattern.strip())
+    if isinstance(folder, str):
+        try:
+            return folder_id(folder)
+        except ValueError:
+            return folder.strip()
     if isinstance(sheet, str):
         try:
             return spreadsheet_id(sheet)
@@ -484,6 +563,30 @@ def _duplicate_names(entries: Any, text: str) -> list[tuple[int, str]]:
             )
         else:
             seen[name] = index
+    return problems
+
+
+def _missing_folders(entries: Any, source: Path, text: str) -> list[tuple[int, str]]:
+    """A glob whose folder does not exist is most likely a typo: said at load, with the
+    rest. (A folder that goes away later only empties the round, see jobs.folders.)"""
+    if not isinstance(entries, list):
+        return []
+    base = source.resolve().parent
+    problems = []
+    for index, entry in enumerate(entries):
+        pattern = entry.get("glob") if isinstance(entry, Mapping) else None
+        try:
+            pattern = check_glob(pattern) if isinstance(pattern, str) else None
+        except ValueError:
+            continue  # reported as it is
+        if pattern is None:
+            continue
+        root = base / Path(glob_root(pattern)).expanduser()
+        if not root.is_dir():
+            loc = ("workbooks", index, "glob")
+            problems.append(
+                (_line_of(loc, text), f"{_where(loc, text)}: folder {str(root)!r} does not exist")
+            )
     return problems
 
 

@@ -71,3 +71,45 @@ def _human(delta: dt.timedelta) -> str:
             n = seconds // size
             return f"{n} {unit}" + ("s" if n != 1 else "")
     return f"{seconds} seconds"
+
+
+_GLOB_MAGIC = re.compile(r"[*?\[]")
+
+
+def check_glob(value: str) -> str:
+    """``value`` if it is a pattern of .xlsx files (``roadmaps/*.xlsx``); else a ValueError."""
+    pattern = value.strip()
+    if not pattern.lower().endswith(".xlsx"):
+        raise ValueError(f"must match .xlsx files, such as 'roadmaps/*.xlsx', got {value!r}")
+    if _GLOB_MAGIC.search(pattern) is None:
+        raise ValueError(f"has no * or ?: for one file write path = {value!r} instead")
+    return pattern
+
+
+def glob_root(pattern: str) -> str:
+    """The folder part of a glob before its first wildcard: ``"a/b"`` for ``a/b/*/x.xlsx``."""
+    parts = pattern.replace("\\", "/").split("/")
+    fixed = []
+    for part in parts[:-1]:
+        if _GLOB_MAGIC.search(part):
+            break
+        fixed.append(part)
+    return "/".join(fixed) or "."
+
+
+_FOLDER_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+_FOLDER_URL = re.compile(r"^https://drive\.google\.com/drive/(?:u/\d+/)?folders/([A-Za-z0-9_-]+)")
+
+
+def folder_id(value: str) -> str:
+    """A Google Drive folder's ID, from the ID itself or the folder's drive.google.com URL."""
+    text = value.strip()
+    url = _FOLDER_URL.match(text)
+    if url:
+        return url.group(1)
+    if _FOLDER_ID.match(text):
+        return text
+    raise ValueError(
+        "expected a Google Drive folder ID or its drive.google.com/drive/folders/ URL,"
+        f" got {text!r}"
+    )

@@ -83,9 +83,24 @@ class Plan:
         self._keys = dict(keys or {})
         self._due: dict[str, dt.datetime] = {}
         self._jobs: dict[str, schedule.Job] = {}
+        self._config, self._run = config, run
         for name in names:
-            job = _declare(self.scheduler, config)
-            self._jobs[name] = job.do(run, name).tag(name)
+            self.add(name)
+
+    def add(self, name: str, key: str | None = None) -> None:
+        """Schedule one more workbook (one found in a folder); not due until set_due."""
+        if key is not None:
+            self._keys[name] = key
+        job = _declare(self.scheduler, self._config)
+        self._jobs[name] = job.do(self._run, name).tag(name)
+
+    def remove(self, name: str) -> None:
+        """Forget a workbook (gone from its folder): it is never due again."""
+        job = self._jobs.pop(name, None)
+        if job is not None:
+            self.scheduler.cancel_job(job)
+        self._due.pop(name, None)
+        self._keys.pop(name, None)
 
     def set_due(self, name: str, when: dt.datetime) -> None:
         self._due[name] = when.astimezone(dt.UTC)

@@ -21,6 +21,7 @@ from sheets_sync.jobs.fingerprint import (
     Fingerprinter,
     MeasuredDigestFn,
 )
+from sheets_sync.jobs.folders import DriveLister
 from sheets_sync.jobs.history.store import RunRecord
 from sheets_sync.jobs.history.summary import PendingReminders, summarise
 from sheets_sync.jobs.lock import holder
@@ -44,6 +45,7 @@ def run_watch(
     stop: threading.Event | None = None,
     log_stream: TextIO | None = None,
     shard: Shard | None = None,
+    list_drive: DriveLister | None = None,
 ) -> int:
     """Load the config and watch (or run once); returns the process exit code.
 
@@ -68,6 +70,7 @@ def run_watch(
             jitter=jitter,
             stop=stop,
             remind=_reminders(config, clock),
+            list_drive=list_drive or _drive_lister(config),
         )
         return watcher.run_once() if once else watcher.run_forever()
     except SheetsSyncError as exc:
@@ -75,6 +78,15 @@ def run_watch(
         return exc.exit_code
     finally:
         log.removeHandler(handler)  # logging set up for this run only, not left behind
+
+
+def _drive_lister(config: WatchConfig) -> DriveLister | None:
+    """The real Drive listing, only for a config that names a Drive folder."""
+    if not any(folder.drive_folder for folder in config.folders):
+        return None
+    from sheets_sync.jobs.adapter import list_folder
+
+    return list_folder
 
 
 def _reminders(config: WatchConfig, clock: Clock) -> Callable[[], object] | None:
@@ -99,7 +111,8 @@ def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = Fa
     for _, folder in shards:  # watchers of shards keep their own status files
         _merge(status.workbooks, read_status(folder, config.source).workbooks)
     pid = holder(config.state_dir / LOCK_FILE)
-    history = summarise(config.state_dir, [wb.name for wb in config.workbooks])
+    found = _found_in_folders(config, status.workbooks)
+    history = summarise(config.state_dir, [wb.name for wb in config.workbooks] + found)
     if as_json:
         data = status.model_dump(mode="json")
         data["watcher_pid"] = pid
@@ -108,8 +121,15 @@ def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = Fa
         data["status_file"] = str(status_path(config.state_dir))
         data["history"] = history.as_json()
         return json.dumps(data, indent=2, ensure_ascii=False)
-    table = _table(config, status.workbooks, pid, status.heartbeat, history.last_runs)
+    table = _table(config, status.workbooks, pid, status.heartbeat, history.last_runs, found)
     return "\n".join([table, *_shard_lines(shards), *_pending_lines(history.pending)])
+
+
+def _found_in_folders(config: WatchConfig, entries: dict[str, WorkbookStatus]) -> list[str]:
+    """The workbooks the watcher last found in the config's folders (it drops gone ones)."""
+    listed = {wb.name for wb in config.workbooks}
+    prefixes = tuple(f"{folder.name}/" for folder in config.folders)
+    return sorted(n for n in entries if n not in listed and prefixes and n.startswith(prefixes))
 
 
 def _merge(into: dict[str, WorkbookStatus], more: dict[str, WorkbookStatus]) -> None:
@@ -148,24 +168,26 @@ def _table(
     pid: int | None,
     heartbeat: dt.datetime | None,
     recorded: dict[str, RunRecord] | None = None,
+    found: list[str] | None = None,
 ) -> str:
     tz = config.schedule.tz
     rows: list[tuple[str, ...]] = []
-    for wb in config.workbooks:
-        entry = entries.get(wb.name)
-        if not wb.enabled:
-            rows.append((wb.name, "disabled", "", "", "", "", "", ""))
+    named = [(wb.name, wb.enabled) for wb in config.workbooks]
+    for name, enabled in named + [(name, True) for name in found or []]:
+        entry = entries.get(name)
+        if not enabled:
+            rows.append((name, "disabled", "", "", "", "", "", ""))
             continue
-        run = (recorded or {}).get(wb.name)
+        run = (recorded or {}).get(name)
         if (entry is None or entry.result is None) and run is not None:
-            rows.append(_recorded_row(wb.name, run, tz))  # synced by hand, not by the watcher
+            rows.append(_recorded_row(name, run, tz))  # synced by hand, not by the watcher
             continue
         if entry is None or entry.result is None:
-            rows.append((wb.name, "never run", "", "", "", "", "", ""))
+            rows.append((name, "never run", "", "", "", "", "", ""))
             continue
         rows.append(
             (
-                wb.name,
+                name,
                 entry.result.value,
                 _when(entry.last_end, tz),
                 _count(entry.invalid_rows),

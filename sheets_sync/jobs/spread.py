@@ -109,6 +109,7 @@ def shard_config(config: WatchConfig, shard: Shard) -> WatchConfig:
         update={
             "state_dir": config.state_dir / shard_folder(shard),
             "workbooks": shard.workbooks(config.workbooks),
+            "shard": shard,  # a folder's workbooks are sharded as they are found
         }
     )
 

@@ -8,6 +8,7 @@ workbook so a crash loses at most the run in progress.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import threading
@@ -19,6 +20,7 @@ from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WatchConfig, WorkbookConfig
 from sheets_sync.jobs.contract import Result, SyncFn
 from sheets_sync.jobs.fingerprint import Fingerprinter
+from sheets_sync.jobs.folders import DriveLister, FolderExpander
 from sheets_sync.jobs.history.record import RunHistory
 from sheets_sync.jobs.history.store import history_path
 from sheets_sync.jobs.lock import InstanceLock
@@ -56,8 +58,12 @@ class Watcher:
         jitter: Jitter = spread,
         stop: threading.Event | None = None,
         remind: Callable[[], object] | None = None,
+        list_drive: DriveLister | None = None,
     ) -> None:
         self.config = config
+        self.folders = FolderExpander(config, list_drive, _relist_age(config))
+        self._found: set[str] = set()  # every workbook a folder held last time, disabled too
+        self._watching = False
         self.remind = remind
         self.clock = clock
         self.stop = stop if stop is not None else threading.Event()
@@ -97,6 +103,7 @@ class Watcher:
     def run_forever(self) -> int:
         """Run until SIGTERM/SIGINT (or ``stop``); returns 0 once stopped cleanly."""
         with self._session("watch"):
+            self._watching = True
             now = self.clock.now()
             for name in self._workbooks:  # every workbook once at start, then on schedule
                 self.plan.set_due(name, self.plan.first_run(name, now))
@@ -109,6 +116,7 @@ class Watcher:
             while not self.stop.is_set():
                 nap = MAX_NAP
                 try:
+                    self._refresh()
                     self.run_pending()
                     self._remind()
                     self._save()
@@ -148,6 +156,35 @@ class Watcher:
             self.plan.set_due(name, report.status.next_run)
         self._record(report)
 
+    def _refresh(self) -> None:
+        """Find the folders' workbooks again: new ones join the plan (due at once, or at
+        their slot), gone ones leave it and the status file."""
+        if not self.config.folders:
+            return
+        now = self.clock.now()
+        every = self.folders.workbooks(now)
+        self._found = {wb.name for wb in every} - {wb.name for wb in self.config.workbooks}
+        found = {wb.name: wb for wb in every if wb.enabled}
+        for name in [name for name in self._workbooks if name not in found]:
+            self.plan.remove(name)
+            self.status.workbooks.pop(name, None)
+            _gone(name)
+        for name, workbook in found.items():
+            if name not in self._workbooks:
+                self.plan.add(name, identity(workbook))
+                if self._watching:
+                    self.plan.set_due(name, self.plan.first_run(name, now))
+        self._workbooks = found
+
+    def _kept(self, name: str) -> bool:
+        """Whether a saved status entry still belongs to a workbook of this config."""
+        if name in self._found or name in {wb.name for wb in self.config.workbooks}:
+            return True
+        if self.folders.found_in_folder(name):
+            _gone(name)
+            return False
+        return any(name.startswith(f"{f.name}/") for f in self.config.folders)  # not listed yet
+
     def _remind(self) -> None:
         """The day's reminders, when configured (the job itself never raises)."""
         if self.remind is not None and not self.stop.is_set():
@@ -185,15 +222,14 @@ class Watcher:
     def _session(self, mode: str) -> Iterator[None]:
         lock = InstanceLock(self.config.state_dir / LOCK_FILE, self.config.source)
         with lock, self._signals():
+            self._refresh()
             saved = read_status(self.config.state_dir, self.config.source)
             self.status = StatusFile(
                 config=str(self.config.source),
                 pid=os.getpid(),
                 mode=mode,
                 workbooks={
-                    name: entry
-                    for name, entry in saved.workbooks.items()
-                    if name in {wb.name for wb in self.config.workbooks}
+                    name: entry for name, entry in saved.workbooks.items() if self._kept(name)
                 },
             )
             try:
@@ -240,3 +276,19 @@ class Watcher:
             r.status.invalid_rows or 0 for r in self.reports if r.status.result == Result.OK
         )
         log.info("%s finished: %d run(s)", mode, len(self.reports), extra={"fields": fields})
+
+
+def _gone(name: str) -> None:
+    log.info(
+        "%s is no longer in its folder; dropped from the round and from status",
+        name,
+        extra={"fields": {"event": "workbook_gone", "workbook": name}},
+    )
+
+
+def _relist_age(config: WatchConfig) -> dt.timedelta:
+    """How long a Drive folder's listing is used before it is asked again: one interval
+    of an ``every`` schedule, at most 15 minutes (one request a round, new roadmaps
+    picked up within the round after they appear)."""
+    interval = config.schedule.interval or dt.timedelta(minutes=15)
+    return min(interval, dt.timedelta(minutes=15))

@@ -16,6 +16,7 @@ import base64
 import copy
 import itertools
 import json
+import re
 import secrets
 import threading
 import time
@@ -116,6 +117,7 @@ class FakeGoogle:
     # What a values:batchUpdateByDataFilter does with a filter that matches no row is
     # not documented: "drop" it (and write the rest) or "reject" the whole request.
     unmatched_filter: str = "drop"
+    drive_page_limit: int = 1000  # files.list "may return fewer than" pageSize: this many
     log: list[Logged] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     before_apply: Callable[[Logged], None] | None = None
@@ -349,6 +351,8 @@ class FakeGoogle:
             return self._drive_create(body, email)
         if name == "spreadsheets.create":
             return self._create(body, email)
+        if name == "files.list":
+            return self._drive_list(query, email)
         book_id = unquote(params.get("spreadsheetId") or params.get("fileId", ""))
         book = self._book(book_id, email)
         if self.before_apply is not None:
@@ -392,11 +396,48 @@ class FakeGoogle:
             raise ApiError(404, f"File not found: {book.spreadsheet_id}.", "NOT_FOUND")
         return {"id": book.spreadsheet_id, "version": book.content_version()}
 
+    def _drive_list(self, query: dict[str, list[str]], email: str) -> Any:
+        """Drive's files.list: the files matching ``q`` that the caller sees, a page at
+        a time (``pageSize``, default 100, at most 1,000; the service may return fewer,
+        as ``drive_page_limit`` makes it), the rest behind ``nextPageToken``."""
+        keep = _drive_query(query.get("q", [""])[0])
+        wide = {f"https://www.googleapis.com/auth/{s}" for s in DRIVE_WIDE_SCOPES}
+        sees_shared = bool(wide & self.scopes.get(email, set()))
+        found = [
+            book
+            for book in self.books.values()
+            if (book.owner == email or (sees_shared and email in book.readers)) and keep(book)
+        ]
+        size = min(int(query.get("pageSize", ["100"])[0]), 1000, self.drive_page_limit)
+        start = _page_start(query.get("pageToken", [""])[0])
+        page = found[start : start + size]
+        result: dict[str, Any] = {
+            "kind": "drive#fileList",
+            "incompleteSearch": False,
+            "files": [
+                {
+                    "kind": "drive#file",
+                    "id": b.spreadsheet_id,
+                    "name": b.title,
+                    "mimeType": SHEET_MIME,
+                }
+                for b in page
+            ],
+        }
+        if start + size < len(found):
+            result["nextPageToken"] = _page_token(start + size)
+        fields = query.get("fields", [""])[0]
+        if not fields:
+            return result
+        mask = discovery.parse_fields(fields)
+        discovery.check_fields(discovery.load("drive", "v3").schemas, "FileList", mask)
+        return discovery.apply_fields(result, mask)
+
     def _drive_create(self, body: dict[str, Any], email: str) -> Any:
         if body.get("mimeType") != "application/vnd.google-apps.spreadsheet":
             raise ApiError(400, "Only spreadsheets in this fake.", "INVALID_ARGUMENT")
         book = self.add_book(email, body.get("name", "Untitled spreadsheet"))
-        book.extras = {"parents": body.get("parents", [])}  # type: ignore[attr-defined]
+        book.parents = list(body.get("parents", []))
         return {"id": book.spreadsheet_id, "kind": "drive#file", "name": book.title}
 
     def _get(self, book: Book, query: dict[str, list[str]]) -> Any:
@@ -737,6 +778,49 @@ class FakeGoogle:
                     }
                 )
         return {"matchedDeveloperMetadata": matched} if matched else {}
+
+
+SHEET_MIME = "application/vnd.google-apps.spreadsheet"
+_CLAUSE = re.compile(
+    r"^\s*(?:'(?P<parent>[^']+)'\s+in\s+parents"
+    r"|mimeType\s*=\s*'(?P<mime>[^']+)'"
+    r"|trashed\s*=\s*(?P<trashed>true|false))\s*$"
+)
+
+
+def _drive_query(q: str) -> Callable[[Book], bool]:
+    """The part of Drive's query language the watcher uses: clauses joined by ``and``
+    (``'ID' in parents``, ``mimeType='...'``, ``trashed=false``). Anything else is
+    a 400, as Google answers a query it cannot parse."""
+    tests: list[Callable[[Book], bool]] = []
+    for clause in re.split(r"\s+and\s+", q.strip()) if q.strip() else []:
+        match = _CLAUSE.match(clause)
+        if match is None:
+            raise ApiError(400, "Invalid Value", "INVALID_ARGUMENT")
+        parent, mime, trashed = match.group("parent", "mime", "trashed")
+        if parent is not None:
+            tests.append(lambda book, parent=parent: parent in book.parents)
+        elif mime is not None:
+            tests.append(lambda book, mime=mime: mime == SHEET_MIME)
+        else:
+            tests.append(lambda book, flag=trashed == "true": book.trashed == flag)
+    return lambda book: all(test(book) for test in tests)
+
+
+def _page_token(start: int) -> str:
+    return base64.urlsafe_b64encode(f"page:{start}".encode()).decode()
+
+
+def _page_start(token: str) -> int:
+    if not token:
+        return 0
+    try:
+        kind, _, start = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        if kind == "page":
+            return int(start)
+    except ValueError:
+        pass
+    raise ApiError(400, "Invalid Value", "INVALID_ARGUMENT")
 
 
 def _metadata_json(meta: Metadata, row0: int) -> dict[str, Any]:

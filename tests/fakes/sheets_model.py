@@ -83,6 +83,8 @@ class Book:
     readers: set[str] = field(default_factory=set)
     locale: str = "en_US"
     sort_moves_metadata: bool = True  # see sort_rows
+    parents: list[str] = field(default_factory=list)  # Drive folder IDs
+    trashed: bool = False
 
     def content_version(self) -> str:
         """Changes whenever any cell, row tag or sheet does, as Drive's ``version`` does."""
