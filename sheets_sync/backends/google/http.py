@@ -101,43 +101,13 @@ class RetryingHTTPClient(gspread.HTTPClient):
         # Creating a file is the one call that is not safe to repeat once sent.
         idempotent = not _is_create(method, endpoint)
         service = service_of(method, endpoint)
+        send: dict[str, Any] = {"method": method, "url": endpoint, "json": json}
+        send |= {"params": params, "data": data, "files": files, "headers": headers}
         attempt = 0
         while True:
-            failure: str
             if self.quota is not None and service is not None:
                 self.quota.take(service)
-            try:
-                response = self.session.request(
-                    method=method,
-                    url=endpoint,
-                    json=json,
-                    params=params,
-                    data=data,
-                    files=files,
-                    headers=headers,
-                    timeout=self.timeout,
-                )
-            except google.auth.exceptions.RefreshError as exc:
-                raise _credentials_error(self.account, exc) from None
-            except google.auth.exceptions.TransportError as exc:
-                failure = f"could not reach Google's token endpoint ({type(exc).__name__})"
-                response = None
-            except requests.ConnectionError as exc:
-                if not idempotent and not isinstance(exc, requests.exceptions.ConnectTimeout):
-                    raise GoogleUnavailable(
-                        f"The connection dropped while creating a file ({type(exc).__name__}).",
-                        "Check Drive for a new spreadsheet before running generate again.",
-                    ) from None
-                failure = f"connection failed ({type(exc).__name__})"
-                response = None
-            except requests.Timeout as exc:
-                if not idempotent:
-                    raise GoogleUnavailable(
-                        "Google did not answer in time while creating a file.",
-                        "Check Drive for a new spreadsheet before running generate again.",
-                    ) from None
-                failure = f"timed out ({type(exc).__name__})"
-                response = None
+            response, failure = self._send(send, idempotent)
             if response is not None:
                 if response.ok:
                     return response
@@ -150,6 +120,30 @@ class RetryingHTTPClient(gspread.HTTPClient):
             if attempt >= self.policy.max_tries or elapsed + delay > self.policy.max_elapsed:
                 raise _exhausted(response, failure, attempt, elapsed)
             self.hooks.sleep(delay)
+
+    def _send(self, send: dict[str, Any], idempotent: bool) -> tuple[requests.Response | None, str]:
+        """One try: Google's answer, or none and why. A failure that must not be
+        retried (rejected credentials, a create that may have landed) is raised."""
+        try:
+            return self.session.request(**send, timeout=self.timeout), ""
+        except google.auth.exceptions.RefreshError as exc:
+            raise _credentials_error(self.account, exc) from None
+        except google.auth.exceptions.TransportError as exc:
+            return None, f"could not reach Google's token endpoint ({type(exc).__name__})"
+        except requests.ConnectionError as exc:
+            if not idempotent and not isinstance(exc, requests.exceptions.ConnectTimeout):
+                raise GoogleUnavailable(
+                    f"The connection dropped while creating a file ({type(exc).__name__}).",
+                    "Check Drive for a new spreadsheet before running generate again.",
+                ) from None
+            return None, f"connection failed ({type(exc).__name__})"
+        except requests.Timeout as exc:
+            if not idempotent:
+                raise GoogleUnavailable(
+                    "Google did not answer in time while creating a file.",
+                    "Check Drive for a new spreadsheet before running generate again.",
+                ) from None
+            return None, f"timed out ({type(exc).__name__})"
 
 
 def make_client(
