@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sheets_sync.api import generate_xlsx, open_backend, sync_workbook
+from sheets_sync.api import (
+    GoogleDestination,
+    generate,
+    generate_xlsx,
+    open_backend,
+    review_workbook,
+    sync_workbook,
+)
 from sheets_sync.core.budget import BudgetChoice
 from sheets_sync.core.checklist import load_checklist
 from sheets_sync.core.layout import load_layout
@@ -20,6 +27,7 @@ from sheets_sync.quarter.read_back import read_roadmap
 from sheets_sync.review.model import SHOWN, ReviewReport, build_review, default_kind
 from sheets_sync.review.read import read_review
 from tests.conftest import AS_OF, QUARTER, options
+from tests.fakes.google_env import google_env
 from tests.test_next_quarter import Book, decide
 
 DATES = {"mid": QUARTER.mid_review, "final": QUARTER.final_review}
@@ -180,3 +188,21 @@ def test_long_lists_are_summarised(examples: dict[tuple[str, str], Path]) -> Non
     assert len(review.overdue.shown) == SHOWN
     assert review.overdue.more == len(late) - SHOWN
     assert sum(review.initiatives_by_status.values()) == len(many)
+
+
+def test_review_of_a_google_roadmap_only_reads_it(tmp_path: Path) -> None:
+    with google_env(tmp_path) as env:
+        client = env.client()
+        generate(options(), GoogleDestination(), as_of=AS_OF, client=client)
+        (sheet_id,) = env.fake.books
+        env.fake.log.clear()
+        review = review_workbook(f"gsheet:{sheet_id}", as_of=dt.date(2027, 2, 14), client=client)
+        assert review.kind == "mid"
+        assert [a.name for a in review.areas] == [
+            "Website appeal",
+            "Conversion rate optimisation",
+            "Lead qualification and nurturing",
+            "Events",
+        ]
+        assert review.total.planned == 99500.0
+        assert [c.name for c in env.fake.api_calls()] == ["spreadsheets.get"]

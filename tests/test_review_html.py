@@ -10,8 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from sheets_sync.api import generate_xlsx, open_backend, sync_workbook
+from sheets_sync.cli import main
 from sheets_sync.core.i18n import format_amount
 from sheets_sync.core.layout import Lang, load_layout
 from sheets_sync.errors import SheetsSyncError
@@ -185,3 +187,33 @@ def test_without_matplotlib_the_error_names_the_extra(
         "The review's charts need matplotlib, which is not installed.",
         "Install the report extra: pip install 'sheets-sync[report]'.",
     )
+
+
+def test_cli_writes_the_page(roadmap: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    result = CliRunner().invoke(
+        main, ["report", str(roadmap), "--as-of", "2027-02-14", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {out}: the mid review of 2027-Q1 as of 2027-02-14.\n"
+    page = Page(out.read_text(encoding="utf-8"))
+    assert page.sections == SECTIONS["mid"]
+    final = CliRunner().invoke(
+        main,
+        ["report", str(roadmap), "--kind", "final", "--as-of", "2027-02-14", "--out", str(out)],
+    )
+    assert final.exit_code == 0, final.output
+    assert Page(out.read_text(encoding="utf-8")).sections == SECTIONS["final"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["review.html", "roadmap.xlsx"]
+
+
+def test_cli_refuses_other_formats(roadmap: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["report", str(roadmap), "--out", str(tmp_path / "review.docx")]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"sheets-sync: {tmp_path / 'review.docx'}: a review is written as .html. "
+        "Give --out a name ending in .html.\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["roadmap.xlsx"]
