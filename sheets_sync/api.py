@@ -391,7 +391,7 @@ def layout_description(lang: Lang = "en") -> dict[str, Any]:
     }
 
 
-REVIEW_FORMATS = (".html", ".htm")
+REVIEW_FORMATS = (".html", ".htm", ".pdf")
 
 
 def review_workbook(
@@ -418,15 +418,22 @@ def review_workbook(
 
 
 def write_review(report: ReviewReport, out: str | Path) -> Path:
-    """Write ``report`` as one HTML page to ``out`` (.html), replacing it whole."""
+    """Write ``report`` to ``out``, replacing it whole: one HTML page (.html) or a PDF (.pdf)."""
     from sheets_sync.review.html import render_html
 
     path = Path(out)
-    if path.suffix.lower() not in REVIEW_FORMATS:
+    suffix = path.suffix.lower()
+    if suffix not in REVIEW_FORMATS:
         raise SheetsSyncError(
-            f"{path}: a review is written as .html.", "Give --out a name ending in .html."
+            f"{path}: a review is written as .html or .pdf.",
+            "Give --out a name ending in .html or .pdf.",
         )
-    data = render_html(report).encode("utf-8")
+    if suffix == ".pdf":
+        from sheets_sync.review.pdf import render_pdf
+
+        data = render_pdf(report)
+    else:
+        data = render_html(report).encode("utf-8")
     temp = path.with_name(f".{path.name}.tmp")
     try:
         temp.write_bytes(data)

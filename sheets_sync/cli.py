@@ -487,7 +487,7 @@ def plan_year_command(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The file to write: review.html.",
+    help="The file to write: review.html, or review.pdf (needs the pdf extra).",
 )
 @_credentials_option
 @_as_of_option

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.api import generate_xlsx, open_backend, sync_workbook
+from sheets_sync.api import generate_xlsx, open_backend, sync_workbook, write_review
 from sheets_sync.cli import main
 from sheets_sync.core.i18n import format_amount
 from sheets_sync.core.layout import Lang, load_layout
@@ -213,7 +213,21 @@ def test_cli_refuses_other_formats(roadmap: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.output == (
-        f"sheets-sync: {tmp_path / 'review.docx'}: a review is written as .html. "
-        "Give --out a name ending in .html.\n"
+        f"sheets-sync: {tmp_path / 'review.docx'}: a review is written as .html or .pdf. "
+        "Give --out a name ending in .html or .pdf.\n"
     )
     assert [p.name for p in tmp_path.iterdir()] == ["roadmap.xlsx"]
+
+
+def test_without_weasyprint_a_pdf_names_the_extra(
+    examples: dict[tuple[str, str], Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    review = read_review(open_backend(examples["b2b", "en"]).read(), as_of=DATES["mid"])
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    with pytest.raises(SheetsSyncError) as raised:
+        write_review(review, tmp_path / "review.pdf")
+    assert (raised.value.what, raised.value.todo) == (
+        "A PDF review needs WeasyPrint, which is not installed.",
+        "Install the pdf extra: pip install 'sheets-sync[pdf]', or write --out review.html.",
+    )
+    assert list(tmp_path.iterdir()) == []
