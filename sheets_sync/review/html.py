@@ -22,11 +22,17 @@ from sheets_sync.review import charts
 from sheets_sync.review.model import GoalLine, Listed, ReviewReport
 
 HTML_LANG = {"en": "en", "zh": "zh-Hans", "ru": "ru"}
+# The page's fonts: a CJK one first for Chinese; for the others a Latin and
+# Cyrillic one, which also keeps a PDF from loading a large CJK font it needs not.
+FONTS = {
+    "zh": '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
+    "en": '"Noto Sans", "DejaVu Sans", "Liberation Sans", system-ui, sans-serif',
+    "ru": '"Noto Sans", "DejaVu Sans", "Liberation Sans", system-ui, sans-serif',
+}
 CSS = """
 @page { margin: 14mm 12mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans", "Noto Sans CJK SC", "DejaVu Sans", system-ui, sans-serif;
-  color: #1d2733; margin: 0 auto; max-width: 60rem; padding: 1rem; font-size: 10.5pt;
+body { color: #1d2733; margin: 0 auto; max-width: 60rem; padding: 1rem; font-size: 10.5pt;
   line-height: 1.4; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; }
 h2 { font-size: 1.15em; margin: 1.2em 0 .4em; border-bottom: 2px solid #2f5d9a;
@@ -34,6 +40,7 @@ h2 { font-size: 1.15em; margin: 1.2em 0 .4em; border-bottom: 2px solid #2f5d9a;
 .meta { color: #52606d; margin: 0; }
 figure { margin: .3em 0; break-inside: avoid; }
 tr { break-inside: avoid; }
+thead { break-after: avoid; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: .3em 0; }
 th, td { text-align: left; padding: .25em .45em; border-bottom: 1px solid #d9e2ec;
@@ -106,7 +113,10 @@ def _table(head: Sequence[tuple[str, bool]], rows: Iterable[Sequence[str]], tota
         + "</tr>"
         for row in rows
     )
-    return f'<div class="scroll"><table><tr>{cells}</tr>{body}{total}</table></div>'
+    return (
+        f'<div class="scroll"><table><thead><tr>{cells}</tr></thead>'
+        f"<tbody>{body}{total}</tbody></table></div>"
+    )
 
 
 def _chips(page: _Page, choices: str, counts: dict[str, int]) -> str:
@@ -153,7 +163,7 @@ def _budget(page: _Page) -> str:
         f"<td class=n>{page.money(t.planned - t.spent)}</td>"
         f"<td>{page.label('budget', t.budget_flag)}</td></tr>"
     )
-    chart = charts.budget_chart(r.areas, legend) if r.areas else ""
+    chart = charts.budget_chart(r.areas, legend, r.lang) if r.areas else ""
     unspent = ""
     if r.kind == "final" and t.unspent is not None:
         unspent = f"<p><b>{page.t('unspent', amount=page.money(t.unspent))}</b></p>"
@@ -185,7 +195,7 @@ def _goals(page: _Page) -> str:
         )
     keys = ("metric", "baseline", "current", "target", "progress", "health", "measured_on")
     head = [(page.t(k), k in ("baseline", "current", "target", "progress")) for k in keys]
-    chart = charts.goals_chart(goals)
+    chart = charts.goals_chart(goals, page.lang)
     return (
         f'<section id="goals"><h2>{page.t("goals")}</h2>'
         f'<figure class="chart" aria-label="{page.t("chart_goals")}">{chart}</figure>'
@@ -322,6 +332,7 @@ def render_html(report: ReviewReport, layout: Layout | None = None) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{HTML_LANG[report.lang]}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
+        f"<title>{escape(title)}</title>"
+        f"<style>body {{ font-family: {FONTS[report.lang]}; }}{CSS}</style></head>"
         f"<body>{''.join(parts)}</body></html>\n"
     )
