@@ -39,6 +39,8 @@ from sheets_sync.sync.run import sync
 if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl loaded
     import gspread
 
+    from sheets_sync.review.model import Kind, ReviewReport
+
 __all__ = [
     "Backend",
     "BudgetChoice",
@@ -58,7 +60,9 @@ __all__ = [
     "next_quarter",
     "open_backend",
     "plan_year",
+    "review_workbook",
     "sync_workbook",
+    "write_review",
 ]
 
 
@@ -387,3 +391,59 @@ def layout_description(lang: Lang = "en") -> dict[str, Any]:
         "first_data_row": 3,
         "sheets": sheets,
     }
+
+
+REVIEW_FORMATS = (".html", ".htm", ".pdf")
+
+
+def review_workbook(
+    target: str | Path | Target | Backend,
+    *,
+    as_of: dt.date,
+    kind: Kind | None = None,
+    credentials: str | Path | None = None,
+    client: gspread.Client | None = None,
+) -> ReviewReport:
+    """The mid-quarter or final review of a roadmap (the kind defaults from ``as_of``).
+
+    The workbook is only read. Raises what reading a roadmap back raises: an
+    incomplete Overview, or rows that need fixing first.
+    """
+    from sheets_sync.review.read import read_review
+
+    backend = (
+        open_backend(target, credentials=credentials, client=client)
+        if _is_place(target)
+        else cast(Backend, target)
+    )
+    return read_review(backend.read(), as_of=as_of, kind=kind)
+
+
+def write_review(report: ReviewReport, out: str | Path) -> Path:
+    """Write ``report`` to ``out``, replacing it whole: one HTML page (.html) or a PDF (.pdf)."""
+    from sheets_sync.review.html import render_html
+
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in REVIEW_FORMATS:
+        raise SheetsSyncError(
+            f"{path}: a review is written as .html or .pdf.",
+            "Give --out a name ending in .html or .pdf.",
+        )
+    if suffix == ".pdf":
+        from sheets_sync.review.pdf import render_pdf
+
+        data = render_pdf(report)
+    else:
+        data = render_html(report).encode("utf-8")
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        temp.write_bytes(data)
+        temp.replace(path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise SheetsSyncError(
+            f"{path} could not be written: {error.strerror or error}.",
+            "Check the folder exists and is writable.",
+        ) from error
+    return path

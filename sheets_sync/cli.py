@@ -491,6 +491,44 @@ def plan_year_command(
     click.echo(f"Annual budget {annual_budget:,.2f} split over {len(written)} quarters.")
 
 
+@main.command(name="report")
+@click.argument("roadmap")
+@click.option(
+    "--kind",
+    type=click.Choice(["mid", "final"]),
+    default=None,
+    help="The mid-quarter or final review (default: final from two weeks before the "
+    "quarter's end, mid before).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write: review.html, or review.pdf (needs the pdf extra).",
+)
+@_credentials_option
+@_as_of_option
+@_fail_cleanly
+def report_command(
+    roadmap: str,
+    kind: str | None,
+    out: Path,
+    credentials: Path | None,
+    as_of: dt.datetime | None,
+) -> None:
+    """Write the quarter's review (FILE.xlsx, gsheet:ID or the sheet's URL) as a document."""
+    from sheets_sync.api import review_workbook, write_review
+
+    review = review_workbook(
+        roadmap,
+        as_of=_day(as_of),
+        kind=cast(Any, kind),
+        credentials=credentials,
+    )
+    path = write_review(review, out)
+    click.echo(f"Wrote {path}: the {review.kind} review of {review.quarter} as of {review.as_of}.")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the layout as JSON.")
 @click.option(

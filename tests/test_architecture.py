@@ -1,6 +1,6 @@
 """The folders show the pipeline: each layer imports only from the layers before it.
 
-core → sync → quarter → backends → sources → api → jobs → cli, with ``errors`` usable
+core → sync → quarter → review → backends → sources → api → jobs → cli, with ``errors`` usable
 everywhere. The two contracts of the edge — what a backend does
 (``backends.protocol``) and where a workbook lives (``backends.target``) — are
 plain data the sync may name too: it talks to a backend only through them. A
@@ -15,7 +15,18 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sheets_sync"
-LAYERS = ("errors", "core", "sync", "quarter", "backends", "sources", "api", "jobs", "cli")
+LAYERS = (
+    "errors",
+    "core",
+    "sync",
+    "quarter",
+    "review",
+    "backends",
+    "sources",
+    "api",
+    "jobs",
+    "cli",
+)
 CONTRACTS = ("sheets_sync.backends.protocol", "sheets_sync.backends.target")
 
 

@@ -33,7 +33,7 @@ def goal_measurement(
                 cells.put(table, row, key, None)
         return None
     if measured is None:
-        return _as_written(row)
+        return written_measurement(row)
     found = find_measurement(measured, goal.data_source)
     cells.put(table, row, "measured_value", found.value if found else None)
     cells.put(table, row, "measured_on", found.on if found else None)
@@ -54,7 +54,7 @@ def _status(found: Measurement | None, name: str, measured: Measurements, cells:
     return message("source_failed_no_value", lang, reason=found.error)
 
 
-def _as_written(row: Row) -> Measurement | None:
+def written_measurement(row: Row) -> Measurement | None:
     """The measured value and day the workbook holds from an earlier sync, if both read."""
     value, on = row.get("measured_value"), _day(row.get("measured_on"))
     if isinstance(value, bool) or not isinstance(value, int | float) or on is None:
