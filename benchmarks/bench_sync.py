@@ -13,6 +13,18 @@ RSS (interpreter and imports included), and the ratios ours/openpyxl. With
 ``--repeat N`` each side's best of N runs is shown.
 
     python benchmarks/bench_sync.py [--sizes 1000 10000 50000] [--repeat 1]
+
+``--process`` measures as a user times it instead: the whole ``sheets-sync sync``
+process, start-up included, against a whole process that loads the workbook with
+openpyxl, sets the same cells and saves it; the two run alternately, each on a
+fresh copy, and the table shows the medians of wall time, CPU time (user + system)
+and peak RSS. Both shapes of the roadmap are measured: as openpyxl writes it
+(inline strings) and re-saved by LibreOffice headless (a shared-string table, as
+Excel and LibreOffice write it). Then a sync with nothing to change (the same date
+again on a synced copy), and ``watch --once`` over 20 copies whose modification
+time was touched since the last run, content unchanged.
+
+    python benchmarks/bench_sync.py --process [--sizes 10000 50000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -156,14 +168,64 @@ def measure(side: str, source: Path, writes_file: Path, folder: Path) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
-    parser.add_argument("--repeat", type=int, default=1, help="best of N runs per side")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--repeat", type=int, default=None, help="runs per side")
+    parser.add_argument("--process", action="store_true", help="whole processes, medians")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         side, path, writes_file = args.child
         child(side, Path(path), Path(writes_file))
-        return
+    elif args.prepare:
+        prepare(Path(args.prepare[0]), int(args.prepare[1]))
+    elif args.process:
+        from bench_process import process_main
+
+        process_main(args.sizes or [10_000, 50_000], args.repeat or 5)
+    else:
+        work_main(args.sizes or [1000, 10_000, 50_000], args.repeat or 1)
+
+
+def prepare(folder: Path, rows: int) -> None:
+    """Build both shapes of the roadmap in ``folder``, and the cells a sync changes."""
+    source = folder / "openpyxl" / "roadmap.xlsx"
+    source.parent.mkdir(parents=True)
+    build(source, rows)
+    resave_with_libreoffice(source, folder / "libreoffice")
+    for shape in ("openpyxl", "libreoffice"):
+        path = folder / shape / "roadmap.xlsx"
+        writes = [
+            (s, r, c, f"date:{v.isoformat()}" if isinstance(v, dt.date) else v)
+            for s, r, c, v in planned_writes(path)
+        ]
+        (folder / shape / "writes.json").write_text(json.dumps(writes))
+
+
+def resave_with_libreoffice(source: Path, folder: Path) -> None:
+    """``soffice --headless --convert-to xlsx``: the workbook as LibreOffice saves it."""
+    import subprocess
+
+    folder.mkdir()
+    profile = folder.parent / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def work_main(sizes: list[int], repeat: int) -> None:
+    """The work alone, in fresh processes: the best of ``repeat`` runs per side."""
     header = (
         f"{'rows':>7} {'cells':>6} | {'sync s':>7} {'openpyxl s':>10} {'time':>7} | "
         f"{'sync MB':>7} {'openpyxl MB':>11} {'memory':>6}"
@@ -173,7 +235,7 @@ def main() -> None:
     split: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         folder = Path(tmp)
-        for rows in args.sizes:
+        for rows in sizes:
             source = folder / f"roadmap-{rows}.xlsx"
             build(source, rows)
             writes = planned_writes(source)
@@ -188,7 +250,7 @@ def main() -> None:
             )
             best: dict[str, dict[str, float]] = {}
             for side in SIDES:
-                runs = [measure(side, source, writes_file, folder) for _ in range(args.repeat)]
+                runs = [measure(side, source, writes_file, folder) for _ in range(repeat)]
                 fastest = min(runs, key=lambda r: float(r["seconds"]))
                 best[side] = {
                     "seconds": fastest["seconds"],

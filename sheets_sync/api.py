@@ -7,6 +7,7 @@ and the reports included, so a caller never reaches into the folders below.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +28,6 @@ from sheets_sync.core.calendar import Quarter, year_quarters
 from sheets_sync.core.layout import Business, Lang, load_layout
 from sheets_sync.core.measured import Measurement, Measurements
 from sheets_sync.errors import SheetsSyncError
-from sheets_sync.quarter.carry import carry_over
-from sheets_sync.quarter.carry_report import CarryReport
-from sheets_sync.quarter.new_plan import Options, WorkbookPlan, build_plan
-from sheets_sync.quarter.read_back import read_roadmap
 from sheets_sync.sync.compute import Overrides
 from sheets_sync.sync.locate import our_columns
 from sheets_sync.sync.report import SyncReport
@@ -39,7 +36,26 @@ from sheets_sync.sync.run import sync
 if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl loaded
     import gspread
 
+    # Nor the code that plans a quarter: loaded by the functions that plan one.
+    from sheets_sync.quarter.carry_report import CarryReport
+    from sheets_sync.quarter.new_plan import Options, WorkbookPlan
     from sheets_sync.review.model import Kind, ReviewReport
+
+_QUARTER_NAMES = {
+    "CarryReport": "sheets_sync.quarter.carry_report",
+    "Options": "sheets_sync.quarter.new_plan",
+    "WorkbookPlan": "sheets_sync.quarter.new_plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The planning types, importable from here, loaded on first use."""
+    if name not in _QUARTER_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_QUARTER_NAMES[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Backend",
@@ -111,6 +127,7 @@ def generate_xlsx(
 ) -> WorkbookPlan:
     """Write a new roadmap workbook to ``out``; refuses to overwrite unless ``force``."""
     from sheets_sync.backends.xlsx.render import XlsxOutput
+    from sheets_sync.quarter.new_plan import build_plan
 
     output = XlsxOutput(out, force=force)
     output.prepare()
@@ -160,6 +177,7 @@ def generate_google(
 ) -> tuple[str, WorkbookPlan]:
     """Create the roadmap as a Google spreadsheet (or add it to ``spreadsheet``)."""
     from sheets_sync.backends.google.render import GoogleOutput
+    from sheets_sync.quarter.new_plan import build_plan
 
     output = GoogleOutput(
         client, title=title, spreadsheet=spreadsheet, folder_id=folder_id, share=share
@@ -243,6 +261,10 @@ def next_quarter(
     output = _renderer(out, force=force, client=client)
     if output is not None and not dry_run:
         output.prepare()
+    from sheets_sync.quarter.carry import carry_over
+    from sheets_sync.quarter.new_plan import build_plan
+    from sheets_sync.quarter.read_back import read_roadmap
+
     roadmap = read_roadmap(backend.read(), as_of=as_of)
     carried = carry_over(roadmap, budget, default_decision=default_decision, metrics=metrics)
     if output is not None and not dry_run:
@@ -287,6 +309,8 @@ def year_options(
     scope_threshold: float = 0.25,
 ) -> list[Options]:
     """The four quarters of fiscal ``year``, the annual budget split by ``weights``."""
+    from sheets_sync.quarter.new_plan import Options
+
     budgets = split_annual(annual_budget, weights)
     return [
         Options(
@@ -337,6 +361,7 @@ def plan_year(
         )
     ]
     from sheets_sync.backends.xlsx.render import XlsxOutput
+    from sheets_sync.quarter.new_plan import build_plan
 
     outputs = [XlsxOutput(path, force=force) for path, _ in planned]
     for output in outputs:

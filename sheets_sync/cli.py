@@ -3,41 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import click
 
 from sheets_sync import __version__
-from sheets_sync.api import (
-    GoogleDestination,
-    Measurement,
-    generate,
-    layout_description,
-    next_quarter,
-    plan_year,
-    sync_workbook,
-)
 from sheets_sync.core.budget import BudgetChoice, parse_weights
 from sheets_sync.core.calendar import Quarter
-from sheets_sync.core.i18n import as_lang
-from sheets_sync.core.layout import BUSINESSES, LANGS, Business, load_layout
 from sheets_sync.core.parsing import parse_money
 from sheets_sync.errors import ParseError, SheetsSyncError
-from sheets_sync.jobs.adapter import drive_version, sync_configured
-from sheets_sync.jobs.commands import status_command, watch_command
-from sheets_sync.jobs.config import load_config
-from sheets_sync.jobs.history.commands import STATE_DIR_ENV, configured_run, history_command
-from sheets_sync.jobs.remind.commands import remind_command
-from sheets_sync.quarter.carry import DECISIONS
-from sheets_sync.quarter.carry_report import render_carry_text
-from sheets_sync.quarter.new_plan import Options
-from sheets_sync.sources.config import MetricsConfig
-from sheets_sync.sync.report import render_text
+from sheets_sync.jobs import STATE_DIR_ENV
+
+if TYPE_CHECKING:  # each command loads what it uses: start-up stays small
+    from sheets_sync.api import Measurement
+    from sheets_sync.jobs.history.record import ManualRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +39,46 @@ def _fail_cleanly(func: F) -> F:
             sys.exit(error.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+class _LazyChoice(click.Choice):  # type: ignore[type-arg,unused-ignore]
+    """A choice whose values are looked up when a command first needs them."""
+
+    def __init__(self, values: Callable[[], Sequence[str]], case_sensitive: bool = True) -> None:
+        self._values = values
+        self._choices: tuple[str, ...] | None = None
+        self.case_sensitive = case_sensitive
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._values())
+        return self._choices
+
+    @choices.setter
+    def choices(self, values: Sequence[str]) -> None:
+        self._choices = tuple(values)
+
+
+def _layout_names(name: str) -> Callable[[], Sequence[str]]:
+    def values() -> Sequence[str]:
+        from sheets_sync.core import layout
+
+        return cast(Sequence[str], getattr(layout, name))
+
+    return values
+
+
+def _currencies() -> Sequence[str]:
+    from sheets_sync.core.layout import load_layout
+
+    return sorted(load_layout().presentation.currencies)
+
+
+def _decisions() -> Sequence[str]:
+    from sheets_sync.quarter.carry import DECISIONS
+
+    return DECISIONS
 
 
 class _Amount(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -110,7 +135,36 @@ def _day(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a command in ``later`` is imported only when it is run.
+
+    ``later`` holds each such command's first line of help, for the list of commands.
+    """
+
+    later: ClassVar[dict[str, tuple[str, Callable[[], click.Command]]]] = {}
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.later})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.later:
+            return self.commands.get(cmd_name)
+        help_line, load = self.later[cmd_name]
+        if self._listing:
+            return click.Command(cmd_name, help=help_line)
+        self.add_command(load(), cmd_name)
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sheets-sync")
 def main() -> None:
     """Generate and sync a quarterly marketing roadmap kept in a spreadsheet."""
@@ -127,13 +181,13 @@ _credentials_option = click.option(
 
 _business_option = click.option(
     "--business",
-    type=click.Choice(BUSINESSES),
+    type=_LazyChoice(_layout_names("BUSINESSES")),
     required=True,
     help="Business model: picks the quarter's checklist.",
 )
 _lang_option = click.option(
     "--lang",
-    type=click.Choice(LANGS),
+    type=_LazyChoice(_layout_names("LANGS")),
     default="en",
     show_default=True,
     help="Language of the workbook's labels, dropdowns and messages.",
@@ -167,7 +221,7 @@ _scope_option = click.option(
 )
 @click.option(
     "--currency",
-    type=click.Choice(sorted(load_layout().presentation.currencies), case_sensitive=False),
+    type=_LazyChoice(_currencies, case_sensitive=False),
     default=None,
     help="Currency amounts are shown in (default: USD for en, CNY for zh, RUB for ru).",
 )
@@ -225,6 +279,12 @@ def generate_command(
     as_of: dt.datetime | None,
 ) -> None:
     """Create this quarter's roadmap workbook (.xlsx, or a Google spreadsheet)."""
+    from sheets_sync.api import GoogleDestination, generate
+    from sheets_sync.core.i18n import as_lang
+    from sheets_sync.core.layout import Business
+    from sheets_sync.jobs.config import load_config
+    from sheets_sync.quarter.new_plan import Options
+
     metrics = load_config(config_path).metrics if config_path else None
     quarter = Quarter(quarter.year, quarter.number, fiscal_year_start)
     options = Options(
@@ -289,9 +349,13 @@ def sync_command(
 ) -> None:
     """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
     write back flags and due dates."""
+    from sheets_sync.api import sync_workbook
+    from sheets_sync.core.layout import load_layout
+    from sheets_sync.sync.report import render_text
+
     day = _day(as_of)
     measured = _measured(config_path, day) if config_path else None
-    record = None if dry_run else configured_run(workbook, config_path, state_dir)
+    record = None if dry_run else _record(workbook, config_path, state_dir)
     started = dt.datetime.now(dt.UTC)
     try:
         report = sync_workbook(
@@ -309,7 +373,17 @@ def sync_command(
         click.echo(render_text(report, load_layout()))
 
 
+def _record(workbook: str, config_path: str | None, state_dir: Path | None) -> ManualRun | None:
+    """Where the run is recorded: nowhere (and no history code loaded) without a state folder."""
+    if config_path is None and state_dir is None:
+        return None
+    from sheets_sync.jobs.history.commands import configured_run
+
+    return configured_run(workbook, config_path, state_dir)
+
+
 def _measured(config_path: str, day: dt.date) -> dict[str, Measurement] | None:
+    from sheets_sync.jobs.config import load_config
     from sheets_sync.sources.registry import Registry  # requests, only when measuring
 
     metrics = load_config(config_path).metrics
@@ -331,6 +405,8 @@ def metrics_command(config_path: str | None, as_json: bool, as_of: dt.datetime |
     """List the configured metrics and read each once, touching no workbook.
 
     Exit code 1 when a metric could not be read."""
+    from sheets_sync.jobs.config import load_config
+    from sheets_sync.sources.config import MetricsConfig
     from sheets_sync.sources.registry import Registry
     from sheets_sync.sources.report import metric_rows, render_metrics
 
@@ -371,7 +447,7 @@ def _metric_names(config_path: str | None) -> tuple[str, ...]:
 @click.option("--weights", type=_Weights(), default=None, help=_WEIGHTS_HELP)
 @click.option(
     "--default-decision",
-    type=click.Choice(DECISIONS),
+    type=_LazyChoice(_decisions),
     default=None,
     help="Decision for focus areas the final review left undecided.",
 )
@@ -416,6 +492,9 @@ def next_quarter_command(
     """Create next quarter's roadmap (.xlsx or Google) from this quarter's final review.
 
     SOURCE is this quarter's FILE.xlsx, gsheet:ID or the spreadsheet's URL."""
+    from sheets_sync.api import GoogleDestination, next_quarter
+    from sheets_sync.quarter.carry_report import render_carry_text
+
     if google and out is not None:
         raise click.UsageError("give either --out NEW.xlsx or --google, not both")
     if out is None and not google and not dry_run:
@@ -470,6 +549,10 @@ def plan_year_command(
     as_of: dt.datetime | None,
 ) -> None:
     """Create the four quarterly roadmaps of a fiscal year, the annual budget split."""
+    from sheets_sync.api import plan_year
+    from sheets_sync.core.i18n import as_lang
+    from sheets_sync.core.layout import Business
+
     written = plan_year(
         year,
         out_dir,
@@ -533,13 +616,16 @@ def report_command(
 @click.option("--json", "as_json", is_flag=True, help="Print the layout as JSON.")
 @click.option(
     "--lang",
-    type=click.Choice(LANGS),
+    type=_LazyChoice(_layout_names("LANGS")),
     default="en",
     show_default=True,
     help="Language of the labels shown.",
 )
 def layout(as_json: bool, lang: str) -> None:
     """Show the workbook layout: sheets, column keys, types and allowed values."""
+    from sheets_sync.api import layout_description
+    from sheets_sync.core.i18n import as_lang
+
     description = layout_description(as_lang(lang))
     if as_json:
         click.echo(json.dumps(description, ensure_ascii=False, indent=2))
@@ -555,7 +641,32 @@ def layout(as_json: bool, lang: str) -> None:
             click.echo(f"  {column['key']:<20}{column['type']:<10}{role:<10}{column['label']}")
 
 
-main.add_command(watch_command(sync_configured, drive_version=drive_version))
-main.add_command(status_command)
-main.add_command(history_command)
-main.add_command(remind_command)
+def _watch() -> click.Command:
+    from sheets_sync.jobs.adapter import drive_version, sync_configured
+    from sheets_sync.jobs.commands import watch_command
+
+    return watch_command(sync_configured, drive_version=drive_version)
+
+
+def _command(module: str, name: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        return cast(click.Command, getattr(importlib.import_module(module), name))
+
+    return load
+
+
+_Commands.later = {
+    "watch": ("Keep the configured workbooks synced on their schedule.", _watch),
+    "status": (
+        "Show each workbook's last run, its result, invalid rows and next run.",
+        _command("sheets_sync.jobs.commands", "status_command"),
+    ),
+    "history": (
+        "Show past sync runs (WORKBOOK: a configured name or a path) and each cell's old → new.",
+        _command("sheets_sync.jobs.history.commands", "history_command"),
+    ),
+    "remind": (
+        "Email each owner today's digest of what is due (once a day; run it from cron).",
+        _command("sheets_sync.jobs.remind.commands", "remind_command"),
+    ),
+}

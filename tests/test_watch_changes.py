@@ -20,6 +20,7 @@ from sheets_sync.jobs import (
     load_config,
     local_fingerprint,
 )
+from sheets_sync.jobs.fingerprint import same_content
 
 from .watch_support import START, FakeSync, StoppingClock, make_xlsx, no_jitter, write_config
 
@@ -48,6 +49,16 @@ def test_a_touched_but_identical_file_hashes_to_the_same_content(tmp_path: Path)
     second = local_fingerprint(path, first)
     assert second != first
     assert second.split(":")[2] == first.split(":")[2]
+
+
+def test_same_content_compares_size_and_hash_not_mtime() -> None:
+    assert same_content("5:100:abc", "5:200:abc")
+    assert same_content("5:100:abc|measured:m1", "5:200:abc|measured:m1")
+    assert not same_content("5:100:abc", "6:100:abc")
+    assert not same_content("5:100:abc", "5:100:abd")
+    assert not same_content("5:100:abc|measured:m1", "5:200:abc|measured:m2")
+    assert same_content("drive:7", "drive:7")
+    assert not same_content("drive:7", "drive:8")
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -136,6 +147,15 @@ def test_unchanged_workbooks_are_skipped_until_the_date_changes(tmp_path: Path) 
 def test_a_changed_file_is_synced(tmp_path: Path) -> None:
     fake, _ = _watch(tmp_path, hours=12, edits={6: b"v2 edited by a marketer"})
     assert _hours(fake, "local") == [0, 6]
+
+
+def test_a_touched_but_unchanged_file_is_skipped(tmp_path: Path) -> None:
+    # Rewritten with the same bytes at hour 6: its mtime moved, its content did not.
+    fake, watcher = _watch(tmp_path, hours=12, edits={6: b"v1"})
+    assert _hours(fake, "local") == [0]
+    local = watcher.status.workbooks["local"]
+    assert local.result == Result.SKIPPED_UNCHANGED
+    assert local.fingerprint == local_fingerprint(tmp_path / "roadmap.xlsx")
 
 
 def test_a_new_drive_version_is_synced(tmp_path: Path) -> None:

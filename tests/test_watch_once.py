@@ -19,9 +19,11 @@ from .watch_support import START, FakeSync, StoppingClock, make_xlsx, raising, w
 SHEET_ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 
 
-def _run(tmp_path: Path, behaviours: dict[str, Exception], **kwargs: object) -> tuple[int, str]:
-    make_xlsx(tmp_path / "a.xlsx")
-    make_xlsx(tmp_path / "b.xlsx")
+def _run(
+    tmp_path: Path, behaviours: dict[str, Exception], content: bytes = b"v1", **kwargs: object
+) -> tuple[int, str]:
+    make_xlsx(tmp_path / "a.xlsx", content)
+    make_xlsx(tmp_path / "b.xlsx", content)
     config_path = write_config(
         tmp_path,
         [
@@ -54,7 +56,8 @@ def test_exit_code(tmp_path: Path, errors: dict[str, Exception], code: int) -> N
 
 def test_once_runs_every_workbook_even_when_backing_off(tmp_path: Path) -> None:
     _run(tmp_path, {"a": WorkbookLocked("a.xlsx is open.")})
-    code, _ = _run(tmp_path, {})  # same state dir: "a" has one failure on record
+    # Same state dir: "a" has one failure on record; both files were edited since.
+    code, _ = _run(tmp_path, {}, content=b"v2")
     assert code == 0
     status = read_status(tmp_path / "state", tmp_path / "sheets_sync.toml").workbooks
     assert status["a"].result == Result.OK

@@ -1,14 +1,17 @@
 """Cheap "has this workbook changed?" checks, so an unchanged workbook costs almost nothing.
 
-A fingerprint is an opaque string; equal strings mean "unchanged". A local file
-is ``size:mtime_ns:sha256`` and is only hashed when size or mtime moved (a copy
-or ``touch`` changes mtime without changing content). A Google spreadsheet is its
-Drive file version, which one small request returns.
+A fingerprint is a string; :func:`same_content` says whether two mean "unchanged".
+A local file is ``size:mtime_ns:sha256`` and is only hashed when size or mtime
+moved; two of them are the same content when size and hash agree, so a copy,
+a backup tool or a save without edits (mtime moved, content not) costs a hash and
+no sync. A Google spreadsheet is its Drive file version, which one small request
+returns.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -48,6 +51,22 @@ def local_fingerprint(path: Path, previous: str | None = None) -> str:
     except OSError as exc:
         raise SheetsSyncError(f"cannot read workbook file {path}: {exc.strerror}.") from None
     return head + digest.hexdigest()
+
+
+_LOCAL = re.compile(r"(\d+):\d+:(.*)", re.DOTALL)
+
+
+def same_content(fingerprint: str, other: str) -> bool:
+    """Whether two fingerprints mean the same workbook content.
+
+    Equal strings do; local files' also do when only the modification time differs.
+    """
+    return fingerprint == other or _content(fingerprint) == _content(other)
+
+
+def _content(fingerprint: str) -> str:
+    local = _LOCAL.fullmatch(fingerprint)
+    return fingerprint if local is None else f"{local[1]}:{local[2]}"
 
 
 MeasuredDigestFn = Callable[[WorkbookConfig], str | None]

@@ -18,7 +18,7 @@ from sheets_sync.jobs.backoff import Backoff
 from sheets_sync.jobs.clock import Clock
 from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.jobs.contract import Result, RunOutcome, SyncFn
-from sheets_sync.jobs.fingerprint import Fingerprinter
+from sheets_sync.jobs.fingerprint import Fingerprinter, same_content
 from sheets_sync.jobs.history.record import RunHistory
 from sheets_sync.jobs.history.store import RunRecord
 from sheets_sync.jobs.logs import log
@@ -96,7 +96,7 @@ class WorkbookRunner:
     ) -> RunReport:
         before = self._fingerprint(workbook, prev.fingerprint)
         if self._unchanged(prev, as_of, before):
-            return self._skipped(workbook, prev, start, next_regular)
+            return self._skipped(workbook, prev, start, before, next_regular)
         outcome = self.sync_fn(workbook, as_of)
         if not isinstance(outcome, RunOutcome):
             raise TypeError(f"sync function returned {type(outcome).__name__}, not RunOutcome")
@@ -136,22 +136,28 @@ class WorkbookRunner:
         """True when the workbook is as the last good run left it, and that run was today.
 
         A full sync runs at least once per calendar day whatever the fingerprint:
-        due dates move with the date even when nobody touches the workbook.
+        due dates move with the date even when nobody touches the workbook. A file
+        touched without an edit (its mtime alone moved) is unchanged.
         """
         full_due = prev.last_full_sync_on != as_of
         healthy = prev.consecutive_failures == 0 and prev.last_success is not None
-        return not full_due and healthy and before is not None and before == prev.fingerprint
+        if full_due or not healthy or before is None or prev.fingerprint is None:
+            return False
+        return same_content(before, prev.fingerprint)
 
     def _skipped(
         self,
         workbook: WorkbookConfig,
         prev: WorkbookStatus,
         start: dt.datetime,
+        before: str | None,
         next_regular: NextRun | None,
     ) -> RunReport:
         status = self._not_synced(
             workbook, prev, start, Result.SKIPPED_UNCHANGED, None, next_regular
         )
+        # The new mtime of a file touched without an edit: the next run need not hash.
+        status = status.model_copy(update={"fingerprint": before})
         self._log(status, full=False)
         return RunReport(status)
 

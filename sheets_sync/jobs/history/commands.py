@@ -8,19 +8,22 @@ from pathlib import Path
 import click
 
 from sheets_sync.errors import SheetsSyncError
-from sheets_sync.jobs.config import load_config
+from sheets_sync.jobs import STATE_DIR_ENV
 from sheets_sync.jobs.history.record import ManualRun, manual_run, target_of
 from sheets_sync.jobs.history.render import Format, history_entries, render_history
 from sheets_sync.jobs.history.store import HistoryStore, history_path
 
-STATE_DIR_ENV = "SHEETS_SYNC_STATE_DIR"
 _CONFIG_HELP = "Config file whose state folder holds the history (default as for `watch`)."
 _STATE_HELP = f"The state folder itself (default: ${STATE_DIR_ENV}, else the config's)."
 
 
 def state_dir_of(state_dir: Path | None, config_path: str | None) -> Path:
     """``--state-dir`` (or its variable), else the config's state folder."""
-    return state_dir if state_dir is not None else load_config(config_path).state_dir
+    if state_dir is not None:
+        return state_dir
+    from sheets_sync.jobs.config import load_config  # pydantic-settings: only with a config
+
+    return load_config(config_path).state_dir
 
 
 @click.command("history")
@@ -80,6 +83,8 @@ def configured_run(
     ``--config``'s state folder and names; ``None`` (not recorded) when neither is given."""
     if config_path is None:
         return manual_run(workbook, state_dir=state_dir)
+    from sheets_sync.jobs.config import load_config
+
     config = load_config(config_path)
     names = {wb.target: wb.name for wb in config.workbooks}
     return manual_run(

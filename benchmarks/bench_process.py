@@ -1,0 +1,148 @@
+"""``bench_sync.py --process``: whole processes as a user times them.
+
+This side imports neither sheets_sync nor openpyxl, so its own memory stays out
+of the children's: a child's peak RSS comes from ``wait4`` and, on Linux, starts
+from the parent's resident size at the fork. The roadmaps are built by a child
+too (``bench_sync.py --prepare``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(__file__).resolve().parent / "bench_sync.py"
+SYNC_ON = "2027-02-20"  # bench_sync.SYNC_ON
+SHAPES = ("openpyxl", "libreoffice")
+WATCHED = 20
+
+OPENPYXL = """
+import datetime as dt, json, sys
+import openpyxl
+path, writes_file = sys.argv[1:3]
+book = openpyxl.load_workbook(path)
+for sheet, row, col, value in json.loads(open(writes_file).read()):
+    if isinstance(value, str) and value.startswith("date:"):
+        value = dt.date.fromisoformat(value[5:])
+    book[sheet].cell(row, col).value = value
+book.save(path)
+"""
+
+
+class Run:
+    """One finished process: wall seconds, CPU seconds (user + system), peak MB."""
+
+    def __init__(self, wall: float, cpu: float, peak_mb: float, out: str) -> None:
+        self.wall, self.cpu, self.peak_mb, self.out = wall, cpu, peak_mb, out
+
+
+def run(argv: list[str], cwd: Path | None = None) -> Run:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, env=env, cwd=cwd, text=True)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0,):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{out[-2000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
+
+
+def sync(path: Path, *extra: str) -> Run:
+    return run([sys.executable, "-m", "sheets_sync", "sync", str(path), *extra])
+
+
+def median(runs: list[Run]) -> tuple[float, float, float]:
+    return (
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        statistics.median(r.peak_mb for r in runs),
+    )
+
+
+def compare(rows: int, shape: str, folder: Path, repeat: int) -> dict[str, tuple[float, ...]]:
+    """Full sync vs openpyxl, alternating; then the no-change sync."""
+    source = folder / shape / "roadmap.xlsx"
+    writes = folder / shape / "writes.json"
+    work = folder / shape / "work.xlsx"
+    expected = len(json.loads(writes.read_text()))
+    ours, theirs = [], []
+    for _ in range(repeat):
+        shutil.copyfile(source, work)
+        done = sync(work, "--as-of", SYNC_ON, "--json")
+        assert json.loads(done.out)["cells_written"] == expected, done.out[-500:]
+        ours.append(done)
+        shutil.copyfile(source, work)
+        theirs.append(run([sys.executable, "-c", OPENPYXL, str(work), str(writes)]))
+    shutil.copyfile(source, work)
+    sync(work, "--as-of", SYNC_ON)
+    idle = [sync(work, "--as-of", SYNC_ON, "--json") for _ in range(repeat)]
+    assert all(json.loads(r.out)["cells_written"] == 0 for r in idle)
+    return {"sync": median(ours), "openpyxl": median(theirs), "idle": median(idle)}
+
+
+def watch_touched(source: Path, folder: Path, repeat: int) -> tuple[float, float, float]:
+    """``watch --once`` over copies touched (mtime moved, content not) since the last run."""
+    books = folder / "watched"
+    books.mkdir()
+    entries = []
+    for n in range(WATCHED):
+        shutil.copyfile(source, books / f"roadmap{n:02d}.xlsx")
+        entries.append(f'[[workbooks]]\nname = "r{n:02d}"\npath = "roadmap{n:02d}.xlsx"\n')
+    config = books / "sheets_sync.toml"
+    config.write_text(f'state_dir = "{books / "state"}"\n\n' + "\n".join(entries))
+    argv = [sys.executable, "-m", "sheets_sync", "watch", "--once", "--config", str(config)]
+    run(argv)  # the day's full sync of each
+    runs = []
+    for _ in range(repeat):
+        for path in books.glob("*.xlsx"):
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        runs.append(run(argv))
+    return median(runs)
+
+
+def help_time(repeat: int) -> tuple[float, float, float]:
+    return median([run([sys.executable, "-m", "sheets_sync", "--help"]) for _ in range(repeat)])
+
+
+def process_main(sizes: list[int], repeat: int) -> None:
+    print(f"load average at start: {os.getloadavg()[0]:.2f}; medians of {repeat} runs")
+    head = f"{'rows':>6} {'shape':<11} {'run':<8} | {'wall s':>7} {'cpu s':>7} {'peak MB':>7}"
+    head += f" | {'wall':>6} {'cpu':>6} {'memory':>6}  (x openpyxl)"
+    print(head)
+    print("-" * len(head))
+    wall, cpu, peak = help_time(repeat)
+    print(f"{'':>6} {'':<11} {'--help':<8} | {wall:7.3f} {cpu:7.3f} {peak:7.1f} |")
+    with tempfile.TemporaryDirectory(prefix="bench-process-") as tmp:
+        for rows in sizes:
+            folder = Path(tmp) / str(rows)
+            folder.mkdir()
+            run([sys.executable, str(SCRIPT), "--prepare", str(folder), str(rows)])
+            for shape in SHAPES:
+                figures = compare(rows, shape, folder, repeat)
+                base = figures["openpyxl"]
+                for name, (w, c, m) in figures.items():
+                    line = f"{rows:>6} {shape:<11} {name:<8} | {w:7.3f} {c:7.3f} {m:7.1f}"
+                    if name != "openpyxl":
+                        line += f" | {w / base[0]:6.3f} {c / base[1]:6.3f} {m / base[2]:6.3f}"
+                    print(line, flush=True)
+            if rows == 10_000:
+                source = folder / "libreoffice" / "roadmap.xlsx"
+                w, c, m = watch_touched(source, folder, repeat)
+                print(
+                    f"watch --once, {WATCHED} touched-but-unchanged {rows}-row workbooks "
+                    f"(LibreOffice shape): {w:.3f} s wall, {c:.3f} s CPU, {m:.1f} MB peak",
+                    flush=True,
+                )
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
