@@ -116,7 +116,10 @@ def _tool_cells(path: Path) -> set[tuple[str, int, int]]:
             continue
         for col, key in keys.items():
             name = key.split(".", 1)[1]
-            if sheet.kind == "rows":
+            if sheet.kind == "panel":  # the Dashboard, the Timeline: every slot row is ours
+                if name in sheet.column_keys():
+                    owned.update((ws.title, r, col) for r in range(FIRST_DATA_ROW, ws.max_row + 1))
+            elif sheet.kind == "rows":
                 if name in sheet.column_keys() and sheet.column(name).computed:
                     owned.update((ws.title, r, col) for r in range(FIRST_DATA_ROW, ws.max_row + 50))
             else:
