@@ -113,7 +113,7 @@ def test_the_timeline_marks_the_reviews_today_and_each_bar(
         "w12": "◆",
     }
     first = rows["bar.1"]
-    assert first["item"].startswith("IN-004 Use Lucky Orange heatmaps")
+    assert first["item"] == "Use Lucky Orange heatmaps to fin… (IN-004)"  # 42 columns
     assert (first["state"], first["due"]) == ("Overdue", dt.datetime(2027, 1, 14))
     assert {k for k in first if k.startswith("w")} == {"w1", "w2"}
     assert {v for k, v in first.items() if k.startswith("w")} == {"!"}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sheets_sync.core.calendar import WEEKS_PER_QUARTER, Quarter
 from sheets_sync.core.cells import CellValue
-from sheets_sync.core.display import shorten
+from sheets_sync.core.display import shorten, width
 from sheets_sync.core.layout import Lang, Layout, Sheet
 from sheets_sync.core.parsing import parse_date
 from sheets_sync.errors import ParseError
@@ -217,17 +217,28 @@ def timeline(layout: Layout, seen: Seen) -> Values:
     ):
         values[key] = {"item": labels[key], "due": day, f"w{week_of(quarter, day)}": marker}
     bars = seen.glance.bars()
-    values |= _numbered("bar", (_bar(layout, lang, quarter, bar) for bar in bars))
+    item = sheet.column("item").width
+    values |= _numbered("bar", (_bar(layout, lang, quarter, bar, item) for bar in bars))
     left_out = seen.glance.bar_count - len(bars)
     values |= _more(sheet, "bar_more", labels["bar_more"], left_out)
     return _fitted(sheet, values)
 
 
-def _bar(layout: Layout, lang: Lang, quarter: Quarter, bar: Bar) -> dict[str, CellValue]:
+def _named(bar: Bar, columns: int) -> str:
+    """A bar's title, shortened so its ID after it always shows, as the summary names rows."""
+    if not bar.row_id:
+        return bar.title
+    tail = f" ({bar.row_id})"
+    return shorten(bar.title, max(columns - width(tail), 1)) + tail
+
+
+def _bar(
+    layout: Layout, lang: Lang, quarter: Quarter, bar: Bar, columns: int
+) -> dict[str, CellValue]:
     due = _parsed(bar.due, lang)
     start = _parsed(bar.start, lang)
     cells: dict[str, CellValue] = {
-        "item": f"{bar.row_id} {bar.title}".strip(),
+        "item": _named(bar, columns - 2),
         "state": bar.state,
         "due": due,
     }
