@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sheets_sync.core.calendar import WEEKS_PER_QUARTER, Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.display import shorten, width
+from sheets_sync.core.i18n import format_date
 from sheets_sync.core.layout import Lang, Layout, Sheet
 from sheets_sync.core.parsing import parse_date
 from sheets_sync.errors import ParseError
@@ -195,8 +196,10 @@ def _goal(layout: Layout, goal: GoalLine) -> dict[str, CellValue]:
 
 def _quantity(value: CellValue, percent: bool) -> CellValue:
     """A goal's value as its sheet shows it: a share in % as "12.5%", the rest as typed."""
-    if percent and isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{round(value * 100, 2):g}%"
+    # a share; not infinity, nor a number past what a float holds
+    share = isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e12
+    if percent and share:
+        return f"{round(float(value) * 100, 2):g}%"  # type: ignore[arg-type]
     return value
 
 
@@ -215,7 +218,11 @@ def timeline(layout: Layout, seen: Seen) -> Values:
         ("final_review", quarter.final_review),
         ("as_of", seen.as_of),
     ):
-        values[key] = {"item": labels[key], "due": day, f"w{week_of(quarter, day)}": marker}
+        values[key] = {
+            "item": labels[key],
+            "due": format_date(day, lang),
+            f"w{week_of(quarter, day)}": marker,
+        }
     bars = seen.glance.bars()
     item = sheet.column("item").width
     values |= _numbered("bar", (_bar(layout, lang, quarter, bar, item) for bar in bars))
@@ -240,7 +247,7 @@ def _bar(
     cells: dict[str, CellValue] = {
         "item": _named(bar, columns - 2),
         "state": bar.state,
-        "due": due,
+        "due": format_date(due, lang) if due is not None else None,
     }
     if due is not None:
         last = week_of(quarter, due)
