@@ -327,11 +327,11 @@ def test_a_manual_sync_records_into_the_state_folder_and_history_shows_old_to_ne
     _cli("sync", str(book), "--as-of", "2027-02-20", "--dry-run", "--state-dir", str(state))
     text = _cli("history", "--state-dir", str(state)).splitlines()
     assert len([line for line in text if not line.startswith("    ")]) == 1  # no dry run
-    assert f"  {book}  ok, 53 rows, 17 cell(s) written  [" in text[0]
+    assert f"  {book}  ok, 53 rows, 151 cell(s) written  [" in text[0]  # 134 of them on the panels
     assert '    Initiatives IN-004 schedule: "Not started" → "Overdue"' in text
     assert '    Checklist CL-001 due_status: "Open" → "Overdue"' in text
     [run] = json.loads(_cli("history", str(book), "--state-dir", str(state), "--json"))
-    assert run["target"] == str(book) and run["cells_written"] == 17 == len(run["cells"])
+    assert run["target"] == str(book) and run["cells_written"] == 151 == len(run["cells"])
     lines = _cli("history", "--state-dir", str(state), "--format", "jsonl").splitlines()
     assert [json.loads(line)["id"] for line in lines] == [1]
     assert _cli("history", "other", "--state-dir", str(state)) == "No runs recorded.\n"
@@ -344,7 +344,7 @@ def test_a_manual_sync_with_a_config_records_under_the_configured_name(tmp_path:
     config = write_config(tmp_path, [{"name": "roadmap", "path": book}])
     _cli("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
     [run] = json.loads(_cli("history", "roadmap", "--config", str(config), "--json"))
-    assert (run["workbook"], run["target"], run["cells_written"]) == ("roadmap", str(book), 17)
+    assert (run["workbook"], run["target"], run["cells_written"]) == ("roadmap", str(book), 151)
 
 
 def test_a_manual_sync_that_fails_is_recorded_with_its_error(tmp_path: Path) -> None:
@@ -380,7 +380,7 @@ def test_status_shows_a_run_recorded_by_a_manual_sync(tmp_path: Path) -> None:
     assert before[-1].split() == ["roadmap", "never", "run"]
     _cli("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
     row = _cli("status", "--config", str(config)).splitlines()[-1].split()
-    assert row[:2] == ["roadmap", "ok"] and row[-2:] == ["0", "17"]  # invalid, cells
+    assert row[:2] == ["roadmap", "ok"] and row[-2:] == ["0", "151"]  # invalid, cells
     data = json.loads(_cli("status", "--config", str(config), "--json"))
-    assert data["history"]["last_runs"]["roadmap"]["cells_written"] == 17
+    assert data["history"]["last_runs"]["roadmap"]["cells_written"] == 151
     assert data["history"]["reminders_pending"] == []

@@ -15,7 +15,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
 
 from sheets_sync.api import sync_workbook
 from sheets_sync.core.cells import WorkbookSnapshot
@@ -25,7 +24,7 @@ from sheets_sync.quarter.new_plan import build_plan
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
 
-from .conftest import AS_OF, all_cells, options
+from .conftest import AS_OF, all_cells, load_with_openpyxl, options
 
 LAYOUT = load_layout()
 ROW_SHEET_KEYS = [s.key for s in LAYOUT.sheets if s.kind == "rows"]
@@ -69,7 +68,7 @@ edit = st.one_of(
 
 
 def _apply(path: Path, edits: list[tuple[Any, ...]]) -> None:
-    book = load_workbook(path)
+    book = load_with_openpyxl(path)
     for op, *args in edits:
         if op == "add_sheet":
             title = "Mine " + args[0]
@@ -100,7 +99,7 @@ def _apply(path: Path, edits: list[tuple[Any, ...]]) -> None:
 
 def _tool_cells(path: Path) -> set[tuple[str, int, int]]:
     """Cells the tool may write, worked out from the layout and the file's key rows."""
-    book = load_workbook(path)
+    book = load_with_openpyxl(path)
     owned = set()
     for ws in book.worksheets:
         keys = {c.column: c.value for c in ws[1] if isinstance(c.value, str)}
@@ -116,7 +115,10 @@ def _tool_cells(path: Path) -> set[tuple[str, int, int]]:
             continue
         for col, key in keys.items():
             name = key.split(".", 1)[1]
-            if sheet.kind == "rows":
+            if sheet.kind == "panel":  # the Dashboard, the Timeline: every slot row is ours
+                if name in sheet.column_keys():
+                    owned.update((ws.title, r, col) for r in range(FIRST_DATA_ROW, ws.max_row + 1))
+            elif sheet.kind == "rows":
                 if name in sheet.column_keys() and sheet.column(name).computed:
                     owned.update((ws.title, r, col) for r in range(FIRST_DATA_ROW, ws.max_row + 50))
             else:

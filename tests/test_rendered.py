@@ -91,3 +91,34 @@ def test_the_printed_workbook_reads_in_full(lang: Lang, business: Business, tmp_
     per_sheet = _pages_per_sheet(pages, lang)
     assert "?" not in per_sheet
     assert {k: n for k, n in per_sheet.items() if n > MOST_PAGES_PER_SHEET} == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_dashboard_and_timeline_read_in_full(lang: Lang, tmp_path: Path) -> None:
+    """Late in the quarter, when every section has rows: one page each, every tile and
+    section label whole, no ``###`` (dates in the Timeline's narrow week grid)."""
+    path = tmp_path / f"roadmap-{lang}.xlsx"
+    options = Options(
+        quarter=Quarter.parse("2027-Q1", 1),
+        business="b2b",
+        lang=lang,
+        quarter_budget=60000.0,
+        annual_budget=240000.0,
+        example=True,
+    )
+    generate_xlsx(path, options, as_of=AS_OF)
+    sync_workbook(path, as_of=dt.date(2027, 3, 25))
+    pages = pdf_pages(path)
+    per_sheet = _pages_per_sheet(pages, lang)
+    assert (per_sheet["dashboard"], per_sheet["timeline"]) == (1, 1)
+    text = "\n".join(pages)
+    assert "###" not in text
+    flat = re.sub(r"\s+", " ", text)
+    layout = load_layout()
+    labels = [
+        slot.label.get(lang)
+        for key in ("dashboard", "timeline")
+        for slot in layout.sheet(key).slots
+        if slot.label and "{" not in slot.label.get(lang)
+    ]
+    assert [label for label in labels if label not in flat] == []

@@ -70,6 +70,7 @@ class Column(BaseModel):
     required: bool = False
     unique: bool = False
     choices: str | None = None
+    colours: tuple[str, ...] = ()  # a text column coloured as these choice lists' flags
     ref: str | None = None
     formula: str | None = None
     name: str | None = None
@@ -122,19 +123,44 @@ class Presentation(BaseModel):
         return self
 
 
-class Sheet(BaseModel):
-    """One sheet: a list of rows (``kind = "rows"``) or key-value fields."""
+class Slot(BaseModel):
+    """One row, or ``count`` rows, of a panel sheet: the tool fills it on every sync."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
-    kind: Literal["rows", "fields"]
+    label: Labels | None = None  # shown in the row's "item" cell
+    count: int = Field(default=1, ge=1)
+
+    def row_keys(self) -> list[str]:
+        """What the hidden key column holds on this slot's rows."""
+        if self.count == 1:
+            return [self.key]
+        return [f"{self.key}.{n}" for n in range(1, self.count + 1)]
+
+
+class Sheet(BaseModel):
+    """One sheet: a list of rows (``kind = "rows"``), key-value fields, or a panel.
+
+    A panel (the Dashboard, the Timeline) is the tool's alone: a fixed row per slot,
+    found by its hidden key cell, every cell rewritten by the sync where it changed.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    kind: Literal["rows", "fields", "panel"]
     title: Labels
     header: Labels | None = None
     id_prefix: str | None = None
     optional: bool = False  # a workbook made before the sheet existed may lack it
     columns: tuple[Column, ...]
     fields: tuple[Column, ...] = ()
+    slots: tuple[Slot, ...] = ()
+
+    def slot_rows(self) -> list[tuple[str, Slot]]:
+        """A panel's rows in order: (what its key cell holds, its slot)."""
+        return [(key, slot) for slot in self.slots for key in slot.row_keys()]
 
     @cached_property
     def columns_by_key(self) -> dict[str, Column]:
@@ -212,8 +238,9 @@ class Layout(BaseModel):
         keys = {sheet.key for sheet in self.sheets}
         for sheet in self.sheets:
             for column in (*sheet.columns, *sheet.fields):
-                if column.choices and column.choices not in self.choices:
-                    raise ValueError(f"{sheet.key}.{column.key}: no choices {column.choices!r}")
+                for name in (column.choices, *column.colours):
+                    if name and name not in self.choices:
+                        raise ValueError(f"{sheet.key}.{column.key}: no choices {name!r}")
                 if column.ref:
                     ref_sheet, _, ref_col = column.ref.partition(".")
                     if ref_sheet not in keys or ref_col not in self.sheet(ref_sheet).column_keys():

@@ -40,8 +40,10 @@ from sheets_sync.quarter.sizing import (
     shown,
     wrapped_lines,
 )
+from sheets_sync.sync.attention import Watch
 from sheets_sync.sync.compute import compute
-from sheets_sync.sync.locate import locate
+from sheets_sync.sync.locate import Row, Table, locate
+from sheets_sync.sync.panels import fill_panels, glance, seen_by
 
 VALIDATION_ROWS = 500  # how far down dropdowns reach on rows sheets
 CHART_ROWS = 8  # focus-area rows the budget chart shows
@@ -133,6 +135,7 @@ class WorkbookPlan:
     tool_note: str
     look: Look
     title: str = "Marketing roadmap"  # a name for a new spreadsheet
+    charts: list[ChartPlan] = field(default_factory=list)  # more charts: the Dashboard's
 
 
 # Excel refuses an inline list longer than this (the quotes and commas count).
@@ -233,16 +236,30 @@ def _records(
         {"key": f.key, "label": f.label.get(options.lang), "value": values.get(f.key)}
         for f in layout.sheet("overview").fields
     ]
+    for sheet in layout.sheets:
+        if sheet.kind == "panel":  # the tool fills them below, as a sync would
+            records[sheet.key] = [{"key": key} for key, _ in sheet.slot_rows()]
     return records
 
 
 def _write_computed(
     grids: list[SheetGrid], layout: Layout, checklist: Checklist, as_of: dt.date
 ) -> None:
-    """Write into ``grids`` what a sync on ``as_of`` would: IDs, formulas, dates, flags."""
+    """Write into ``grids`` what a sync on ``as_of`` would: IDs, formulas, dates, flags,
+    the Dashboard and the Timeline."""
     located = locate(WorkbookSnapshot("<new workbook>", grids), layout)
-    outcome = compute(located, layout, checklist, as_of)
-    for (sheet_key, row, column_key), value in outcome.desired.items():
+    desired: dict[tuple[str, int, str], CellValue] = {}
+
+    def put(table: Table, row: Row, key: str, value: CellValue) -> None:
+        if key in table.columns:
+            desired[(table.spec.key, row.number, key)] = value
+
+    noted = glance(put, layout)
+    watch = Watch(noted, layout)
+    outcome = compute(located, layout, checklist, as_of, sink=watch)
+    titles = {key: table.title for key, table in located.tables.items()}
+    fill_panels(located, layout, seen_by(outcome, watch, noted, titles, as_of), put)
+    for (sheet_key, row, column_key), value in desired.items():
         table = located.table(sheet_key)
         col = table.columns[column_key]
         line = table.grid.rows[row - 1]
@@ -254,17 +271,20 @@ def _flag_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, s
     """The fill of each computed choice that has a colour: (column, label, colour).
 
     On a fields sheet the computed choice fields (the quarter's budget flag) colour
-    the value column, where they are shown.
+    the value column, where they are shown; a panel's text column takes the colours
+    of the flag lists it names (``colours``).
     """
     if sheet.kind == "fields":
         return _field_colours(sheet, layout, lang)
-    return [
-        (col, layout.choice_label(column.choices, key, lang), colour)
+    rules = [
+        (col, layout.choice_label(name, key, lang), colour)
         for col, column in enumerate(sheet.columns, start=1)
-        if column.computed and column.choices
-        for key in layout.choice_keys(column.choices)
+        if column.computed
+        for name in ((column.choices,) if column.choices else column.colours)
+        for key in layout.choice_keys(name)
         if (colour := layout.colour_of(key))
     ]
+    return list(dict.fromkeys(rules))  # a label two lists share is coloured once
 
 
 def _field_colours(sheet: Sheet, layout: Layout, lang: Lang) -> list[tuple[int, str, str]]:
@@ -388,13 +408,14 @@ def _sheet_plan(
     # the live rules first: where both apply, the numbers win over a stale flag's text
     plan.flag_colours.extend(live_colours(sheet, layout, lang))
     plan.flag_colours.extend(_flag_colours(sheet, layout, lang))
-    if sheet.kind == "rows":
-        _mark_rows_sheet(plan, sheet)
-    else:
+    if sheet.kind == "fields":
         _mark_fields_sheet(plan, sheet)
+    else:
+        _mark_rows_sheet(plan, sheet)
     if sheet.key == "goals":
         _mark_goal_units(plan, sheet, layout, lang)
-    _size(plan, sheet, layout, lang)
+    if sheet.kind != "panel":  # a panel's cells are fitted to its columns as written
+        _size(plan, sheet, layout, lang)
     return plan
 
 
@@ -429,6 +450,38 @@ def _chart(
         first_row=FIRST_DATA_ROW - 1,
         last_row=FIRST_DATA_ROW + (n_areas or CHART_ROWS) - 1,
     )
+
+
+DASHBOARD_CHART_COLUMNS = 11  # columns the Dashboard's chart covers, right of its cells
+
+
+def _dashboard_chart(layout: Layout, lang: Lang, dashboard: SheetPlan) -> ChartPlan:
+    """Planned, spent and cap by focus area, drawn right of the Dashboard's cells.
+
+    Over every focus-area row the Dashboard has (the series titles are its budget
+    heading row), so areas added later are charted after the next sync.
+    """
+    sheet = layout.sheet("dashboard")
+    keys = sheet.column_keys()
+    rows = [key for key, _ in sheet.slot_rows()]
+    areas = [row for row, key in enumerate(rows, start=FIRST_DATA_ROW) if key.startswith("area.")]
+    width = len(dashboard.columns)
+    dashboard.print_extent = (len(dashboard.grid.rows), width + 1 + DASHBOARD_CHART_COLUMNS)
+    return ChartPlan(
+        title=_label(sheet, "budget_heading", lang),
+        sheet=dashboard.title,
+        anchor=f"{column_letter(width + 2)}{FIRST_DATA_ROW}",
+        data_sheet=dashboard.title,
+        category_col=keys.index("item") + 1,
+        series_cols=[keys.index(c) + 1 for c in ("planned", "spent", "cap")],
+        first_row=rows.index("budget_heading") + FIRST_DATA_ROW,
+        last_row=areas[-1],
+    )
+
+
+def _label(sheet: Sheet, slot_key: str, lang: Lang) -> str:
+    slot = next(slot for slot in sheet.slots if slot.key == slot_key)
+    return slot.label.get(lang) if slot.label else ""
 
 
 def _help_plan(options: Options, layout: Layout, checklist: Checklist) -> SheetPlan:
@@ -479,6 +532,7 @@ def build_plan(
     overview = sheets[[s.key for s in layout.sheets].index("overview")]
     overview.print_extent = (len(overview.grid.rows), len(overview.columns) + 1 + CHART_COLUMNS)
     assert QUARTER_BUDGET in names and ANNUAL_BUDGET in names
+    dashboard = sheets[[s.key for s in layout.sheets].index("dashboard")]
     return WorkbookPlan(
         lang,
         sheets,
@@ -487,4 +541,5 @@ def build_plan(
         message("tool_column_note", lang),
         _look(options, layout),
         title=f"Marketing roadmap {options.quarter.name} ({options.business.upper()})",
+        charts=[_dashboard_chart(layout, lang, dashboard)],
     )

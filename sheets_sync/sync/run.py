@@ -10,10 +10,11 @@ from sheets_sync.core.checklist import Checklist, load_checklist
 from sheets_sync.core.gc_pause import gc_paused
 from sheets_sync.core.layout import Layout, load_layout
 from sheets_sync.core.measured import Measurements
-from sheets_sync.sync.attention import Found, Watch, notices
+from sheets_sync.sync.attention import Watch
 from sheets_sync.sync.compute import Overrides, compute
 from sheets_sync.sync.diff import Differ
 from sheets_sync.sync.locate import locate
+from sheets_sync.sync.panels import fill_panels, glance, seen_by
 from sheets_sync.sync.report import SyncReport, build_report
 
 
@@ -43,7 +44,8 @@ def sync(
         snapshot = backend.read()
         located = locate(snapshot, layout)
         differ = Differ()
-        watch = Watch(differ, layout)
+        noted = glance(differ, layout)
+        watch = Watch(noted, layout)
         outcome = compute(
             located,
             layout,
@@ -54,21 +56,15 @@ def sync(
             keep_models=False,
             measured=measured,
         )
+        titles = {key: table.title for key, table in located.tables.items()}
+        seen = seen_by(outcome, watch, noted, titles, as_of)
+        fill_panels(located, layout, seen, differ)
         changes = differ.writes(located)
         cell_changes = differ.changes(located)
-        titles = {key: table.title for key, table in located.tables.items()}
-        found = Found(
-            watch.noted,
-            outcome.rollups,
-            outcome.total,
-            outcome.problems,
-            outcome.quarter,
-            list(titles),
-            outcome.renamed,
-        )
         # The rows are done with: dropped here, their memory serves the write.
         emptied = replace(snapshot, sheets=[])
-        del snapshot, located, differ, watch
+        attention = seen.attention
+        del snapshot, located, differ, watch, noted, seen
         written = WriteResult() if dry_run else backend.write(emptied, changes)
         report = build_report(
             emptied.source,
@@ -80,7 +76,7 @@ def sync(
             write=written,
             titles=titles,
             cell_changes=cell_changes,
-            attention=notices(found, outcome.lang, as_of),
+            attention=attention,
         )
         del outcome
     return report

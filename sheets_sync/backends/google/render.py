@@ -77,7 +77,7 @@ def _cell_formats(sheet: SheetPlan, plan: WorkbookPlan) -> list[CellFormat]:
     formats = []
     types = [column.type for column in sheet.columns]
     for (row, col), kind in sorted(sheet.formats.items()):
-        if sheet.kind == "rows" and kind == types[col - 1]:
+        if sheet.kind != "fields" and kind == types[col - 1]:
             continue
         pattern = number_format(kind, plan)
         tool = sheet.kind == "fields" and (row, col) in sheet.tool_cells
@@ -117,7 +117,7 @@ def sheet_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec
                 Validation(col, FIRST_DATA_ROW, last, source=column.dropdown, strict=False)
             )
         pattern = number_format(column.type, plan)
-        if sheet.kind == "rows" and (pattern or column.computed):
+        if sheet.kind != "fields" and (pattern or column.computed):
             spec.formats.append(
                 CellFormat(
                     col,

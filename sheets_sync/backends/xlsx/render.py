@@ -29,6 +29,7 @@ from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW, KEY_ROW
 from sheets_sync.errors import FileExists, SheetsSyncError
 from sheets_sync.quarter.new_plan import (
     VALIDATION_ROWS,
+    ChartPlan,
     ColumnPlan,
     Look,
     SheetPlan,
@@ -81,8 +82,9 @@ def render_xlsx(plan: WorkbookPlan, path: Path) -> None:
     for name, (title, row, col) in plan.names.items():
         ref = f"{sheet_ref(title)}!${column_letter(col)}${row}"
         book.defined_names[name] = DefinedName(name, attr_text=ref)
-    if plan.chart is not None:
-        _render_chart(book, plan)
+    for chart in (plan.chart, *plan.charts):
+        if chart is not None:
+            _render_chart(book, chart, plan.look.number_formats["money"])
     book.calculation.fullCalcOnLoad = True
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
@@ -125,7 +127,7 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
     for col, column in enumerate(sheet.columns, start=1):
         letter = column_letter(col)
         ws.column_dimensions[letter].width = column.width
-        if sheet.kind == "rows":  # rows typed later take the column's format
+        if sheet.kind != "fields":  # rows typed later take the column's format
             _column_style(ws, letter, column, plan.look)
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
@@ -137,7 +139,7 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
         if column.note:
             header.comment = Comment(column.note, "sheets-sync", width=260, height=60)
-        if column.computed and sheet.kind == "rows":
+        if column.computed and sheet.kind != "fields":
             header.comment = Comment(plan.tool_note, "sheets-sync", width=260, height=60)
             _warn_only(ws, f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATION_ROWS}", plan.tool_note)
         if isinstance(column.dropdown, list):
@@ -251,16 +253,14 @@ def _fields_validation(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> N
             _warn_only(ws, f"{column_letter(col)}{row}", plan.tool_note)
 
 
-def _render_chart(book: Workbook, plan: WorkbookPlan) -> None:
-    spec = plan.chart
-    assert spec is not None
+def _render_chart(book: Workbook, spec: ChartPlan, money: str) -> None:
     data = book[spec.data_sheet]
     chart = BarChart()
     chart.type = "col"
     chart.title = spec.title
     chart.height, chart.width = 9, 18
     chart.legend.position = "b"
-    chart.y_axis.number_format = plan.look.number_formats["money"]
+    chart.y_axis.number_format = money
     chart.y_axis.majorGridlines = ChartLines()
     chart.y_axis.delete = False
     chart.x_axis.delete = False

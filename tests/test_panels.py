@@ -1,0 +1,207 @@
+"""The Dashboard and the Timeline: what a sync writes there, that it agrees with the
+summary, that a workbook without them still syncs, and that the Timeline stays bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from sheets_sync.api import sync_workbook
+from sheets_sync.core.cells import CellValue, SheetGrid
+from sheets_sync.core.display import shorten
+from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
+from sheets_sync.sync.glance import URGENCY, Glance
+from sheets_sync.sync.locate import Row, Table
+from sheets_sync.sync.summary import heading, notice_line
+
+LAYOUT = load_layout()
+LATE = dt.date(2027, 3, 25)  # after the final review: much is overdue
+
+
+def _panel(path: Path, title: str) -> dict[str, dict[str, Any]]:
+    """A panel sheet's rows by their key cell, each row's cells by column key."""
+    ws = load_workbook(path)[title]
+    keys = [c.value.split(".", 1)[1] for c in ws[1] if isinstance(c.value, str)]
+    rows = {}
+    for line in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True):
+        cells = dict(zip(keys, line, strict=False))
+        key = str(cells.pop("key"))
+        rows[key] = {k: v for k, v in cells.items() if v not in (None, "")}
+    return rows
+
+
+def test_the_dashboard_says_what_the_summary_says(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("en"), path)
+    report = sync_workbook(path, as_of=LATE)
+    rows = _panel(path, "Dashboard")
+    tiles = {
+        key: (rows[key]["count"], rows[key]["state"]) for key in rows if key.startswith("tile")
+    }
+    assert tiles == {
+        "tile_goals": (4, "Needs action"),
+        "tile_budget": (3, "Needs action"),
+        "tile_schedule": (7, "Needs action"),
+        "tile_reviews": (4, "Keep an eye on"),
+        "tile_checklist": (7, "Needs action"),
+    }
+    titles = {"review": "Review", "overview": "Overview", "focus_areas": "Focus areas"}
+    shown = [rows[f"attention.{n}"] for n in range(1, 9)]
+    wanted = [
+        {
+            "item": shorten(notice_line(n, "en", titles), 58),
+            "state": shorten(heading(n.kind, "en"), 22),
+        }
+        for n in report.attention[:8]
+    ]
+    assert shown == wanted
+    more = len(report.attention) - 8
+    assert rows["attention_more"] == {
+        "item": f"…and {more} more: run sheets-sync sync for the full list",
+        "count": more,
+    }
+    assert rows["area.4"] == {
+        "item": "Events",
+        "state": "Over cap",
+        "planned": 54500,
+        "spent": 1500,
+        "cap": 40000,
+    }
+    assert "area.5" not in rows or rows["area.5"] == {}
+    assert rows["budget_heading"] == {
+        "item": "Budget by focus area",
+        "planned": "Planned",
+        "spent": "Spent",
+        "cap": "Cap",
+    }
+    assert rows["goal.1"] == {
+        "item": "Session-to-contact conversion rate",
+        "state": "Off track",
+        "baseline": "0.75%",
+        "current": "0.9%",
+        "target": "1.5%",
+    }
+    again = sync_workbook(path, as_of=LATE)
+    assert again.cells_written == 0
+
+
+def test_the_timeline_marks_the_reviews_today_and_each_bar(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("en"), path)
+    sync_workbook(path, as_of=LATE)
+    rows = _panel(path, "Timeline")
+    assert rows["mid_review"] == {
+        "item": "◆ Mid-quarter review",
+        "due": "2027-02-14",
+        "w7": "◆",
+    }
+    assert rows["final_review"]["w11"] == "◆"
+    assert rows["as_of"] == {
+        "item": "◆ Today (the sync's date)",
+        "due": "2027-03-25",
+        "w12": "◆",
+    }
+    first = rows["bar.1"]
+    assert first["item"] == "Use Lucky Orange heatmaps to fin… (IN-004)"  # 42 columns
+    assert (first["state"], first["due"]) == ("Overdue", "2027-01-14")
+    assert {k for k in first if k.startswith("w")} == {"w1", "w2"}
+    assert {v for k, v in first.items() if k.startswith("w")} == {"!"}
+    states = [rows[f"bar.{n}"]["state"] for n in range(1, 16) if f"bar.{n}" in rows]
+    order = {"Overdue": 0, "Due soon": 1, "On track": 2, "Open": 2, "Not started": 3, "Done": 4}
+    assert states == sorted(states, key=order.__getitem__)  # the most pressing first
+
+
+def test_a_workbook_made_before_the_panels_syncs_as_before(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "older.xlsx"
+    shutil.copy(example_template("en"), path)
+    book = load_workbook(path)
+    del book["Dashboard"], book["Timeline"]
+    book.save(path)
+    report = sync_workbook(path, as_of=LATE)
+    assert {change.sheet for change in report.changes} <= {
+        "Initiatives",
+        "SMART goals",
+        "Review",
+        "Checklist",
+    }
+    assert load_workbook(path).sheetnames[-1] != "Timeline"
+    assert sync_workbook(path, as_of=LATE).cells_written == 0
+
+
+def test_a_person_typing_on_the_dashboard_is_undone_by_the_next_sync(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("en"), path)
+    sync_workbook(path, as_of=LATE)
+    book = load_workbook(path)
+    book["Dashboard"].cell(FIRST_DATA_ROW, 3).value = 99  # the goals tile's count
+    book.save(path)
+    report = sync_workbook(path, as_of=LATE)
+    assert [(c.sheet, c.column, c.old, c.new) for c in report.cell_changes] == [
+        ("Dashboard", "count", 99, 4)
+    ]
+
+
+# ---------------------------------------------------------------- the bound
+
+SCHEDULE = LAYOUT.sheet("initiatives")
+LABELS = {key: LAYOUT.choice_label("schedule", key, "en") for key in LAYOUT.choice_keys("schedule")}
+
+
+def _feed(glance: Glance, schedules: list[tuple[str, int]]) -> int:
+    """Hand ``glance`` one initiative per (schedule, due day), as compute would; the most
+    it held at once."""
+    columns = {key: n for n, key in enumerate(SCHEDULE.column_keys(), start=1)}
+    table = Table(SCHEDULE, SheetGrid("Initiatives", []), columns)
+    most = 0
+    start = dt.date(2027, 1, 1)
+    for number, (schedule, day) in enumerate(schedules, start=FIRST_DATA_ROW):
+        line: list[CellValue] = [None] * len(columns)
+        line[columns["id"] - 1] = f"IN-{number}"
+        line[columns["title"] - 1] = f"Initiative {number}"
+        line[columns["due"] - 1] = start + dt.timedelta(days=day)
+        glance(table, Row(number, line, columns), "schedule", LABELS[schedule])
+        most = max(most, len(glance._bars))
+    return most
+
+
+def test_ten_thousand_initiatives_keep_thirty_bars_and_hold_at_most_sixty() -> None:
+    written: list[object] = []
+    glance = Glance(lambda *cell: written.append(cell), LAYOUT, goals=8, bars=30)
+    most = _feed(glance, [(("on_track", "overdue")[n % 2], n % 90) for n in range(10_000)])
+    assert len(written) == 10_000  # every value passed on
+    assert most < 60
+    bars = glance.bars()
+    assert len(bars) == 30 and glance.bar_count == 10_000
+    assert {bar.state for bar in bars} == {"Overdue"}
+    assert [bar.row_id for bar in bars[:2]] == ["IN-4", "IN-94"]  # both due 2 Jan, in order
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(sorted(LABELS)), st.integers(0, 95)), max_size=200),
+    st.integers(1, 12),
+)
+def test_the_bars_kept_are_the_most_pressing(schedules: list[tuple[str, int]], limit: int) -> None:
+    glance = Glance(lambda *cell: None, LAYOUT, goals=8, bars=limit)
+    _feed(glance, schedules)
+    start = dt.date(2027, 1, 1)
+    ranked = sorted(
+        (URGENCY[schedule], start + dt.timedelta(days=day), n)
+        for n, (schedule, day) in enumerate(schedules, start=1)
+    )
+    assert [bar.rank for bar in glance.bars()] == ranked[:limit]
