@@ -11,10 +11,10 @@ from sheets_sync.core.gc_pause import gc_paused
 from sheets_sync.core.layout import Layout, load_layout
 from sheets_sync.core.measured import Measurements
 from sheets_sync.sync.attention import Watch
-from sheets_sync.sync.compute import Overrides, compute
+from sheets_sync.sync.compute import Outcome, Overrides, compute
 from sheets_sync.sync.diff import Differ
-from sheets_sync.sync.locate import locate
-from sheets_sync.sync.panels import fill_panels, glance, seen_by
+from sheets_sync.sync.locate import Located, locate
+from sheets_sync.sync.panels import Seen, fill_panels, glance, seen_by
 from sheets_sync.sync.report import SyncReport, build_report
 
 
@@ -43,28 +43,14 @@ def sync(
     with gc_paused():
         snapshot = backend.read()
         located = locate(snapshot, layout)
-        differ = Differ()
-        noted = glance(differ, layout)
-        watch = Watch(noted, layout)
-        outcome = compute(
-            located,
-            layout,
-            checklist,
-            as_of,
-            overrides,
-            sink=watch,
-            keep_models=False,
-            measured=measured,
-        )
         titles = {key: table.title for key, table in located.tables.items()}
-        seen = seen_by(outcome, watch, noted, titles, as_of)
-        fill_panels(located, layout, seen, differ)
+        outcome, differ, seen = _decide(located, layout, checklist, as_of, overrides, measured)
         changes = differ.writes(located)
         cell_changes = differ.changes(located)
         # The rows are done with: dropped here, their memory serves the write.
         emptied = replace(snapshot, sheets=[])
         attention = seen.attention
-        del snapshot, located, differ, watch, noted, seen
+        del snapshot, located, differ, seen
         written = WriteResult() if dry_run else backend.write(emptied, changes)
         report = build_report(
             emptied.source,
@@ -80,3 +66,32 @@ def sync(
         )
         del outcome
     return report
+
+
+def _decide(
+    located: Located,
+    layout: Layout,
+    checklist: Checklist,
+    as_of: dt.date,
+    overrides: Overrides | None,
+    measured: Measurements | None,
+) -> tuple[Outcome, Differ, Seen]:
+    """Every tool cell's value, handed as decided to the differ (which keeps those that
+    changed), through what notes the rows that need a person and fills the panels."""
+    differ = Differ()
+    noted = glance(differ, layout)
+    watch = Watch(noted, layout)
+    outcome = compute(
+        located,
+        layout,
+        checklist,
+        as_of,
+        overrides,
+        sink=watch,
+        keep_models=False,
+        measured=measured,
+    )
+    titles = {key: table.title for key, table in located.tables.items()}
+    seen = seen_by(outcome, watch, noted, titles, as_of)
+    fill_panels(located, layout, seen, differ)
+    return outcome, differ, seen
