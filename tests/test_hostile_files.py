@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -110,6 +111,43 @@ def test_a_full_disk_leaves_the_workbook_as_it_was(
     )
     assert book.read_bytes() == before
     assert sorted(p.name for p in book.parent.iterdir()) == ["roadmap.xlsx"]  # no temp left
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MB file system (tmpfs), mounted for the test and unmounted after."""
+    mount = shutil.which("mount")
+    folder = tmp_path / "small"
+    folder.mkdir()
+    tried = subprocess.run(
+        [mount or "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mount is None or tried.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root: the faked ENOSPC test stands in")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_really_full_disk_leaves_the_workbook_as_it_was(book: Path, small_disk: Path) -> None:
+    """No fake: the new version is written on a file system with no room left for it."""
+    target = small_disk / "roadmap.xlsx"
+    shutil.copy(book, target)
+    filler = small_disk / "filler"
+    free = shutil.disk_usage(small_disk).free
+    filler.write_bytes(b"\0" * max(free - 4096, 0))  # room for a few blocks, not a workbook
+    before = target.read_bytes()
+    result = sync(target)
+    assert result.exit_code == 1, result.output
+    assert one_line(result) == (
+        f"sheets-sync: The disk holding {target} is full, so its new version could not be "
+        "saved; the workbook was left as it was. Free some space and sync again."
+    )
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "roadmap.xlsx"]
 
 
 def test_a_symlink_is_followed_and_kept(book: Path, tmp_path: Path) -> None:
