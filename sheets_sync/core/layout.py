@@ -233,6 +233,18 @@ class Layout(BaseModel):
                     spellings.setdefault(match_key(spelling), key)
         return index
 
+    @cached_property
+    def choice_labels(self) -> dict[str, dict[str, str]]:
+        """Per choice list: each value's label, exactly as written in any language → its key.
+
+        For reading back the tool's own flag text, which is always a label as written;
+        what a person typed goes through :meth:`parse_choice`, which forgives spelling.
+        """
+        return {
+            name: {label: key for key, labels in values.items() for label in labels.all()}
+            for name, values in self.choices.items()
+        }
+
     @model_validator(mode="after")
     def _references_resolve(self) -> Layout:
         keys = {sheet.key for sheet in self.sheets}

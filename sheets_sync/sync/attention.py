@@ -117,14 +117,7 @@ class Watch:
     def __init__(self, inner: Sink, layout: Layout) -> None:
         self.inner = inner
         self.noted: list[_Noted] = []
-        self._keys = {
-            name: {
-                spelling: key
-                for key, label in layout.choices[name].items()
-                for spelling in label.all()
-            }
-            for name in set(WATCHED.values())
-        }
+        self._keys = layout.choice_labels
         self._due: dict[int, CellValue] = {}  # a checklist row's due date, decided just before
 
     def __call__(self, table: Table, row: Row, key: str, value: CellValue) -> None:

@@ -71,14 +71,7 @@ class Glance:
         self.goal_count = 0
         self._bars: list[Bar] = []
         self.bar_count = 0
-        self._keys = {
-            name: {
-                spelling: key
-                for key, label in layout.choices[name].items()
-                for spelling in label.all()
-            }
-            for name in SCHEDULED.values()
-        }
+        self._keys = layout.choice_labels
         self._due: dict[int, CellValue] = {}  # a checklist row's due date, decided just before
 
     def __call__(self, table: Table, row: Row, key: str, value: CellValue) -> None:
