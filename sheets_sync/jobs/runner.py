@@ -153,8 +153,9 @@ class WorkbookRunner:
         before: str | None,
         next_regular: NextRun | None,
     ) -> RunReport:
+        span = (start, self.clock.now())
         status = self._not_synced(
-            workbook, prev, start, Result.SKIPPED_UNCHANGED, None, next_regular
+            workbook, prev, span, Result.SKIPPED_UNCHANGED, None, next_regular
         )
         # The new mtime of a file touched without an edit: the next run need not hash.
         status = status.model_copy(update={"fingerprint": before})
@@ -165,14 +166,14 @@ class WorkbookRunner:
         self,
         workbook: WorkbookConfig,
         prev: WorkbookStatus,
-        start: dt.datetime,
+        span: tuple[dt.datetime, dt.datetime],
         result: Result,
         error: str | None,
         next_regular: NextRun | None,
     ) -> WorkbookStatus:
-        """A run that synced nothing and did not fail (skipped, deferred): the failure
-        count, the last good run and the fingerprint stay as they were."""
-        end = self.clock.now()
+        """A run that synced nothing: the last good run and the fingerprint stay as they
+        were (a failure then counts itself and sets its retry)."""
+        start, end = span
         return prev.model_copy(
             update={
                 "target": workbook.target,
@@ -220,22 +221,12 @@ class WorkbookRunner:
         exit_code: int,
         next_regular: NextRun | None,
     ) -> RunReport:
-        end = self.clock.now()
         failures = prev.consecutive_failures + 1
-        status = prev.model_copy(
-            update={
-                "target": workbook.target,
-                "result": result,
-                "last_start": start,
-                "last_end": end,
-                "duration_s": _seconds(end - start),
-                "cells_written": 0,
-                "error": message,
-                "consecutive_failures": failures,
-                # Only a watcher retries; after a --once run, cron decides.
-                "next_run": end + self.backoff.delay(failures) if next_regular else None,
-            }
-        )
+        end = self.clock.now()
+        status = self._not_synced(workbook, prev, (start, end), result, message, next_regular)
+        # Only a watcher retries; after a --once run, cron decides.
+        retry = end + self.backoff.delay(failures) if next_regular else None
+        status = status.model_copy(update={"consecutive_failures": failures, "next_run": retry})
         self._log(status, full=None)
         self._remember(status.model_copy(update={"rows_read": None, "invalid_rows": None}))
         return RunReport(status, exit_code or 1)
@@ -250,7 +241,8 @@ class WorkbookRunner:
         next_regular: NextRun | None,
     ) -> RunReport:
         """Not a failure: the workbook keeps its failure count and its next regular run."""
-        status = self._not_synced(workbook, prev, start, Result.DEFERRED, message, next_regular)
+        span = (start, self.clock.now())
+        status = self._not_synced(workbook, prev, span, Result.DEFERRED, message, next_regular)
         self._log(status, full=None)
         return RunReport(status, exit_code)
 
