@@ -170,6 +170,13 @@ def main() -> None:
     """Generate and sync a quarterly marketing roadmap kept in a spreadsheet."""
 
 
+def _config_option(purpose: str) -> Callable[[F], F]:
+    """``--config FILE``, saying what this command reads from it."""
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False), default=None, help=purpose
+    )
+
+
 _credentials_option = click.option(
     "--credentials",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -249,13 +256,7 @@ _scope_option = click.option(
 )
 @click.option("--folder", default=None, help="Create the spreadsheet in this Drive folder ID.")
 @_credentials_option
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Offer the metrics configured in this file in the goals' Data source dropdown.",
-)
+@_config_option("Offer the metrics configured in this file in the goals' Data source dropdown.")
 @_as_of_option
 @_fail_cleanly
 def generate_command(
@@ -322,13 +323,9 @@ def generate_command(
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @_credentials_option
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Read the goals' metrics configured in this file (see `sheets-sync metrics`) and "
-    "record the run in its run history, under the workbook's configured name.",
+@_config_option(
+    "Read the goals' metrics configured in this file (see `sheets-sync metrics`) and "
+    "record the run in its run history, under the workbook's configured name."
 )
 @click.option(
     "--state-dir",
@@ -391,13 +388,7 @@ def _measured(config_path: str, day: dt.date) -> dict[str, Measurement] | None:
 
 
 @main.command(name="metrics")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The config file (default: $SHEETS_SYNC_CONFIG, else ./config/sheets_sync.toml).",
-)
+@_config_option("The config file (default: $SHEETS_SYNC_CONFIG, else ./config/sheets_sync.toml).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @_as_of_option
 @_fail_cleanly
@@ -463,13 +454,7 @@ def _metric_names(config_path: str | None) -> tuple[str, ...]:
 @click.option("--dry-run", is_flag=True, help="Show what would carry over; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @_credentials_option
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Offer the metrics configured in this file in the goals' Data source dropdown.",
-)
+@_config_option("Offer the metrics configured in this file in the goals' Data source dropdown.")
 @_as_of_option
 @_fail_cleanly
 def next_quarter_command(
