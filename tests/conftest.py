@@ -48,6 +48,19 @@ def example_template(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str]
     return get
 
 
+def generated_example(out: Path, *, lang: str = "en", as_of: str = "2026-12-01") -> Path:
+    """The 2027-Q1 B2B example roadmap at ``out``, made by ``sheets-sync generate``."""
+    from click.testing import CliRunner
+
+    from sheets_sync.cli import main
+
+    args = ["generate", "--quarter", "2027-Q1", "--business", "b2b", "--budget", "60000"]
+    args += ["--example", "--lang", lang, "--out", str(out), "--as-of", as_of]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture
 def roadmap(example_template: Callable[[str], Path], tmp_path: Path) -> Path:
     """A private copy of the English example roadmap."""

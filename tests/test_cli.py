@@ -12,26 +12,9 @@ from click.testing import CliRunner
 
 from sheets_sync.cli import main
 
+from .conftest import generated_example
+
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def _example(*, out: Path, as_of: str) -> None:
-    """A generated example roadmap for 2027-Q1 at ``out``."""
-    result = run(
-        "generate",
-        "--quarter",
-        "2027-Q1",
-        "--business",
-        "b2b",
-        "--budget",
-        "60000",
-        "--example",
-        "--out",
-        str(out),
-        "--as-of",
-        as_of,
-    )
-    assert result.exit_code == 0, result.output
 
 
 def run(*args: str) -> click.testing.Result:
@@ -86,7 +69,7 @@ def test_generate_then_sync(tmp_path: Path) -> None:
 
 def test_sync_text_summary_and_dry_run(tmp_path: Path) -> None:
     out = tmp_path / "q.xlsx"
-    _example(out=out, as_of="2027-01-10")
+    generated_example(out, as_of="2027-01-10")
     before = out.read_bytes()
     result = run("sync", str(out), "--as-of", "2027-03-20", "--dry-run")
     assert result.exit_code == 0
@@ -133,7 +116,7 @@ def test_every_command_has_help_and_a_place_in_the_readme() -> None:
 
 def test_watch_once_syncs_the_configured_workbooks(tmp_path: Path) -> None:
     good = tmp_path / "good.xlsx"
-    _example(out=good, as_of="2026-12-01")
+    generated_example(good, as_of="2026-12-01")
     config = tmp_path / "watch.toml"
     config.write_text(
         f'state_dir = "{tmp_path / "state"}"\n[schedule]\nevery = "15 minutes"\n'
@@ -152,7 +135,7 @@ def test_watch_once_syncs_the_configured_workbooks(tmp_path: Path) -> None:
 
 def test_sync_of_a_workbook_open_in_excel_waits(tmp_path: Path) -> None:
     out = tmp_path / "q.xlsx"
-    _example(out=out, as_of="2027-01-10")
+    generated_example(out, as_of="2027-01-10")
     (tmp_path / "~$q.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner file
     before = out.read_bytes()
     result = run("sync", str(out), "--as-of", "2027-03-20")

@@ -21,6 +21,7 @@ from sheets_sync.jobs import ManualClock, RunOutcome, WorkbookConfig, load_confi
 from sheets_sync.jobs.history import HistoryStore, RunRecord, history_path
 from sheets_sync.jobs.history.record import RunHistory
 from sheets_sync.jobs.watcher import Watcher
+from tests.conftest import generated_example
 from tests.watch_support import START, FakeSync, make_xlsx, no_jitter, raising, write_config
 
 T0 = dt.datetime(2027, 2, 1, 8, 0, tzinfo=dt.UTC)
@@ -300,28 +301,11 @@ def _cli(*args: str) -> str:
     return result.output
 
 
-def _example(out: Path) -> None:
-    _cli(
-        "generate",
-        "--quarter",
-        "2027-Q1",
-        "--business",
-        "b2b",
-        "--budget",
-        "60000",
-        "--example",
-        "--out",
-        str(out),
-        "--as-of",
-        "2026-12-01",
-    )
-
-
 def test_a_manual_sync_records_into_the_state_folder_and_history_shows_old_to_new(
     tmp_path: Path,
 ) -> None:
     book = tmp_path / "q.xlsx"
-    _example(book)
+    generated_example(book)
     state = tmp_path / "state"
     _cli("sync", str(book), "--as-of", "2027-02-20", "--state-dir", str(state))
     _cli("sync", str(book), "--as-of", "2027-02-20", "--dry-run", "--state-dir", str(state))
@@ -340,7 +324,7 @@ def test_a_manual_sync_records_into_the_state_folder_and_history_shows_old_to_ne
 
 def test_a_manual_sync_with_a_config_records_under_the_configured_name(tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
-    _example(book)
+    generated_example(book)
     config = write_config(tmp_path, [{"name": "roadmap", "path": book}])
     _cli("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
     [run] = json.loads(_cli("history", "roadmap", "--config", str(config), "--json"))
@@ -360,7 +344,7 @@ def test_a_manual_sync_that_fails_is_recorded_with_its_error(tmp_path: Path) -> 
 
 def test_without_a_state_folder_a_manual_sync_records_nothing(tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
-    _example(book)
+    generated_example(book)
     _cli("sync", str(book), "--as-of", "2027-02-20")
     assert not list(tmp_path.rglob("*.sqlite3"))
 
@@ -374,7 +358,7 @@ def test_history_keep_is_validated(tmp_path: Path) -> None:
 
 def test_status_shows_a_run_recorded_by_a_manual_sync(tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
-    _example(book)
+    generated_example(book)
     config = write_config(tmp_path, [{"name": "roadmap", "path": book}])
     before = _cli("status", "--config", str(config)).splitlines()
     assert before[-1].split() == ["roadmap", "never", "run"]

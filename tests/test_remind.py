@@ -36,6 +36,8 @@ from sheets_sync.jobs.remind.service import Reminders, read_workbook
 from sheets_sync.jobs.remind.smtp import SmtpSender
 from sheets_sync.sync.digest import build_digests
 
+from .conftest import generated_example
+
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 FRIDAY_0805 = dt.datetime(2027, 2, 19, 8, 5, tzinfo=MOSCOW)
 SATURDAY_0805 = dt.datetime(2027, 2, 20, 8, 5, tzinfo=MOSCOW)
@@ -82,30 +84,6 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def _workbook(path: Path, lang: str) -> Path:
-    result = CliRunner().invoke(
-        main,
-        [
-            "generate",
-            "--quarter",
-            "2027-Q1",
-            "--business",
-            "b2b",
-            "--budget",
-            "60000",
-            "--example",
-            "--lang",
-            lang,
-            "--out",
-            str(path),
-            "--as-of",
-            "2026-12-01",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return path
-
-
 def _config(tmp_path: Path, port: int, books: dict[str, Path], extra: str = "") -> Path:
     lines = [
         f'state_dir = "{tmp_path / "state"}"',
@@ -139,7 +117,7 @@ def _reminders(config: Path, clock: ManualClock, **sender: Any) -> Reminders:
 
 @pytest.fixture
 def english(tmp_path: Path) -> Path:
-    return _workbook(tmp_path / "q1.xlsx", "en")
+    return generated_example(tmp_path / "q1.xlsx", lang="en")
 
 
 def test_one_digest_per_owner_with_what_is_due(
@@ -211,7 +189,7 @@ def test_the_digest_speaks_the_workbooks_language(
     heading: str,
 ) -> None:
     server, port = inbox
-    book = _workbook(tmp_path / f"{lang}.xlsx", lang)
+    book = generated_example(tmp_path / f"{lang}.xlsx", lang=lang)
     _reminders(_config(tmp_path, port, {lang: book}), ManualClock(FRIDAY_0805)).run()
     [(raw, message)] = [(e, m) for e, m in server.messages if "anna.lee@example.com" in e.rcpt_tos]
     assert message["Subject"] == subject

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from sheets_sync.cli import main
 from sheets_sync.errors import ConfigProblems
 from sheets_sync.jobs import ManualClock, load_config
 from sheets_sync.jobs.history import HistoryStore, history_path
 from sheets_sync.jobs.remind.chat import payload
 from sheets_sync.jobs.remind.service import Reminders, read_workbook
+
+from .conftest import generated_example
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 FRIDAY_0805 = dt.datetime(2027, 2, 19, 8, 5, tzinfo=MOSCOW)
@@ -136,26 +136,7 @@ def hooks() -> Iterator[Hooks]:
 
 @pytest.fixture
 def english(tmp_path: Path) -> Path:
-    out = tmp_path / "q1.xlsx"
-    result = CliRunner().invoke(
-        main,
-        [
-            "generate",
-            "--quarter",
-            "2027-Q1",
-            "--business",
-            "b2b",
-            "--budget",
-            "60000",
-            "--example",
-            "--out",
-            str(out),
-            "--as-of",
-            "2026-12-01",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return out
+    return generated_example(tmp_path / "q1.xlsx")
 
 
 def _config(tmp_path: Path, book: Path, url: str, chat: str = "") -> Path:
