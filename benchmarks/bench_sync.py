@@ -20,9 +20,11 @@ openpyxl, sets the same cells and saves it; the two run alternately, each on a
 fresh copy, and the table shows the medians of wall time, CPU time (user + system)
 and peak RSS. Both shapes of the roadmap are measured: as openpyxl writes it
 (inline strings) and re-saved by LibreOffice headless (a shared-string table, as
-Excel and LibreOffice write it). Then a sync with nothing to change (the same date
-again on a synced copy), and ``watch --once`` over 20 copies whose modification
-time was touched since the last run, content unchanged.
+Excel and LibreOffice write it). The sync runs as a person runs it, printing its
+text summary. Then a sync with nothing to change (the same date again on a synced
+copy): read in full (``--full``, as the first sync of a day does), and answered from
+the idle memo (the same bytes synced again that day); and ``watch --once`` over 20
+copies whose modification time was touched since the last run, content unchanged.
 
     python benchmarks/bench_sync.py --process [--sizes 10000 50000] [--repeat 5]
 """

@@ -23,6 +23,7 @@ from sheets_sync.jobs import STATE_DIR_ENV
 if TYPE_CHECKING:  # each command loads what it uses: start-up stays small
     from sheets_sync.api import Measurement
     from sheets_sync.jobs.history.record import ManualRun
+    from sheets_sync.jobs.idle import IdleKey
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -322,6 +323,12 @@ def generate_command(
 @_as_of_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Read and check every row even when the file is byte for byte the one an "
+    "earlier sync found nothing to write in on this day (its summary is then repeated).",
+)
 @_credentials_option
 @_config_option(
     "Read the goals' metrics configured in this file (see `sheets-sync metrics`) and "
@@ -340,20 +347,28 @@ def sync_command(
     as_of: dt.datetime | None,
     dry_run: bool,
     as_json: bool,
+    full: bool,
     credentials: Path | None,
     config_path: str | None,
     state_dir: Path | None,
 ) -> None:
     """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
     write back flags and due dates."""
+    day = _day(as_of)
+    idle = None
+    if not (full or config_path or state_dir):  # a run to record or measure is a full one
+        idle = _idle_key(workbook, day, "json" if as_json else "text", dry_run)
+        if idle is not None and (kept := _idle_output(idle)) is not None:
+            click.echo(kept)
+            return
     from sheets_sync.api import sync_workbook
     from sheets_sync.core.layout import load_layout
     from sheets_sync.sync.report import render_text
 
-    day = _day(as_of)
     measured = _measured(config_path, day) if config_path else None
     record = None if dry_run else _record(workbook, config_path, state_dir)
     started = dt.datetime.now(dt.UTC)
+    digest = _idle_digest(idle)
     try:
         report = sync_workbook(
             workbook, as_of=day, dry_run=dry_run, credentials=credentials, measured=measured
@@ -365,9 +380,60 @@ def sync_command(
     if record:
         record.ok(report, started, dt.datetime.now(dt.UTC))
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        output = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
     else:
-        click.echo(render_text(report, load_layout()))
+        output = render_text(report, load_layout())
+    click.echo(output)
+    if idle is not None and digest is not None:
+        _remember_idle(idle, digest, output, wrote=bool(report.changes))
+
+
+def _idle_key(workbook: str, day: dt.date, mode: str, dry_run: bool) -> IdleKey | None:
+    """The idle memo's key for a local workbook; None for a Google one."""
+    from sheets_sync.backends.target import LocalFile, parse_target
+    from sheets_sync.jobs.idle import IdleKey
+
+    try:
+        target = parse_target(workbook)
+    except SheetsSyncError:
+        return None  # the full run says what is wrong with the name
+    if not isinstance(target, LocalFile):
+        return None
+    return IdleKey(target.path, workbook, day.isoformat(), mode, dry_run)
+
+
+def _idle_output(key: IdleKey) -> str | None:
+    """The kept output, when the file is unchanged and nobody holds it open."""
+    from sheets_sync.backends.xlsx.safety import lock_file_of
+    from sheets_sync.jobs.idle import idle_output
+
+    return None if lock_file_of(key.path) else idle_output(key)
+
+
+def _idle_digest(key: IdleKey | None) -> str | None:
+    """The file's hash before the sync reads it: what a memo of this run is kept under."""
+    from sheets_sync.jobs.idle import content_digest
+
+    if key is None:
+        return None
+    try:
+        return content_digest(key.path)
+    except OSError:
+        return None  # the sync itself says what is wrong with the file
+
+
+def _remember_idle(key: IdleKey, digest: str, output: str, *, wrote: bool) -> None:
+    """Keep the output of a run that changed nothing in a file nobody changed meanwhile."""
+    from sheets_sync.jobs.idle import content_digest, forget_idle, remember_idle
+
+    try:
+        unchanged = not wrote and content_digest(key.path) == digest
+    except OSError:
+        unchanged = False
+    if unchanged:
+        remember_idle(key, digest, output)
+    else:
+        forget_idle(key)
 
 
 def _record(workbook: str, config_path: str | None, state_dir: Path | None) -> ManualRun | None:

@@ -33,6 +33,14 @@ def options(**overrides: Any) -> Options:
     return Options(**values)
 
 
+@pytest.fixture(autouse=True)
+def _own_idle_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test keeps its idle-sync memos apart from the others' and from the user's."""
+    monkeypatch.setenv("SHEETS_SYNC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def example_template(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """A generated example roadmap per language, made once per test session."""

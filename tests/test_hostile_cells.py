@@ -100,8 +100,7 @@ def test_surrogate_escapes_read_as_characters() -> None:
         ),
         (
             "I",
-            "Actual spend: “ab\ufffdcd” is not an amount; type it as a plain "
-            "number, such as 50000",
+            "Actual spend: “ab\ufffdcd” is not an amount; type it as a plain number, such as 50000",
         ),
         ("J", "OK"),
         ("K", "OK"),

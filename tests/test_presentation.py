@@ -17,9 +17,10 @@ from sheets_sync.backends.google.create import CellFormat
 from sheets_sync.backends.google.render import sheet_specs
 from sheets_sync.core.budget import BudgetChoice
 from sheets_sync.core.calendar import Quarter
+from sheets_sync.core.display import width as display_width
 from sheets_sync.core.layout import LANGS, Lang, load_layout
 from sheets_sync.quarter.new_plan import Options, build_plan
-from sheets_sync.quarter.sizing import display_width, shown, wrapped_lines
+from sheets_sync.quarter.sizing import shown, wrapped_lines
 
 AS_OF = dt.date(2027, 2, 20)
 

@@ -301,3 +301,28 @@ def test_shortened_text_never_overflows_its_column(text: str, columns: int) -> N
     assert width(short) <= columns
     assert short == text or (short.endswith("…") and text.startswith(short[:-1]))
     assert width(left(text, columns)) == columns == width(right(text, columns))
+
+
+def test_a_long_list_shows_its_first_rows_and_counts_the_rest(tmp_path: Path) -> None:
+    """A big roadmap's summary stays readable: ten rows a heading, the rest counted."""
+    from sheets_sync.backends.xlsx.render import render_xlsx
+    from sheets_sync.core.calendar import Quarter
+    from sheets_sync.quarter.example import example_content, with_initiatives
+    from sheets_sync.quarter.new_plan import Options, build_plan
+    from sheets_sync.sync.summary import SHOWN_EACH
+
+    path = tmp_path / "big.xlsx"
+    options = Options(Quarter(2027, 1), "b2b", "en", 60000.0, 100000.0, example=True)
+    content = with_initiatives(example_content(options, load_layout()), 200)
+    render_xlsx(build_plan(options, dt.date(2027, 1, 4), content=content), path)
+    report = sync_workbook(path, as_of=dt.date(2027, 3, 20), dry_run=True)
+    overdue = [n for n in report.attention if n.kind == "initiative_overdue"]
+    assert len(overdue) > SHOWN_EACH + 1
+
+    lines = render_text(report, load_layout()).splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("  Overdue initiatives:"))
+    under = lines[start + 1 : start + SHOWN_EACH + 3]
+    assert [line.startswith("    - ") for line in under] == [True] * SHOWN_EACH + [False] * 2
+    assert under[SHOWN_EACH] == f"      … and {len(overdue) - SHOWN_EACH} more (see --json)"
+    data = report.as_json()
+    assert len([a for a in data["attention"] if a["kind"] == "initiative_overdue"]) == len(overdue)

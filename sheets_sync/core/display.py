@@ -9,15 +9,19 @@ cut silently.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 ELLIPSIS = "…"
 
 
 def width(text: str) -> int:
     """Terminal columns ``text`` takes."""
+    if text.isascii():  # one column a character: no wide or combining ones
+        return len(text)
     return sum(_char_width(char) for char in text)
 
 
+@cache
 def _char_width(char: str) -> int:
     if unicodedata.combining(char):
         return 0
@@ -26,6 +30,8 @@ def _char_width(char: str) -> int:
 
 def shorten(text: str, columns: int) -> str:
     """``text`` if it fits in ``columns``, else its start and an ellipsis."""
+    if text.isascii():
+        return text if len(text) <= columns else text[: max(columns - 1, 0)] + ELLIPSIS
     if width(text) <= columns:
         return text
     kept, used = [], 0

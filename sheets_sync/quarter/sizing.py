@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sheets_sync.core.cells import CellValue, Formula
+from sheets_sync.core.display import width as display_width
 from sheets_sync.core.layout import HEADER_ROW, Lang, Presentation
 
 PADDING = 2  # characters of room around a cell's text, when a column fits its content
@@ -28,11 +28,6 @@ MARGIN = 1  # characters a cell keeps free beside wrapped text
 BOLD = 1.1  # a bold header is this much wider than plain text
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 COMPUTED_AMOUNT = 9_999_999.0  # what a rollup formula is measured as before it is computed
-
-
-def display_width(text: str) -> int:
-    """Characters ``text`` takes, East Asian wide and full-width characters counting two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pieces(word: str, width: int) -> list[str]:

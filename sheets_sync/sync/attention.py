@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.core.calendar import Quarter
@@ -89,7 +89,7 @@ class Notice:
     old_name: str = ""  # renamed: the name rows still use
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = dict(self.__dict__)  # flat fields: no deep copy needed
         data["due"] = self.due.isoformat() if self.due else None
         return data
 

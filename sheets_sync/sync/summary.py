@@ -35,6 +35,7 @@ LEFT_OUT = 13  # the "not counted" column, shown when some money is
 TITLE = 48  # columns for a notice's title
 VALUE = 40  # columns for an old or new value in a listed change
 SHOWN = 50  # problems listed in the text; the rest are in --json
+SHOWN_EACH = 10  # rows listed under each heading of what needs attention; the rest in --json
 
 
 @cache
@@ -155,7 +156,9 @@ def _attention(notices: list[Notice], lang: Lang, titles: dict[str, str]) -> lis
         items = list(group)
         step = next_step(items[0], lang, titles)
         lines.append(f"  {heading(kind, lang)}{text('colon', lang)}{step}")
-        lines += [f"    - {notice_line(n, lang, titles)}" for n in items]
+        lines += [f"    - {notice_line(n, lang, titles)}" for n in items[:SHOWN_EACH]]
+        if len(items) > SHOWN_EACH:
+            lines.append("      " + text("more", lang, count=len(items) - SHOWN_EACH))
     return lines
 
 

@@ -2,13 +2,39 @@
 
 The public surface is :class:`XlsxBackend` (the sync's
 :class:`~sheets_sync.backends.protocol.Backend`), plus the building blocks it is made of
-for tools and tests.
+for tools and tests. The names below are loaded on first use, so a caller that only
+asks whether a workbook is open elsewhere does not load the reader and the patcher.
 """
 
-from sheets_sync.backends.xlsx.patch import PatchResult, patch_xlsx
-from sheets_sync.backends.xlsx.reader import read_xlsx
-from sheets_sync.backends.xlsx.safety import check_not_locked, lock_file_of
-from sheets_sync.backends.xlsx.workbook import XlsxBackend
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sheets_sync.backends.xlsx.patch import PatchResult, patch_xlsx
+    from sheets_sync.backends.xlsx.reader import read_xlsx
+    from sheets_sync.backends.xlsx.safety import check_not_locked, lock_file_of
+    from sheets_sync.backends.xlsx.workbook import XlsxBackend
+
+_HOMES = {
+    "PatchResult": "sheets_sync.backends.xlsx.patch",
+    "XlsxBackend": "sheets_sync.backends.xlsx.workbook",
+    "check_not_locked": "sheets_sync.backends.xlsx.safety",
+    "lock_file_of": "sheets_sync.backends.xlsx.safety",
+    "patch_xlsx": "sheets_sync.backends.xlsx.patch",
+    "read_xlsx": "sheets_sync.backends.xlsx.reader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PatchResult",
