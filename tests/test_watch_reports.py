@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.review.model import Kind
 
 from .conftest import generated_example
+from .watch_support import StoppingClock
 
 Q1 = Quarter(2027, 1)  # the example's quarter: mid review 14 February, final 17 March
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
@@ -101,6 +103,27 @@ def test_the_mid_review_report_is_written_once_on_its_day(tmp_path: Path, roadma
     report.unlink()  # taken away by the lead: the status remembers it was written
     assert watch(path, clock, writes) == 0
     assert len(writes.calls) == 1 and not report.exists()
+
+
+def test_a_running_watcher_writes_it_in_its_first_round_of_the_day(
+    tmp_path: Path, roadmap: Path
+) -> None:
+    """23:00 the evening before to 02:00, Moscow time, on a UTC clock: one report."""
+    path, writes, stop = config(tmp_path, "report = true"), Writes(), threading.Event()
+    evening = dt.datetime(2027, 2, 13, 20, 0, tzinfo=dt.UTC)
+    clock = StoppingClock(evening, stop, until=evening + dt.timedelta(hours=3))
+    logs = io.StringIO()
+    code = run_watch(
+        path, sync_fn=sync_configured, clock=clock, stop=stop, write_review=writes, log_stream=logs
+    )
+    assert code == 0
+    assert [(kind, day) for _, day, kind, _ in writes.calls] == [("mid", Q1.mid_review)]
+    rounds = [line for line in logs.getvalue().splitlines() if "emea: " in line]
+    written = [i for i, line in enumerate(rounds) if "review report" in line]
+    assert len(written) == 1  # in the first round past midnight, a full sync
+    assert "emea: ok" in rounds[written[0] - 1]
+    assert all("skipped-unchanged" in line for line in rounds[written[0] + 1 :])
+    assert len(rounds[written[0] + 1 :]) >= 4  # the rounds after it that night
 
 
 def test_no_report_on_another_day(tmp_path: Path, roadmap: Path) -> None:
