@@ -99,7 +99,7 @@ def test_the_mid_review_report_is_written_once_on_its_day(tmp_path: Path, roadma
     entry = read_status(tmp_path / "state", path).workbooks["emea"]
     assert entry.reviews is not None
     assert (entry.reviews.quarter, entry.reviews.written) == ("2027-Q1", {"mid": str(report)})
-    assert entry.reviews.error is None
+    assert entry.reviews.errors == {}
     report.unlink()  # taken away by the lead: the status remembers it was written
     assert watch(path, clock, writes) == 0
     assert len(writes.calls) == 1 and not report.exists()
@@ -168,17 +168,17 @@ def test_a_report_that_fails_is_noted_and_tried_again(tmp_path: Path, roadmap: P
     entry = read_status(tmp_path / "state", path).workbooks["emea"]
     assert entry.result == Result.OK and entry.consecutive_failures == 0
     assert entry.reviews is not None and entry.reviews.written == {}
-    assert entry.reviews.error == "A PDF review needs WeasyPrint, which is not installed."
+    assert entry.reviews.errors == {"mid": "A PDF review needs WeasyPrint, which is not installed."}
     status = CliRunner().invoke(main, ["status", "--config", str(path)]).output.splitlines()
     assert status[status.index("review reports:") + 1 :] == [
-        "  emea  2027-Q1: not written: A PDF review needs WeasyPrint, which is not installed."
+        "  emea  2027-Q1 mid: not written: A PDF review needs WeasyPrint, which is not installed."
     ]
     writes = Writes()
     assert watch(path, clock, writes) == 0  # the next round, the workbook unchanged
     assert len(writes.calls) == 1
     entry = read_status(tmp_path / "state", path).workbooks["emea"]
     assert entry.result == Result.SKIPPED_UNCHANGED
-    assert entry.reviews is not None and entry.reviews.error is None
+    assert entry.reviews is not None and entry.reviews.errors == {}
     status = CliRunner().invoke(main, ["status", "--config", str(path)]).output.splitlines()
     report = tmp_path / "q1-2027-Q1-mid.html"
     assert status[status.index("review reports:") + 1 :] == [f"  emea  2027-Q1 mid: {report}"]

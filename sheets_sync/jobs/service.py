@@ -172,10 +172,12 @@ def _report_lines(entries: dict[str, WorkbookStatus]) -> list[str]:
         state = entry.reviews
         if state is None:
             continue
-        for kind, path in sorted(state.written.items(), key=lambda item: item[0] != "mid"):
-            lines.append(f"  {name}  {state.quarter} {kind}: {path}")
-        if state.error:
-            lines.append(f"  {name}  {state.quarter}: not written: {state.error.splitlines()[0]}")
+        for kind in ("mid", "final"):
+            if kind in state.written:
+                lines.append(f"  {name}  {state.quarter} {kind}: {state.written[kind]}")
+            elif kind in state.errors:
+                why = state.errors[kind].splitlines()[0]
+                lines.append(f"  {name}  {state.quarter} {kind}: not written: {why}")
     return ["", "review reports:", *lines] if lines else []
 
 

@@ -33,7 +33,7 @@ class ReviewReportState(BaseModel):
     mid_review: dt.date
     final_review: dt.date
     written: dict[str, str] = {}  # mid / final → the file written (or found there)
-    error: str | None = None  # why the last attempt failed; cleared when one succeeds
+    errors: dict[str, str] = {}  # mid / final → why its last attempt failed, until one works
 
 
 class WorkbookStatus(BaseModel):

@@ -73,15 +73,20 @@ class ReviewWriter:
     ) -> WorkbookStatus:
         """``status`` with the report written today, or why not. Never raises."""
         state, settings = status.reviews, workbook.report
-        kind = None if state is None or settings is None else due_on(state, as_of)
-        if state is None or settings is None or kind is None or kind in state.written:
+        if state is None or settings is None:
+            return status
+        kind = due_on(state, as_of)
+        if kind is None or kind in state.written:
             return status
         path = settings.path_for(workbook.name, workbook.path, state.quarter, kind)
         error = None if path.exists() else self._write(workbook, as_of, kind, path)
-        written = state.written if error else state.written | {kind: str(path)}
-        state = state.model_copy(update={"written": written, "error": error})
+        errors = {k: v for k, v in state.errors.items() if k != kind}
+        if error is None:
+            update = {"written": state.written | {kind: str(path)}, "errors": errors}
+        else:
+            update = {"errors": errors | {kind: error}}
         _log(workbook.name, state, kind, path, error)
-        return status.model_copy(update={"reviews": state})
+        return status.model_copy(update={"reviews": state.model_copy(update=update)})
 
     def _write(
         self, workbook: WorkbookConfig, as_of: dt.date, kind: Kind, path: Path
