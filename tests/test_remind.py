@@ -29,12 +29,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from sheets_sync.cli import main
+from sheets_sync.core.layout import Lang
 from sheets_sync.errors import ConfigProblems
 from sheets_sync.jobs import ManualClock, RunOutcome, WorkbookConfig, load_config, run_watch
 from sheets_sync.jobs.history import HistoryStore, history_path
+from sheets_sync.jobs.remind.message import body
 from sheets_sync.jobs.remind.service import Reminders, read_workbook
 from sheets_sync.jobs.remind.smtp import SmtpSender
-from sheets_sync.sync.digest import build_digests
+from sheets_sync.sync.digest import Digest, Item, build_digests
 
 from .conftest import generated_example
 
@@ -559,3 +561,70 @@ def test_status_lists_the_reminders_not_yet_sent(tmp_path: Path, english: Path) 
         ["emea", "lead@example.com (email)", f"9 notice(s): {refused}"],
         ["emea", "li.wei@example.com (email)", f"1 notice(s): {refused}"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "where"),
+    [
+        ('{ dir = "reports" }', "{tmp}/reports/emea-2027-Q1-mid.html"),
+        (
+            '{ dir = "reports", url_base = "https://files.example.com/reviews/" }',
+            "https://files.example.com/reviews/emea-2027-Q1-mid.html",
+        ),
+    ],
+)
+def test_the_leads_reminder_says_where_the_review_report_is(
+    tmp_path: Path, inbox: tuple[Inbox, int], english: Path, setting: str, where: str
+) -> None:
+    from sheets_sync.jobs.adapter import sync_configured
+
+    server, port = inbox
+    config = _config(tmp_path, port, {"emea": english})
+    text = config.read_text("utf-8").replace(
+        f'path = "{english}"', f'path = "{english}"\nreport = {setting}'
+    )
+    config.write_text(text, "utf-8")
+    lead = "lead@example.com"
+    _reminders(config, ManualClock(FRIDAY_0805 - dt.timedelta(days=7))).run()  # no report yet
+    assert "report" not in _plain(server.to(lead)[-1])
+    mid_review = dt.datetime(2027, 2, 14, 9, 0, tzinfo=MOSCOW)  # a Sunday: no reminders
+    run_watch(config, sync_fn=sync_configured, once=True, clock=ManualClock(mid_review))
+    _reminders(config, ManualClock(FRIDAY_0805)).run()
+    mail = _plain(server.to(lead)[-1])
+    assert f"The mid-quarter review report is ready: {where.format(tmp=tmp_path)}\n" in mail
+    assert all("report" not in _plain(m) for e, m in server.messages if lead not in e.rcpt_tos)
+
+
+def _plain(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("lang", "mid", "final"),
+    [
+        (
+            "en",
+            "The mid-quarter review report is ready",
+            "The final quarter review report is ready",
+        ),
+        ("zh", "季中回顾报告已生成", "季度终期回顾报告已生成"),
+        ("ru", "Отчёт к промежуточной оценке готов", "Отчёт к итоговой оценке квартала готов"),
+    ],
+)
+def test_the_report_lines_in_each_language(lang: Lang, mid: str, final: str) -> None:
+    item = Item("review_final_due", "REV-1", "Demand generation", dt.date(2027, 3, 17))
+    digest = Digest("", "lead@example.com", (item,))
+    reports = {"mid": "/srv/reviews/emea-2027-Q1-mid.pdf", "final": "https://f.example/x.pdf"}
+    text = body(
+        digest, lang=lang, quarter="2027-Q1", link="https://docs.example/1", reports=reports
+    )
+    lines = text.splitlines()
+    link = lines.index(next(line for line in lines if "https://docs.example/1" in line))
+    sep = "：" if lang == "zh" else ": "
+    assert lines[link - 2 : link] == [
+        f"{mid}{sep}/srv/reviews/emea-2027-Q1-mid.pdf",
+        f"{final}{sep}https://f.example/x.pdf",
+    ]
+    assert mid not in body(digest, lang=lang, quarter="2027-Q1", link="x")

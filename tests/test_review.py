@@ -73,6 +73,26 @@ def review_and_synced(path: Path, tmp_path: Path, as_of: dt.date) -> tuple[Revie
     return review, synced
 
 
+def test_a_review_computes_the_workbook_once(
+    examples: dict[tuple[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sheets_sync.quarter import read_back
+    from sheets_sync.review import read
+    from sheets_sync.sync.compute import compute
+
+    calls: list[dt.date] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[3])
+        return compute(*args, **kwargs)
+
+    for module in (read, read_back):  # every name a review could reach compute by
+        monkeypatch.setattr(module, "compute", counted)
+    review = read_review(open_backend(examples["b2b", "en"]).read(), as_of=QUARTER.mid_review)
+    assert calls == [QUARTER.mid_review]
+    assert review.kind == "mid" and review.goals and review.checklist_by_status["done"] >= 0
+
+
 @pytest.mark.parametrize("kind", ["mid", "final"])
 @pytest.mark.parametrize("lang", ["en", "zh", "ru"])
 @pytest.mark.parametrize("business", ["b2b", "b2c"])

@@ -7,10 +7,19 @@ one quota per account is kept for the life of the process.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheets_sync.api import google_client, open_backend, sync_workbook
-from sheets_sync.backends.target import GoogleSheet
+from sheets_sync.api import (
+    google_client,
+    open_backend,
+    review_workbook,
+    sync_workbook,
+    write_review,
+)
+from sheets_sync.backends.protocol import Backend
+from sheets_sync.backends.target import GoogleSheet, Target
+from sheets_sync.errors import SheetsSyncError
 from sheets_sync.jobs.config import FolderSource, WorkbookConfig
 from sheets_sync.jobs.contract import RunOutcome
 from sheets_sync.jobs.metrics import measured_for
@@ -21,6 +30,7 @@ if TYPE_CHECKING:
 
     from sheets_sync.backends.google.quota import SharedQuota
     from sheets_sync.jobs.folders import DriveFile
+    from sheets_sync.review.model import Kind
 
 _QUOTAS: dict[tuple[str, str], SharedQuota] = {}
 
@@ -32,10 +42,8 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
     Google spreadsheet under a shared quota is read and written through a client
     that takes a token per request.
     """
-    place = workbook.location
-    shared = workbook.quota is not None and isinstance(place, GoogleSheet)
     report = sync_workbook(
-        open_backend(place, client=client_for(workbook)) if shared else place,
+        _backend(workbook),
         as_of=as_of,
         credentials=workbook.credentials,
         overrides=Overrides(
@@ -50,7 +58,35 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
         report.rows_invalid,
         report.cells_written,
         changes=tuple(report.cell_changes),
+        quarter=report.period,
     )
+
+
+def write_configured_review(
+    workbook: WorkbookConfig, as_of: dt.date, kind: Kind, out: Path, /
+) -> Path:
+    """Write ``workbook``'s ``kind`` review as of ``as_of`` to ``out``, its folder made if
+    missing; errors propagate to the watcher, which notes them."""
+    review = review_workbook(
+        _backend(workbook), as_of=as_of, kind=kind, credentials=workbook.credentials
+    )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SheetsSyncError(
+            f"the folder {out.parent} for review reports could not be made: "
+            f"{error.strerror or error}.",
+            "Check report.dir in the config, and that the watcher may write there.",
+        ) from error
+    return write_review(review, out)
+
+
+def _backend(workbook: WorkbookConfig) -> Backend | Target:
+    """The workbook's place, or a backend whose client draws from the shared quota."""
+    place = workbook.location
+    if workbook.quota is not None and isinstance(place, GoogleSheet):
+        return open_backend(place, client=client_for(workbook))
+    return place
 
 
 def drive_version(workbook: WorkbookConfig) -> str | None:

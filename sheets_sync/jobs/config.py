@@ -44,6 +44,13 @@ from sheets_sync.jobs.fields import (
 )
 from sheets_sync.jobs.quota import QuotaConfig
 from sheets_sync.jobs.remind.config import RemindersConfig
+from sheets_sync.jobs.reviews.config import (
+    ReportOptions,
+    ReviewReports,
+    merged,
+    report_problem,
+    resolve,
+)
 from sheets_sync.jobs.spread import Shard, stable_hash
 from sheets_sync.sources.config import MetricConfig, MetricsConfig, SourceConfig
 
@@ -165,6 +172,7 @@ class WorkbookOptions(BaseModel):
     scope_threshold: float | None = Field(default=None, gt=0, lt=1)
     due_soon_days: int | None = Field(default=None, ge=0, le=90)
     enabled: bool | None = None
+    report: ReportOptions | None = None  # review reports on the review days
 
 
 class WorkbookEntry(WorkbookOptions):
@@ -278,6 +286,7 @@ class WorkbookConfig(BaseModel):
     credentials: Path | None = None
     metrics: MetricsConfig | None = None  # the config's metrics, shared by every workbook
     quota: QuotaConfig | None = None  # the shared Google quota, when [quota] is set
+    report: ReviewReports | None = None  # None: the watcher writes no review reports
 
     @property
     def location(self) -> Target:
@@ -415,6 +424,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WatchConfig:
         raise ConfigProblems(str(source), [f"not valid TOML: {exc}"]) from None
     problems = _duplicate_names(data.get("workbooks"), text)
     problems += _missing_folders(data.get("workbooks"), source, text)
+    problems += _reports_without_dir(data, text)
     try:
         raw = _FileSettings(**data)
     except ValidationError as exc:
@@ -452,6 +462,7 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
             credentials=absolute(entry.credentials or _assigned(raw.credentials, entry)),
             metrics=metrics,
             quota=quota,
+            report=resolve(defaults.report, entry.report, base),
             **options,
         )
         if entry.glob is None and entry.drive_folder is None:
@@ -590,6 +601,27 @@ def _missing_folders(entries: Any, source: Path, text: str) -> list[tuple[int, s
     return problems
 
 
+def _reports_without_dir(data: Mapping[str, Any], text: str) -> list[tuple[int, str]]:
+    """A workbook whose review reports would have nowhere to go: checked on the raw
+    tables, [defaults] merged in, so it is reported with every other problem."""
+    entries, defaults = data.get("workbooks"), data.get("defaults")
+    if not isinstance(entries, list):
+        return []
+    default = defaults.get("report") if isinstance(defaults, Mapping) else None
+    problems = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        settings = merged(default, entry.get("report"))
+        google = entry.get("spreadsheet") is not None or entry.get("drive_folder") is not None
+        problem = None if settings is None else report_problem(settings, google=google)
+        if problem is not None:
+            loc: tuple[int | str, ...] = ("workbooks", index)
+            loc += ("report",) if "report" in entry else ()
+            problems.append((_line_of(loc, text), f"{_where(loc, text)}: {problem}"))
+    return problems
+
+
 # --- error reporting -----------------------------------------------------------------------
 
 _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
@@ -600,6 +632,7 @@ _FIELDS_BY_TABLE: Mapping[str, tuple[str, ...]] = {
     "history": tuple(HistoryConfig.model_fields),
     "reminders": tuple(RemindersConfig.model_fields),
     "quota": tuple(QuotaConfig.model_fields),
+    "report": tuple(ReportOptions.model_fields),
 }
 
 
@@ -622,6 +655,7 @@ def _message(error: ErrorDetails) -> str:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         table = "workbooks" if "workbooks" in loc else str(loc[0]) if len(loc) > 1 else ""
+        table = "report" if "report" in loc[:-1] else table
         close = difflib.get_close_matches(key, _FIELDS_BY_TABLE.get(table, ()), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key{hint}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellChange
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ class RunOutcome:
     ``duration`` is the sync's own measure in seconds; ``None`` lets the watcher
     use its own measure (taken with its clock, so tests stay deterministic).
     ``changes`` is each written cell's old → new, for the run history.
+    ``quarter`` is the workbook's quarter as its Overview gives it (``None`` when
+    the Overview is incomplete): its review days decide when a review report is due.
     """
 
     rows_read: int
@@ -31,6 +34,7 @@ class RunOutcome:
     cells_written: int
     duration: float | None = None
     changes: tuple[CellChange, ...] = ()
+    quarter: Quarter | None = None
 
 
 class SyncFn(Protocol):

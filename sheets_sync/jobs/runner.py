@@ -22,6 +22,7 @@ from sheets_sync.jobs.fingerprint import Fingerprinter, same_content
 from sheets_sync.jobs.history.record import RunHistory
 from sheets_sync.jobs.history.store import RunRecord
 from sheets_sync.jobs.logs import log
+from sheets_sync.jobs.reviews.writer import ReviewWriter, track
 from sheets_sync.jobs.status import WorkbookStatus
 
 NextRun = Callable[[dt.datetime], dt.datetime]
@@ -40,7 +41,8 @@ class RunReport:
 
 
 class WorkbookRunner:
-    """Runs a workbook once: change check, sync, backoff, status, one log line."""
+    """Runs a workbook once: change check, sync, backoff, status, one log line; then,
+    on a review day, the review report when ``reviews`` writes them."""
 
     def __init__(
         self,
@@ -51,6 +53,7 @@ class WorkbookRunner:
         backoff: Backoff,
         fingerprint: Fingerprinter | None = None,
         history: RunHistory | None = None,
+        reviews: ReviewWriter | None = None,
     ) -> None:
         self.sync_fn = sync_fn
         self.clock = clock
@@ -58,6 +61,7 @@ class WorkbookRunner:
         self.backoff = backoff
         self.fingerprint = fingerprint
         self.history = history
+        self.reviews = reviews
 
     def run(
         self,
@@ -70,7 +74,7 @@ class WorkbookRunner:
         start = self.clock.now()
         as_of = start.astimezone(self.tz).date()
         try:
-            return self._attempt(workbook, prev, start, as_of, next_regular)
+            report = self._attempt(workbook, prev, start, as_of, next_regular)
         except QuotaDeferred as exc:
             return self._deferred(workbook, prev, start, str(exc), exc.exit_code, next_regular)
         except WorkbookLocked as exc:
@@ -84,7 +88,18 @@ class WorkbookRunner:
                 f"unexpected error: {type(exc).__name__}: {exc}",
                 1,
             )
+        else:
+            return self._with_review(workbook, report, as_of)
         return self._failed(workbook, prev, start, result, message, code, next_regular)
+
+    def _with_review(
+        self, workbook: WorkbookConfig, report: RunReport, as_of: dt.date
+    ) -> RunReport:
+        """After a sync, or a run that found the workbook as today's sync left it: the
+        review report, on a review day (its failure is noted, never the run's)."""
+        if self.reviews is None:
+            return report
+        return RunReport(self.reviews(workbook, report.status, as_of), report.exit_code)
 
     def _attempt(
         self,
@@ -125,6 +140,7 @@ class WorkbookRunner:
                 "last_success": end,
                 "last_full_sync_on": as_of,
                 "fingerprint": after,
+                "reviews": track(workbook, prev.reviews, outcome.quarter),
             }
         )
         self._log(status, full=True)

@@ -27,6 +27,7 @@ from sheets_sync.jobs.history.summary import PendingReminders, summarise
 from sheets_sync.jobs.lock import holder
 from sheets_sync.jobs.logs import LogFormat, configure_logging, log
 from sheets_sync.jobs.metrics import measured_digest
+from sheets_sync.jobs.reviews.writer import WriteReviewFn
 from sheets_sync.jobs.spread import Shard, shard_config, shard_folders
 from sheets_sync.jobs.status import LOCK_FILE, WorkbookStatus, read_status, status_path
 from sheets_sync.jobs.watcher import Watcher
@@ -46,13 +47,15 @@ def run_watch(
     log_stream: TextIO | None = None,
     shard: Shard | None = None,
     list_drive: DriveLister | None = None,
+    write_review: WriteReviewFn | None = None,
 ) -> int:
     """Load the config and watch (or run once); returns the process exit code.
 
     Errors that stop the watcher itself (bad config, another watcher running) are
     logged as one message and turned into their ``exit_code``; a failing
     workbook never gets this far. With ``shard``, only that shard's workbooks are
-    watched, with their own lock and status file.
+    watched, with their own lock and status file. ``write_review`` writes the review
+    reports of the workbooks with ``report`` settings (by default through the library).
     """
     handler = configure_logging(log_format, log_stream)
     stop = stop if stop is not None else threading.Event()
@@ -71,6 +74,7 @@ def run_watch(
             stop=stop,
             remind=_reminders(config, clock),
             list_drive=list_drive or _drive_lister(config),
+            write_review=write_review or _review_writer(config),
         )
         return watcher.run_once() if once else watcher.run_forever()
     except SheetsSyncError as exc:
@@ -87,6 +91,16 @@ def _drive_lister(config: WatchConfig) -> DriveLister | None:
     from sheets_sync.jobs.adapter import list_folder
 
     return list_folder
+
+
+def _review_writer(config: WatchConfig) -> WriteReviewFn | None:
+    """The library's review report, only for a config where a workbook asks for one."""
+    templates = [folder.template for folder in config.folders]
+    if all(wb.report is None for wb in [*config.workbooks, *templates]):
+        return None
+    from sheets_sync.jobs.adapter import write_configured_review
+
+    return write_configured_review
 
 
 def _reminders(config: WatchConfig, clock: Clock) -> Callable[[], object] | None:
@@ -122,7 +136,8 @@ def render_status(config_path: str | os.PathLike[str] | None, as_json: bool = Fa
         data["history"] = history.as_json()
         return json.dumps(data, indent=2, ensure_ascii=False)
     table = _table(config, status.workbooks, pid, status.heartbeat, history.last_runs, found)
-    return "\n".join([table, *_shard_lines(shards), *_pending_lines(history.pending)])
+    reports = _report_lines(status.workbooks)
+    return "\n".join([table, *_shard_lines(shards), *reports, *_pending_lines(history.pending)])
 
 
 def _found_in_folders(config: WatchConfig, entries: dict[str, WorkbookStatus]) -> list[str]:
@@ -148,6 +163,22 @@ def _shard_lines(shards: list[tuple[str, Path]]) -> list[str]:
         state = "not running" if pid is None else f"running (pid {pid if pid > 0 else 'unknown'})"
         lines.append(f"  {name}: {state}")
     return lines
+
+
+def _report_lines(entries: dict[str, WorkbookStatus]) -> list[str]:
+    """The review reports of each workbook's quarter: where each went, or why it did not."""
+    lines = []
+    for name, entry in sorted(entries.items()):
+        state = entry.reviews
+        if state is None:
+            continue
+        for kind in ("mid", "final"):
+            if kind in state.written:
+                lines.append(f"  {name}  {state.quarter} {kind}: {state.written[kind]}")
+            elif kind in state.errors:
+                why = state.errors[kind].splitlines()[0]
+                lines.append(f"  {name}  {state.quarter} {kind}: not written: {why}")
+    return ["", "review reports:", *lines] if lines else []
 
 
 def _pending_lines(pending: list[PendingReminders]) -> list[str]:

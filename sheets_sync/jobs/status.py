@@ -21,6 +21,21 @@ STATUS_FILE = "status.json"
 LOCK_FILE = "watch.lock"
 
 
+class ReviewReportState(BaseModel):
+    """The review reports of a workbook's quarter: its review days, and which were written.
+
+    Taken from the workbook's Overview at each sync; a new quarter starts afresh.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    quarter: str  # 2027-Q1
+    mid_review: dt.date
+    final_review: dt.date
+    written: dict[str, str] = {}  # mid / final → the file written (or found there)
+    errors: dict[str, str] = {}  # mid / final → why its last attempt failed, until one works
+
+
 class WorkbookStatus(BaseModel):
     """One workbook's last run. Counts are those of the last sync that ran."""
 
@@ -41,6 +56,7 @@ class WorkbookStatus(BaseModel):
     last_success: dt.datetime | None = None
     last_full_sync_on: dt.date | None = None
     fingerprint: str | None = None
+    reviews: ReviewReportState | None = None  # only when the workbook has report settings
 
 
 class StatusFile(BaseModel):

@@ -25,6 +25,7 @@ from sheets_sync.jobs.history.record import RunHistory
 from sheets_sync.jobs.history.store import history_path
 from sheets_sync.jobs.lock import InstanceLock
 from sheets_sync.jobs.logs import log
+from sheets_sync.jobs.reviews.writer import ReviewWriter, WriteReviewFn
 from sheets_sync.jobs.runner import RunReport, WorkbookRunner
 from sheets_sync.jobs.scheduler import Plan
 from sheets_sync.jobs.spread import identity
@@ -59,6 +60,7 @@ class Watcher:
         stop: threading.Event | None = None,
         remind: Callable[[], object] | None = None,
         list_drive: DriveLister | None = None,
+        write_review: WriteReviewFn | None = None,
     ) -> None:
         self.config = config
         self.folders = FolderExpander(config, list_drive, _relist_age(config))
@@ -76,6 +78,7 @@ class Watcher:
             ),
             fingerprint=fingerprint,
             history=RunHistory(history_path(config.state_dir), config.history.keep_delta),
+            reviews=ReviewWriter(write_review) if write_review is not None else None,
         )
         self._workbooks = {wb.name: wb for wb in config.enabled_workbooks()}
         self.status = StatusFile(config=str(config.source))

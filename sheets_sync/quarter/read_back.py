@@ -26,8 +26,8 @@ from sheets_sync.core.models import (
     RowModel,
 )
 from sheets_sync.errors import InvalidRows, NotARoadmap
-from sheets_sync.sync.compute import compute
-from sheets_sync.sync.locate import locate
+from sheets_sync.sync.compute import Outcome, compute
+from sheets_sync.sync.locate import Located, locate
 from sheets_sync.sync.report import SyncReport, build_report
 
 # Sheets whose rows move into the next quarter: an invalid row there would be lost.
@@ -93,27 +93,34 @@ def read_roadmap(
     over is invalid, rather than dropping it without a word.
     """
     layout = layout or load_layout()
-    checklist = checklist or load_checklist()
     located = locate(snapshot, layout)
-    outcome = compute(located, layout, checklist, as_of)
+    outcome = compute(located, layout, checklist or load_checklist(), as_of)
+    return roadmap_of(snapshot.source, located, outcome, layout=layout, as_of=as_of)
+
+
+def roadmap_of(
+    source: str, located: Located, outcome: Outcome, *, layout: Layout, as_of: dt.date
+) -> Roadmap:
+    """The roadmap in a computation already run: for a reader that needs its outcome too.
+
+    Raises what :func:`read_roadmap` raises.
+    """
     titles = {key: table.title for key, table in located.tables.items()}
     overview = outcome.overview
     if overview is None or overview.model is None or overview.quarter is None:
         raise NotARoadmap(
-            f"{snapshot.source}: the Overview is incomplete, so its quarter is unknown.",
+            f"{source}: the Overview is incomplete, so its quarter is unknown.",
             "Run `sheets-sync sync` on it and fix what the Overview's Check column says.",
         )
-    report = build_report(
-        snapshot.source, outcome, layout, as_of, dry_run=True, changes=[], titles=titles
-    )
-    _refuse_invalid_rows(snapshot.source, report)
+    report = build_report(source, outcome, layout, as_of, dry_run=True, changes=[], titles=titles)
+    _refuse_invalid_rows(source, report)
 
     def models(key: str) -> list[RowModel]:
         return [model for _, model in outcome.parsed[key].valid()]
 
     review = layout.sheet("review")
     return Roadmap(
-        location=snapshot.source,
+        location=source,
         quarter=overview.quarter,
         lang=outcome.lang,
         overview=overview.model,

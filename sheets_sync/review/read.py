@@ -1,9 +1,9 @@
 """Reading a workbook for its review: the roadmap read back, plus what only the sync sees.
 
-The roadmap (:func:`~sheets_sync.quarter.read_back.read_roadmap`) holds the rows
+The roadmap (:func:`~sheets_sync.quarter.read_back.roadmap_of`) holds the rows
 that carry over; a review also shows the checklist and the measured value each
 goal's progress uses, which only the sync's own walk of the sheets reads. Both
-come from the same snapshot, so one read of the workbook serves the whole review.
+come from one computation of one snapshot: the workbook is read and computed once.
 Pure: a snapshot in, a report out.
 """
 
@@ -17,7 +17,7 @@ from sheets_sync.core.layout import Layout, load_layout
 from sheets_sync.core.measured import Measurement
 from sheets_sync.core.models import ChecklistRow, Goal
 from sheets_sync.core.parsing import match_key
-from sheets_sync.quarter.read_back import read_roadmap
+from sheets_sync.quarter.read_back import roadmap_of
 from sheets_sync.review.model import Kind, ReviewReport, build_review
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import locate
@@ -34,13 +34,14 @@ def read_review(
 ) -> ReviewReport:
     """The review of the roadmap in ``snapshot`` on ``as_of``; ``kind`` defaults from the date.
 
-    Raises what :func:`read_roadmap` raises: an incomplete Overview, or invalid
-    rows in the sheets that carry over.
+    Raises what :func:`~sheets_sync.quarter.read_back.read_roadmap` raises: an
+    incomplete Overview, or invalid rows in the sheets that carry over.
     """
     layout = layout or load_layout()
     checklist = checklist or load_checklist()
-    roadmap = read_roadmap(snapshot, as_of=as_of, layout=layout, checklist=checklist)
-    outcome = compute(locate(snapshot, layout), layout, checklist, as_of)
+    located = locate(snapshot, layout)
+    outcome = compute(located, layout, checklist, as_of)  # once, for the roadmap and the rest
+    roadmap = roadmap_of(snapshot.source, located, outcome, layout=layout, as_of=as_of)
     tasks = [m for _, m in outcome.parsed["checklist"].valid() if isinstance(m, ChecklistRow)]
     measured: dict[str, Measurement] = {}
     for row, model in outcome.parsed["goals"].valid():

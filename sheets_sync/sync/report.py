@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_sync.backends.protocol import WriteResult
+from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellChange, CellValue, CellWrite, Formula
 from sheets_sync.core.layout import Lang, Layout
 from sheets_sync.sync.attention import Notice
@@ -49,6 +50,7 @@ class SyncReport:
     ids_assigned: int = 0
     cell_changes: list[CellChange] = field(default_factory=list)  # old → new, for the history
     attention: list[Notice] = field(default_factory=list)  # what needs a person
+    period: Quarter | None = None  # the quarter itself, with its dates (``quarter`` names it)
 
     @property
     def cells_written(self) -> int:
@@ -161,6 +163,7 @@ def build_report(
         as_of=as_of,
         lang=lang,
         quarter=outcome.quarter.name if outcome.quarter else None,
+        period=outcome.quarter,
         dry_run=dry_run,
         sheets={
             k: {"title": c.title, "rows": c.rows, "invalid": c.invalid}

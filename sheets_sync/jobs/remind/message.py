@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import cache
@@ -38,7 +39,15 @@ def message_id(keys: list[NoticeKey], recipient: str, domain: str) -> str:
     return f"<reminder.{digest[:40]}@{domain}>"
 
 
-def body(digest: Digest, *, lang: Lang, quarter: str, link: str) -> str:
+def body(
+    digest: Digest,
+    *,
+    lang: Lang,
+    quarter: str,
+    link: str,
+    reports: Mapping[str, str] | None = None,
+) -> str:
+    """The digest's text; ``reports``: where each review's report is (mid / final)."""
     lines = [
         text("greeting", lang, name=digest.owner) if digest.owner else text("greeting_lead", lang),
         "",
@@ -54,7 +63,8 @@ def body(digest: Digest, *, lang: Lang, quarter: str, link: str) -> str:
         )
         date = format_date(item.due, lang)
         lines.append(text("item", lang, title=title, id=item.row_id, date=date))
-    lines += ["", text("link", lang, link=link), "", "-- ", text("signature", lang)]
+    written = [text(f"report_{kind}", lang, link=at) for kind, at in (reports or {}).items()]
+    lines += ["", *written, text("link", lang, link=link), "", "-- ", text("signature", lang)]
     return "\n".join(lines) + "\n"
 
 

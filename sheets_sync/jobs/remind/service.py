@@ -82,6 +82,23 @@ def link_of(workbook: WorkbookConfig) -> str:
     return workbook.path.as_uri()
 
 
+# The review each of the lead's review notices is about.
+_REVIEW_OF = {"review_mid_due": "mid", "review_final_due": "final", "review_final_overdue": "final"}
+
+
+def report_links(workbook: WorkbookConfig, quarter: str, digest: Digest) -> dict[str, str]:
+    """Where the reports of the reviews ``digest`` reminds of are, for those written."""
+    settings = workbook.report
+    if settings is None or not quarter:
+        return {}
+    links = {}
+    for kind in dict.fromkeys(_REVIEW_OF[i.kind] for i in digest.items if i.kind in _REVIEW_OF):
+        path = settings.path_for(workbook.name, workbook.path, quarter, kind)
+        if path.exists():
+            links[kind] = settings.link(path)
+    return links
+
+
 class Reminders:
     """Sends the day's digests for a configuration; clock, sender and reader are injected."""
 
@@ -175,7 +192,10 @@ class Reminders:
         subject = subject_text(found.lang, quarter, day)
         if dry_run:
             return _with(result, outcome="dry_run", subject=subject)
-        text = body(digest, lang=found.lang, quarter=quarter, link=link_of(workbook))
+        reports = report_links(workbook, quarter, digest)
+        text = body(
+            digest, lang=found.lang, quarter=quarter, link=link_of(workbook), reports=reports
+        )
         if chat is None:
             error = self._email(fresh, digest, found.lang, subject, text)
         else:
