@@ -48,7 +48,7 @@ def test_the_dashboard_says_what_the_summary_says(
         key: (rows[key]["count"], rows[key]["state"]) for key in rows if key.startswith("tile")
     }
     assert tiles == {
-        "tile_goals": (4, "Needs action"),
+        "tile_goals": (4, "Keep an eye on"),  # out of date, not known to be off track
         "tile_budget": (3, "Needs action"),
         "tile_schedule": (7, "Needs action"),
         "tile_reviews": (4, "Keep an eye on"),
@@ -85,7 +85,7 @@ def test_the_dashboard_says_what_the_summary_says(
     }
     assert rows["goal.1"] == {
         "item": "Session-to-contact conversion rate",
-        "state": "Off track",
+        "state": "Value out of date",
         "baseline": "0.75%",
         "current": "0.9%",
         "target": "1.5%",

@@ -75,6 +75,7 @@ def next_step(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
         review=titles.get("review", ""),
         overview=titles.get("overview", ""),
         focus_areas=titles.get("focus_areas", ""),
+        goals=titles.get("goals", ""),
     )
 
 
