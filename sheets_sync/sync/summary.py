@@ -26,6 +26,7 @@ from sheets_sync.sync.attention import Notice
 from sheets_sync.sync.rollup import QuarterRollup
 
 if TYPE_CHECKING:
+    from sheets_sync.sync.rename import RenameReport
     from sheets_sync.sync.report import SyncReport
 
 NAME = 30  # columns for a name in the budget table
@@ -291,3 +292,20 @@ def write_lines(write: WriteResult, lang: Lang) -> list[str]:
     if write.dropped:
         lines.append(text("dropped", lang, count=write.dropped))
     return lines
+
+
+def render_rename(report: RenameReport, layout: Layout) -> str:
+    """What ``sheets-sync rename`` changed (or would): each cell, then what to do next."""
+    lang, source, count = report.lang, report.source, len(report.changes)
+    if not count:
+        return text("rename_none", lang, source=source)
+    keys = {title: key for key, title in report.titles.items()}
+    head = "rename_would" if report.dry_run else "rename_done"
+    lines = [text(head, lang, source=source, count=count)]
+    lines += [f"  {change_line(c, layout, keys.get(c.sheet), lang)}" for c in report.changes]
+    lines += write_lines(report.write, lang)
+    if report.backup:
+        lines.append(text("rename_backup", lang, path=report.backup))
+    if not report.dry_run:
+        lines.append(text("rename_next", lang))
+    return "\n".join(lines)
