@@ -143,6 +143,12 @@ def render_summary(report: SyncReport, layout: Layout) -> str:
     lines += ["", *_attention(report.attention, lang, titles)]
     lines += _budget(report, layout)
     lines += _problems(report)
+    if report.missing_sheets:
+        names = [layout.sheet(key).title.get(lang) for key in report.missing_sheets]
+        lines += [
+            "",
+            text("missing_sheets", lang, sheets=text("names_separator", lang).join(names)),
+        ]
     if report.dry_run and report.cell_changes:
         lines += ["", text("changes", lang), *_changes(report, layout, titles)]
     lines += ["", _written(report), *write_lines(report.write, lang)]
