@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 from sheets_sync.api import review_workbook, sync_workbook
 from sheets_sync.core.layout import load_layout
 from sheets_sync.core.measured import Measurement
+from sheets_sync.jobs.adapter import sync_configured
+from sheets_sync.jobs.config import WorkbookConfig
 from sheets_sync.review.html import render_html
 from sheets_sync.sync.compute import Overrides
 from sheets_sync.sync.report import SyncReport, render_text
@@ -100,6 +102,14 @@ def test_the_overview_sets_the_days_and_the_watch_config_overrides_them(roadmap:
     _set_overview(roadmap, "stale_after_days", None)  # empty: two weeks
     assert _stale(sync_workbook(roadmap, as_of=D(2027, 3, 1))) == []
     assert _stale(sync_workbook(roadmap, as_of=D(2027, 3, 2))) == GOALS
+
+
+def test_the_watcher_passes_the_configured_days_on(roadmap: Path) -> None:
+    day = MADE + dt.timedelta(days=8)
+    sync_configured(WorkbookConfig(name="emea", path=roadmap), day)
+    assert STALE not in {g["health"] for g in _goals(roadmap).values()}
+    sync_configured(WorkbookConfig(name="emea", path=roadmap, stale_after_days=7), day)
+    assert {g["health"] for g in _goals(roadmap).values()} == {STALE}
 
 
 def test_a_workbook_without_the_tool_columns_never_calls_an_undated_value_old(
