@@ -225,7 +225,8 @@ def rename_workbook(
     in one batch through the same write as a sync: a local file is patched cell by
     cell, its formatting kept. Before a local file is written, a copy of it is kept
     beside it as ``NAME.before-rename-YYYYmmdd-HHMMSS.xlsx`` (``now``, default the
-    local time). ``dry_run`` writes nothing and lists what would change.
+    local time); when the write fails the workbook is left as it was, and the copy
+    is removed. ``dry_run`` writes nothing and lists what would change.
     """
     from dataclasses import replace
 
@@ -255,9 +256,14 @@ def rename_workbook(
     backup = None
     if isinstance(backend, XlsxBackend):
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        backup = str(keep_copy(backend.target, f"before-rename-{stamp}"))
-    written = backend.write(replace(snapshot, sheets=[]), found.writes)
-    return replace(report, write=written, backup=backup)
+        backup = keep_copy(backend.target, f"before-rename-{stamp}")
+    try:
+        written = backend.write(replace(snapshot, sheets=[]), found.writes)
+    except BaseException:
+        if backup is not None:  # the workbook was left as it was: no copy of it needed
+            backup.unlink(missing_ok=True)
+        raise
+    return replace(report, write=written, backup=str(backup) if backup else None)
 
 
 def _is_place(target: object) -> TypeGuard[str | Path | Target]:

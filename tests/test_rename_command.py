@@ -189,3 +189,19 @@ def test_rename_in_a_google_spreadsheet(tmp_path: Path) -> None:
         assert rename_workbook(backend).changes == []
         synced = sync_workbook(backend, as_of=AS_OF)
         assert synced.total is not None and synced.total.not_counted.rows == 0
+
+
+def test_a_workbook_that_cannot_be_written_is_left_as_it_was(tmp_path: Path) -> None:
+    path = generated_example(tmp_path / "roadmap.xlsx")
+    sync_workbook(path, as_of=AS_OF)
+    _rename_on_its_sheet(path, "Focus areas", "Events", NEW)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        result = CliRunner().invoke(main, ["rename", str(path)])
+    finally:
+        path.chmod(0o644)
+    assert result.exit_code != 0
+    assert "is read-only" in result.output
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*before-rename*"))
