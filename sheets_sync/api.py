@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl l
     from sheets_sync.quarter.carry_report import CarryReport
     from sheets_sync.quarter.new_plan import Options, WorkbookPlan
     from sheets_sync.review.model import Kind, ReviewReport
+    from sheets_sync.sync.rename import RenameReport
 
 _QUARTER_NAMES = {
     "CarryReport": "sheets_sync.quarter.carry_report",
@@ -76,6 +77,7 @@ __all__ = [
     "next_quarter",
     "open_backend",
     "plan_year",
+    "rename_workbook",
     "review_workbook",
     "sync_workbook",
     "write_review",
@@ -208,6 +210,60 @@ def sync_workbook(
         else cast(Backend, target)
     )
     return sync(backend, as_of=as_of, dry_run=dry_run, overrides=overrides, measured=measured)
+
+
+def rename_workbook(
+    target: str | Path | Target | Backend,
+    *,
+    dry_run: bool = False,
+    credentials: str | Path | None = None,
+    now: dt.datetime | None = None,
+) -> RenameReport:
+    """Put each renamed focus area's or owner's new name in the rows still using its old one.
+
+    Only those cells are written (the marketer's own cells, so only when asked),
+    in one batch through the same write as a sync: a local file is patched cell by
+    cell, its formatting kept. Before a local file is written, a copy of it is kept
+    beside it as ``NAME.before-rename-YYYYmmdd-HHMMSS.xlsx`` (``now``, default the
+    local time); when the write fails the workbook is left as it was, and the copy
+    is removed. ``dry_run`` writes nothing and lists what would change.
+    """
+    from dataclasses import replace
+
+    from sheets_sync.backends.xlsx.atomic import keep_copy
+    from sheets_sync.sync.locate import locate
+    from sheets_sync.sync.overview import overview_language
+    from sheets_sync.sync.rename import RenameReport, renaming
+
+    backend = (
+        open_backend(target, credentials=credentials)
+        if _is_place(target)
+        else cast(Backend, target)
+    )
+    layout = load_layout()
+    snapshot = backend.read()
+    located = locate(snapshot, layout)
+    found = renaming(located, layout)
+    report = RenameReport(
+        snapshot.source,
+        overview_language(located.table("overview"), layout),
+        found.changes,
+        dry_run,
+        {key: table.title for key, table in located.tables.items()},
+    )
+    if dry_run or not found.writes:
+        return report
+    backup = None
+    if isinstance(backend, XlsxBackend):
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        backup = keep_copy(backend.target, f"before-rename-{stamp}")
+    try:
+        written = backend.write(replace(snapshot, sheets=[]), found.writes)
+    except BaseException:
+        if backup is not None:  # the workbook was left as it was: no copy of it needed
+            backup.unlink(missing_ok=True)
+        raise
+    return replace(report, write=written, backup=str(backup) if backup else None)
 
 
 def _is_place(target: object) -> TypeGuard[str | Path | Target]:

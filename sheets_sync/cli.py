@@ -436,6 +436,22 @@ def _remember_idle(key: IdleKey, digest: str, output: str, *, wrote: bool) -> No
         forget_idle(key)
 
 
+@main.command(name="rename")
+@click.argument("workbook")
+@click.option("--dry-run", is_flag=True, help="List the cells it would change; write nothing.")
+@_credentials_option
+@_fail_cleanly
+def rename_command(workbook: str, dry_run: bool, credentials: Path | None) -> None:
+    """Put the new name of a focus area or owner renamed on its own sheet in the rows still
+    using the old one (FILE.xlsx, gsheet:ID or the sheet's URL)."""
+    from sheets_sync.api import rename_workbook
+    from sheets_sync.core.layout import load_layout
+    from sheets_sync.sync.summary import render_rename
+
+    report = rename_workbook(workbook, dry_run=dry_run, credentials=credentials)
+    click.echo(render_rename(report, load_layout()))
+
+
 def _record(workbook: str, config_path: str | None, state_dir: Path | None) -> ManualRun | None:
     """Where the run is recorded: nowhere (and no history code loaded) without a state folder."""
     if config_path is None and state_dir is None:

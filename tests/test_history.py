@@ -311,7 +311,7 @@ def test_a_manual_sync_records_into_the_state_folder_and_history_shows_old_to_ne
     _cli("sync", str(book), "--as-of", "2027-02-20", "--dry-run", "--state-dir", str(state))
     text = _cli("history", "--state-dir", str(state)).splitlines()
     assert len([line for line in text if not line.startswith("    ")]) == 1  # no dry run
-    assert f"  {book}  ok, 53 rows, 151 cell(s) written  [" in text[0]  # 134 of them on the panels
+    assert f"  {book}  ok, 54 rows, 151 cell(s) written  [" in text[0]  # 134 of them on the panels
     assert '    Initiatives IN-004 schedule: "Not started" → "Overdue"' in text
     assert '    Checklist CL-001 due_status: "Open" → "Overdue"' in text
     [run] = json.loads(_cli("history", str(book), "--state-dir", str(state), "--json"))

@@ -19,6 +19,7 @@ from sheets_sync.core.display import shorten
 from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
 from sheets_sync.sync.glance import URGENCY, Glance
 from sheets_sync.sync.locate import Row, Table
+from sheets_sync.sync.report import render_text
 from sheets_sync.sync.summary import heading, notice_line
 
 LAYOUT = load_layout()
@@ -48,7 +49,7 @@ def test_the_dashboard_says_what_the_summary_says(
         key: (rows[key]["count"], rows[key]["state"]) for key in rows if key.startswith("tile")
     }
     assert tiles == {
-        "tile_goals": (4, "Needs action"),
+        "tile_goals": (4, "Keep an eye on"),  # out of date, not known to be off track
         "tile_budget": (3, "Needs action"),
         "tile_schedule": (7, "Needs action"),
         "tile_reviews": (4, "Keep an eye on"),
@@ -85,7 +86,7 @@ def test_the_dashboard_says_what_the_summary_says(
     }
     assert rows["goal.1"] == {
         "item": "Session-to-contact conversion rate",
-        "state": "Off track",
+        "state": "Value out of date",
         "baseline": "0.75%",
         "current": "0.9%",
         "target": "1.5%",
@@ -138,7 +139,34 @@ def test_a_workbook_made_before_the_panels_syncs_as_before(
         "Checklist",
     }
     assert load_workbook(path).sheetnames[-1] != "Timeline"
+    assert report.missing_sheets == ["dashboard", "timeline"]
+    assert (
+        "This workbook was made before these sheets existed: Dashboard, Timeline. Next "
+        "quarter's, made by `sheets-sync next-quarter`, has them (so does a new one from "
+        "`sheets-sync generate`)."
+    ) in render_text(report, load_layout()).splitlines()
     assert sync_workbook(path, as_of=LATE).cells_written == 0
+
+
+def test_the_note_names_the_sheets_missing_in_the_workbooks_language(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("ru"), path)
+    book = load_workbook(path)
+    del book["График"]  # the Timeline
+    book.save(path)
+    report = sync_workbook(path, as_of=LATE)
+    assert report.missing_sheets == ["timeline"]
+    assert (
+        "Эта таблица создана до появления листов: График. В таблице следующего квартала, "
+        "созданной `sheets-sync next-quarter`, они будут (как и в новой из `sheets-sync "
+        "generate`)."
+    ) in render_text(report, load_layout()).splitlines()
+    shutil.copy(example_template("ru"), path)
+    whole = sync_workbook(path, as_of=LATE)
+    assert whole.missing_sheets == []
+    assert "Эта таблица создана" not in render_text(whole, load_layout())
 
 
 def test_a_person_typing_on_the_dashboard_is_undone_by_the_next_sync(

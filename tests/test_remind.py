@@ -36,6 +36,7 @@ from sheets_sync.jobs.history import HistoryStore, history_path
 from sheets_sync.jobs.remind.message import body
 from sheets_sync.jobs.remind.service import Reminders, read_workbook
 from sheets_sync.jobs.remind.smtp import SmtpSender
+from sheets_sync.sync.compute import Overrides
 from sheets_sync.sync.digest import Digest, Item, build_digests
 
 from .conftest import generated_example
@@ -86,11 +87,17 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def _config(tmp_path: Path, port: int, books: dict[str, Path], extra: str = "") -> Path:
+def _config(
+    tmp_path: Path, port: int, books: dict[str, Path], extra: str = "", stale_after: int = 120
+) -> Path:
+    """The config; the example's goal values, typed with no date when it was made
+    (2026-12-01), count as fresh for ``stale_after`` days."""
     lines = [
         f'state_dir = "{tmp_path / "state"}"',
         "[schedule]",
         'timezone = "Europe/Moscow"',
+        "[defaults]",
+        f"stale_after_days = {stale_after}",
     ]
     for name, book in books.items():
         lines += ["[[workbooks]]", f'name = "{name}"', f'path = "{book}"']
@@ -163,6 +170,20 @@ def test_one_digest_per_owner_with_what_is_due(
     body = lead.get_content().replace("\r\n", "\n")
     assert "Overdue checklist items\n- Annual strategy alignment (CL-001), due 2027-01-14\n" in body
     assert "Mid-quarter reviews due\n- Website appeal (RV-001), due 2027-02-14\n" in body
+
+
+def test_goals_with_an_out_of_date_value_go_to_their_focus_areas_owners(
+    tmp_path: Path, inbox: tuple[Inbox, int], english: Path
+) -> None:
+    server, port = inbox
+    config = _config(tmp_path, port, {"emea": english}, stale_after=14)
+    report = _reminders(config, ManualClock(FRIDAY_0805)).run()
+    assert ("Maria Garcia", 1) in [(r.owner, r.items) for r in report.results]
+    [anna] = server.to("anna.lee@example.com")
+    assert (
+        "Goals with an out-of-date value\n"
+        "- Website appeal: Blog subscribers (GO-003), due 2027-03-31\n"
+    ) in anna.get_content().replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize(
@@ -459,7 +480,10 @@ def test_addresses_in_the_config_win_and_owners_without_one_are_reported(
 ) -> None:
     snapshot = read_workbook(load_config(_config(tmp_path, 25, {"emea": english})).workbooks[0])
     found = build_digests(
-        snapshot, as_of=dt.date(2027, 2, 19), addresses={"anna lee": "anna@team.example"}
+        snapshot,
+        as_of=dt.date(2027, 2, 19),
+        addresses={"anna lee": "anna@team.example"},
+        overrides=Overrides(stale_after_days=120),  # as _config says
     )
     assert [(d.owner, d.email, len(d.items)) for d in found.digests] == [
         ("Anna Lee", "anna@team.example", 2),

@@ -152,7 +152,9 @@ def _config(tmp_path: Path, book: Path, url: str, chat: str = "") -> Path:
     path.write_text(
         f'state_dir = "{tmp_path / "state"}"\n[schedule]\ntimezone = "Europe/Moscow"\n'
         f'[[workbooks]]\nname = "emea"\npath = "{book}"\n'
-        f'[reminders]\nlead = "lead@example.com"\n{chat}',
+        f'[reminders]\nlead = "lead@example.com"\n{chat}'
+        # the example's goal values, typed with no date when it was made, count as fresh
+        "\n[defaults]\nstale_after_days = 120\n",
         encoding="utf-8",
     )
     return path

@@ -47,8 +47,8 @@ def test_a_renamed_focus_area_is_recognised_and_its_money_not_lost(roadmap: Path
     ]
     lines = render_text(report, load_layout()).splitlines()
     at = lines.index(
-        "  Renamed, but rows still use the old name: type the new name in those rows; until "
-        "then their money is not counted"
+        "  Renamed, but rows still use the old name: run `sheets-sync rename` to put the new "
+        "name in those rows (or type it yourself); until then their money is not counted"
     )
     assert lines[at + 1] == (
         "    - Focus areas: “Events” is now “Events and webinars”; 4 row(s) still use “Events”"

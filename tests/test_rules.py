@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sheets_sync.core import rules
 from sheets_sync.core.calendar import Quarter
@@ -67,6 +69,67 @@ def test_goal_health_for_a_falling_target() -> None:
         )
         == "on_track"
     )
+
+
+def _health(current: float, as_of: D, value_on: D | None, days: int = 14) -> str:
+    return rules.goal_health(
+        baseline=0.0075,
+        target=0.015,
+        current=current,
+        quarter_start=Q.start,
+        deadline=Q.end,
+        as_of=as_of,
+        value_on=value_on,
+        stale_after_days=days,
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "value_on", "expected"),
+    [
+        (0.0075, D(2027, 2, 1), "stale"),  # 15 days old, and far behind: stale, not off track
+        (0.0075, D(2027, 2, 2), "off_track"),  # 14 days old: still counts
+        (0.0112, D(2027, 1, 1), "stale"),  # on track by its value, but the value is old
+        (0.0150, D(2027, 1, 1), "achieved"),  # a target reached stays reached
+        (0.0075, None, "off_track"),  # a value of unknown date is not called stale
+        (0.0075, D(2027, 3, 1), "off_track"),  # a date ahead of the sync's is not old
+    ],
+)
+def test_goal_health_with_an_old_value(current: float, value_on: D | None, expected: str) -> None:
+    assert _health(current, D(2027, 2, 16), value_on) == expected
+
+
+def test_a_value_read_by_the_deadline_does_not_go_stale_after_it() -> None:
+    deadline = Q.end
+    read = deadline - dt.timedelta(days=3)
+    assert _health(0.0075, deadline + dt.timedelta(days=60), read) == "off_track"
+    old = deadline - dt.timedelta(days=20)
+    assert _health(0.0075, deadline + dt.timedelta(days=60), old) == "stale"
+
+
+@given(
+    age=st.integers(-30, 120),
+    days=st.integers(0, 90),
+    current=st.floats(0.0, 0.0149),
+    as_of=st.dates(Q.start, Q.end),
+)
+def test_stale_exactly_when_older_than_the_setting(
+    age: int, days: int, current: float, as_of: D
+) -> None:
+    value_on = as_of - dt.timedelta(days=age)
+    health = _health(current, as_of, value_on, days)
+    assert (health == "stale") == (age > days)
+    if age <= days:  # a fresh value is judged by its progress as before
+        assert health == _health(current, as_of, None, days)
+
+
+@given(value_on=st.dates(D(2026, 1, 1), D(2028, 1, 1)), as_of=st.dates(Q.start, D(2027, 12, 1)))
+def test_staleness_only_grows_with_the_date(value_on: D, as_of: D) -> None:
+    def stale(day: D) -> bool:
+        return rules.value_stale(value_on, deadline=Q.end, as_of=day, stale_after_days=14)
+
+    if stale(as_of):
+        assert stale(as_of + dt.timedelta(days=1))
 
 
 @pytest.mark.parametrize(

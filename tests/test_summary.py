@@ -94,10 +94,12 @@ def test_the_b2b_example_through_the_quarter(roadmap: Path) -> None:
         ("initiative_overdue", "IN-005", "Li Wei", "2027-03-04"),
         *_overdue(CHECKLIST[:6], "checklist_overdue"),
         *BUDGET,
-        *_overdue(GOALS_OFF, "goal_off_track"),
         *_reviews("review_final_due", "2027-03-17"),
         ("initiative_due_soon", "IN-002", "Anna Lee", "2027-03-18"),
         ("initiative_due_soon", "IN-008", "Maria Garcia", "2027-03-18"),
+        # the goals' values were typed with no date and have not changed since the
+        # workbook was made (2027-02-15): a month on, they are out of date
+        *_overdue(GOALS_OFF, "goal_stale"),
         *NEAR,
     ]
     text = render_text(final, load_layout()).splitlines()
@@ -118,7 +120,7 @@ def test_the_b2b_example_through_the_quarter(roadmap: Path) -> None:
         ("initiative_overdue", "IN-007", "Maria Garcia", "2027-03-25"),
         *_overdue(CHECKLIST, "checklist_overdue"),
         *BUDGET,
-        *_overdue(GOALS_OFF, "goal_off_track"),
+        *_overdue(GOALS_OFF, "goal_stale"),
         *NEAR,
     ]
     assert render_text(after, load_layout()).splitlines()[2:6] == [
@@ -195,27 +197,28 @@ def test_dry_run_lists_every_change(roadmap: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     changes = lines[lines.index("Would change:") :]
-    assert changes[:13] == [
+    assert changes[:14] == [
         "Would change:",
         "  Initiatives IN-001 Schedule: On track → Overdue",
         "  Initiatives IN-002 Schedule: Not started → Due soon",
         "  Initiatives IN-005 Schedule: On track → Overdue",
         "  Initiatives IN-008 Schedule: Not started → Due soon",
-        "  SMART goals GO-002 Health: On track → Off track",
-        "  SMART goals GO-003 Health: At risk → Off track",
-        "  SMART goals GO-004 Health: On track → Off track",
+        "  SMART goals GO-001 Health: Off track → Value out of date",
+        "  SMART goals GO-002 Health: On track → Value out of date",
+        "  SMART goals GO-003 Health: At risk → Value out of date",
+        "  SMART goals GO-004 Health: On track → Value out of date",
         "  Review RV-001 Review status: Mid-quarter review due → Final decision due",
         "  Review RV-002 Review status: Mid-quarter review due → Final decision due",
         "  Review RV-003 Review status: Mid-quarter review due → Final decision due",
         "  Review RV-004 Review status: Mid-quarter review due → Final decision due",
         "  Checklist CL-006 Status: Open → Overdue",
     ]
-    panels = changes[13:-2]  # then the Dashboard's and the Timeline's, in sheet order
-    assert len(panels) == 95
+    panels = changes[14:-2]  # then the Dashboard's and the Timeline's, in sheet order
+    assert len(panels) == 97
     assert [line.split(" #")[0] for line in panels] == sorted(
         (line.split(" #")[0] for line in panels), key=["  Dashboard", "  Timeline"].index
     )
-    assert changes[-2:] == ["", "Would write 107 cell(s)."]
+    assert changes[-2:] == ["", "Would write 110 cell(s)."]
     assert roadmap.read_bytes() == before
 
 

@@ -141,6 +141,7 @@ def test_the_shipped_example_is_valid() -> None:
     assert emea.location == LocalFile(emea.path)
     assert (china.language, china.business) == ("zh", "b2c")
     assert (russia.language, russia.scope_threshold, russia.due_soon_days) == ("ru", 0.3, 7)
+    assert {wb.stale_after_days for wb in config.workbooks} == {14}  # from [defaults]
     assert china.credentials == EXAMPLE.parent.resolve() / "secrets" / "service-account.json"
     assert config.schedule.describe() == "every 15 minutes (Europe/Moscow)"
 

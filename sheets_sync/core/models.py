@@ -229,6 +229,7 @@ class Overview(BaseModel):
     currency: str | None = None  # the code amounts are shown in (USD, CNY, RUB, ...)
     scope_threshold: Percent = 0.25
     due_soon_days: Integer = 7
+    stale_after_days: Integer = 14  # a goal's value older than this is out of date
 
 
 ROW_MODELS: dict[str, type[RowModel]] = {

@@ -9,6 +9,7 @@ from sheets_sync.core.calendar import Quarter, elapsed_share
 NEAR_CAP = 0.9  # spending at 90% of a cap or more is "near cap"
 ON_TRACK_GAP = 0.10  # a goal this far behind the elapsed share is still on track
 AT_RISK_GAP = 0.25  # ... and up to this far behind, at risk
+STALE_AFTER_DAYS = 14  # a goal's value older than this is stale (the Goals note: "every two weeks")
 
 
 def initiative_schedule(
@@ -62,6 +63,20 @@ def direction_conflict(baseline: float, target: float, stated: str | None) -> bo
     return stated is not None and target != baseline and goal_direction(baseline, target) != stated
 
 
+def value_stale(
+    value_on: dt.date | None, *, deadline: dt.date, as_of: dt.date, stale_after_days: int
+) -> bool:
+    """True when a goal's value was true more than ``stale_after_days`` days ago.
+
+    The age is counted up to ``as_of``, or up to the deadline once it has passed:
+    a value read on the deadline does not go stale after it. A value of unknown
+    date is never called stale.
+    """
+    if value_on is None:
+        return False
+    return (min(as_of, deadline) - value_on).days > stale_after_days
+
+
 def goal_health(
     *,
     baseline: float,
@@ -71,18 +86,25 @@ def goal_health(
     deadline: dt.date,
     as_of: dt.date,
     direction: str | None = None,
+    value_on: dt.date | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> str:
-    """on_track / at_risk / off_track / achieved, or no_data without a current value.
+    """on_track / at_risk / off_track / achieved / stale, or no_data without a current value.
 
     Progress is compared with the share of time gone from the quarter's start to
     the goal's deadline: a goal halfway through its time should be about halfway
     to its target. After the deadline, anything short of the target is off track.
+    A goal short of its target whose value is stale (:func:`value_stale`, from
+    ``value_on``, the day the value was true) is stale instead: how it stands is
+    not known until the value is updated.
     """
     progress = goal_progress(baseline, target, current, direction)
     if progress is None:
         return "no_data"
     if progress >= 1:
         return "achieved"
+    if value_stale(value_on, deadline=deadline, as_of=as_of, stale_after_days=stale_after_days):
+        return "stale"
     if as_of > deadline:
         return "off_track"
     gap = elapsed_share(quarter_start, deadline, as_of) - progress

@@ -49,6 +49,7 @@ def sync_configured(workbook: WorkbookConfig, as_of: dt.date, /) -> RunOutcome:
         overrides=Overrides(
             scope_threshold=workbook.scope_threshold,
             due_soon_days=workbook.due_soon_days,
+            stale_after_days=workbook.stale_after_days,
             language=workbook.language,
         ),
         measured=measured_for(workbook, as_of),

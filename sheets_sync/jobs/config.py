@@ -171,6 +171,7 @@ class WorkbookOptions(BaseModel):
     business: Business | None = None
     scope_threshold: float | None = Field(default=None, gt=0, lt=1)
     due_soon_days: int | None = Field(default=None, ge=0, le=90)
+    stale_after_days: int | None = Field(default=None, ge=1, le=366)
     enabled: bool | None = None
     report: ReportOptions | None = None  # review reports on the review days
 
@@ -282,6 +283,7 @@ class WorkbookConfig(BaseModel):
     business: Business | None = None
     scope_threshold: float | None = None  # None: the workbook's own Overview setting
     due_soon_days: int | None = None
+    stale_after_days: int | None = None
     enabled: bool = True
     credentials: Path | None = None
     metrics: MetricsConfig | None = None  # the config's metrics, shared by every workbook
@@ -449,7 +451,14 @@ def _resolve(raw: _FileSettings, source: Path) -> WatchConfig:
     workbooks, folders = [], []
     for entry in raw.workbooks:
         options: dict[str, Any] = {}
-        for key in ("language", "business", "scope_threshold", "due_soon_days", "enabled"):
+        for key in (
+            "language",
+            "business",
+            "scope_threshold",
+            "due_soon_days",
+            "stale_after_days",
+            "enabled",
+        ):
             value = getattr(entry, key)
             if value is None:
                 value = getattr(defaults, key)

@@ -399,6 +399,7 @@ def _options(
         annual_budget=budget.annual,
         scope_threshold=overview.scope_threshold,
         due_soon_days=overview.due_soon_days,
+        stale_after_days=overview.stale_after_days,
         source=f"{roadmap.quarter.name} · {roadmap.location}",
         currency=overview.currency,
         metrics=metrics,

@@ -31,6 +31,7 @@ from sheets_sync.core.layout import (
     load_layout,
 )
 from sheets_sync.core.live_colours import live_colours
+from sheets_sync.core.rules import STALE_AFTER_DAYS
 from sheets_sync.quarter.example import example_content
 from sheets_sync.quarter.help_sheet import help_lines, help_title
 from sheets_sync.quarter.sizing import (
@@ -63,6 +64,7 @@ class Options:
     annual_budget: float | None = None
     scope_threshold: float = 0.25
     due_soon_days: int = 7
+    stale_after_days: int = STALE_AFTER_DAYS
     example: bool = False
     source: str | None = None  # provenance: where this roadmap was carried over from
     currency: str | None = None  # a code of the layout's currencies; None: the language's
@@ -208,6 +210,7 @@ def _overview_values(options: Options, layout: Layout) -> dict[str, CellValue]:
         "annual_budget": options.annual_budget,
         "scope_threshold": options.scope_threshold,
         "due_soon_days": options.due_soon_days,
+        "stale_after_days": options.stale_after_days,
         "source": options.source,
     }
 

@@ -29,6 +29,7 @@ HEALTH_COLOURS = {
     "on_track": "#27ae60",
     "at_risk": "#e67e22",
     "off_track": "#c0392b",
+    "stale": "#d4ac0d",
     "no_data": "#95a5a6",
 }
 # Chinese needs a CJK font (which draws Latin too); DejaVu Sans, bundled with

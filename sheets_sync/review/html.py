@@ -55,7 +55,7 @@ tr.total td { font-weight: 600; border-top: 2px solid #9fb3c8; }
 .badge { border-radius: .3em; padding: 0 .4em; color: #fff; white-space: nowrap; }
 .achieved { background: #1e8449; } .on_track { background: #27ae60; }
 .at_risk { background: #e67e22; } .off_track { background: #c0392b; }
-.no_data { background: #7b8794; }
+.stale { background: #b7950b; } .no_data { background: #7b8794; }
 .over_cap { color: #c0392b; font-weight: 600; } .near_cap { color: #b9770e; }
 .note { white-space: pre-line; }
 @media print { body { padding: 0; max-width: none; } .chart svg { max-height: 5.5cm; } }

@@ -194,9 +194,19 @@ def _budget(roadmap: Roadmap) -> tuple[tuple[AreaBudget, ...], QuarterBudgetLine
     return areas, QuarterBudgetLine(total.planned, total.actual, total.budget, total.budget_flag)
 
 
-def _goal(goal: Goal, measured: Measurement | None, roadmap: Roadmap, as_of: dt.date) -> GoalLine:
+def _goal(
+    goal: Goal,
+    measurements: Mapping[str, Measurement],
+    seen: Mapping[str, dt.date],
+    roadmap: Roadmap,
+    as_of: dt.date,
+) -> GoalLine:
+    key = match_key(goal.id or "")
+    measured = measurements.get(key)
     current, used = chosen_current(goal.current, goal.current_on, measured)
-    on = goal.current_on if used == "typed" else measured.on if measured else None
+    on = (
+        (goal.current_on or seen.get(key)) if used == "typed" else measured.on if measured else None
+    )
     return GoalLine(
         goal.id,
         goal.focus_area,
@@ -214,6 +224,8 @@ def _goal(goal: Goal, measured: Measurement | None, roadmap: Roadmap, as_of: dt.
             deadline=goal.deadline,
             as_of=as_of,
             direction=goal.direction,
+            value_on=on,
+            stale_after_days=roadmap.overview.stale_after_days,
         ),
         on,
         used,
@@ -296,14 +308,18 @@ def build_review(
     checklist_rows: Sequence[ChecklistRow],
     checklist: Checklist,
     measured: Mapping[str, Measurement] | None = None,
+    seen_on: Mapping[str, dt.date] | None = None,
     kind: Kind | None = None,
 ) -> ReviewReport:
     """The review of ``roadmap`` on ``as_of``; ``kind`` defaults from the date.
 
-    ``measured``: each goal's measured value as the workbook holds it, by goal ID.
+    ``measured``: each goal's measured value as the workbook holds it, by goal ID;
+    ``seen_on``: the day the sync first found each goal's typed Current, by goal ID
+    (what dates a Current typed without its "as of" date).
     """
     kind = kind or default_kind(roadmap, as_of)
     measured = measured or {}
+    seen_on = seen_on or {}
     areas, total = _budget(roadmap)
     by_status, overdue = _initiatives(roadmap.initiatives, as_of, roadmap.overview.due_soon_days)
     tasks, late_tasks = _checklist(checklist_rows, roadmap, as_of)
@@ -327,9 +343,7 @@ def build_review(
         currency=roadmap.overview.currency,
         areas=areas,
         total=total,
-        goals=tuple(
-            _goal(g, measured.get(match_key(g.id or "")), roadmap, as_of) for g in roadmap.goals
-        ),
+        goals=tuple(_goal(g, measured, seen_on, roadmap, as_of) for g in roadmap.goals),
         initiatives_by_status=by_status,
         overdue=overdue,
         hypotheses_by_result=dict(Counter(h.result for h in hypotheses)),

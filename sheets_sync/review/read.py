@@ -44,16 +44,22 @@ def read_review(
     roadmap = roadmap_of(snapshot.source, located, outcome, layout=layout, as_of=as_of)
     tasks = [m for _, m in outcome.parsed["checklist"].valid() if isinstance(m, ChecklistRow)]
     measured: dict[str, Measurement] = {}
+    seen_on: dict[str, dt.date] = {}
     for row, model in outcome.parsed["goals"].valid():
-        if isinstance(model, Goal) and model.data_source and model.id:
-            found = written_measurement(row)
-            if found is not None:
-                measured[match_key(model.id)] = found
+        if not isinstance(model, Goal) or not model.id:
+            continue
+        seen = outcome.desired.get(("goals", row.number, "seen_on"))
+        if isinstance(seen, dt.date):
+            seen_on[match_key(model.id)] = seen
+        found = written_measurement(row) if model.data_source else None
+        if found is not None:
+            measured[match_key(model.id)] = found
     return build_review(
         roadmap,
         as_of=as_of,
         checklist_rows=tasks,
         checklist=checklist,
         measured=measured,
+        seen_on=seen_on,
         kind=kind,
     )

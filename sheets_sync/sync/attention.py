@@ -1,13 +1,13 @@
 """What needs a person after a sync, each thing with its next step.
 
-The overdue and the due soon (initiatives, checklist items), goals off track or at
-risk, budgets over or near their cap, reviews to hold and rows to fix: the same
-flags the sync writes into the workbook, read back as they are decided, so the
-summary never disagrees with the workbook's cells. :class:`Watch` sits in front of
-compute's sink and notes, for the few rows whose flag asks for a person, the
-row's ID, title, owner and date; :func:`notices` adds the budget, the reviews'
-dates and the rows with problems. The kinds a reminder digest knows
-(:data:`.digest.KINDS`) keep its names. Pure: the date is passed in.
+The overdue and the due soon (initiatives, checklist items), goals off track, at
+risk or with an out-of-date value, budgets over or near their cap, reviews to hold
+and rows to fix: the same flags the sync writes into the workbook, read back as
+they are decided, so the summary never disagrees with the workbook's cells.
+:class:`Watch` sits in front of compute's sink and notes, for the few rows whose
+flag asks for a person, the row's ID, title, owner and date; :func:`notices` adds
+the budget, the reviews' dates and the rows with problems. The kinds a reminder
+digest knows (:data:`.digest.KINDS`) keep its names. Pure: the date is passed in.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ KINDS = (
     "initiative_due_soon",
     "checklist_due_soon",
     "goal_at_risk",
+    "goal_stale",
     "quarter_near_budget",
     "budget_near",
     "renamed",
@@ -63,6 +64,7 @@ _KIND = {
     ("checklist", "due_soon"): "checklist_due_soon",
     ("goals", "off_track"): "goal_off_track",
     ("goals", "at_risk"): "goal_at_risk",
+    ("goals", "stale"): "goal_stale",
     ("review", "final_overdue"): "review_final_overdue",
     ("review", "final_due"): "review_final_due",
     ("review", "mid_due"): "review_mid_due",

@@ -19,7 +19,7 @@ import datetime as dt
 import difflib
 import math
 from collections import Counter
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,6 +233,17 @@ class Renamed:
     rows: int  # rows on other sheets still using the old name
 
 
+def renames_in(rows: Iterable[Row]) -> dict[str, tuple[str, str]]:
+    """The names rows of a renameable sheet had at the last sync and have no more: by the
+    matched old name, (old, new) as typed. The first row to drop a name speaks for it."""
+    renames: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        old, new = clean_text(row.get("known_as")), clean_text(row.get("name"))
+        if old and new and match_key(old) != match_key(new):
+            renames.setdefault(match_key(old), (old, new))
+    return renames
+
+
 class References:
     """What a row may refer to or repeat: the IDs and values of the rows walked before it.
 
@@ -287,11 +298,7 @@ class References:
             return None
         renames = self._renames.get(sheet)
         if renames is None:
-            renames = self._renames[sheet] = {}
-            for row in self._parsed[sheet].rows:
-                old, new = clean_text(row.get("known_as")), clean_text(row.get(column))
-                if old and new and match_key(old) != match_key(new):
-                    renames.setdefault(match_key(old), (old, new))
+            renames = self._renames[sheet] = renames_in(self._parsed[sheet].rows)
         found = renames.get(match_key(value))
         if found is None:
             return None

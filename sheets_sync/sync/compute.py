@@ -30,6 +30,7 @@ from sheets_sync.core.layout import Lang, Layout, Sheet
 from sheets_sync.core.measured import Measurements
 from sheets_sync.core.models import RowModel
 from sheets_sync.core.parsing import clean_text, match_key
+from sheets_sync.core.rules import STALE_AFTER_DAYS
 from sheets_sync.sync.checks import (
     Parsed,
     Problem,
@@ -98,6 +99,7 @@ class Overrides:
 
     scope_threshold: float | None = None
     due_soon_days: int | None = None
+    stale_after_days: int | None = None
     language: Lang | None = None  # only where the Overview names none
 
 
@@ -185,6 +187,9 @@ def _flagging(overview: OverviewParsed, overrides: Overrides, as_of: dt.date) ->
     due_soon = overrides.due_soon_days
     if due_soon is None:
         due_soon = settings.due_soon_days if settings else 7
+    stale = overrides.stale_after_days
+    if stale is None:
+        stale = settings.stale_after_days if settings else STALE_AFTER_DAYS
     return Flagging(
         as_of,
         overview.quarter,
@@ -192,6 +197,7 @@ def _flagging(overview: OverviewParsed, overrides: Overrides, as_of: dt.date) ->
         annual=settings.annual_budget if settings else None,
         threshold=threshold,
         due_soon=due_soon,
+        stale_after=stale,
     )
 
 

@@ -3,8 +3,9 @@
 Pure, like the rest of the sync: the flags are the ones the sync writes (compute
 decides them with the rules in core/rules.py; here they are only read back from
 what it decided), so a reminder never disagrees with the workbook's own cells.
-Initiatives and checklist items go to their owner, goals at risk or off track to
-the owners of their focus area's initiatives, reviews coming due to the lead.
+Initiatives and checklist items go to their owner; goals at risk, off track or with
+an out-of-date value to the owners of their focus area's initiatives; reviews
+coming due to the lead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ KINDS = (
     "checklist_due_soon",
     "goal_off_track",
     "goal_at_risk",
+    "goal_stale",
     "review_final_overdue",
     "review_final_due",
     "review_mid_due",
@@ -157,7 +159,7 @@ def _goals(outcome: Outcome, flags: _Flags, out: dict[str, list[Item]]) -> None:
     for row, model in outcome.parsed["goals"].valid():
         assert isinstance(model, Goal)
         flag = flags.of("goals", row.number, "health")
-        if flag in ("at_risk", "off_track"):
+        if flag in ("at_risk", "off_track", "stale"):
             title = f"{model.focus_area}: {model.metric}"
             item = Item(f"goal_{flag}", _row_id(model, row.number), title, model.deadline)
             for owner in sorted(owners.get(match_key(model.focus_area)) or {LEAD}):

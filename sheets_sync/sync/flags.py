@@ -31,7 +31,7 @@ from sheets_sync.core.models import (
 from sheets_sync.core.parsing import match_key_cached
 from sheets_sync.sync.checks import Parsed
 from sheets_sync.sync.locate import Row, Table
-from sheets_sync.sync.measured import goal_measurement
+from sheets_sync.sync.measured import goal_measurement, seen_since, value_day
 from sheets_sync.sync.rollup import BudgetTally, FocusRollup, QuarterRollup
 from sheets_sync.sync.sink import Cells
 
@@ -49,6 +49,7 @@ class Flagging:
     annual: float | None
     threshold: float
     due_soon: int
+    stale_after: int = rules.STALE_AFTER_DAYS
     tally: BudgetTally = field(default_factory=BudgetTally)
     open_work: Counter[str] = field(default_factory=Counter)  # by owner's matched name
     measured: Measurements | None = None  # the run's metric values; None: none configured
@@ -85,6 +86,7 @@ def _flag_initiative(cells: Cells, table: Table, row: Row, model: RowModel, ctx:
 def _flag_goal(cells: Cells, table: Table, row: Row, model: RowModel, ctx: Flagging) -> None:
     assert isinstance(model, Goal)
     measurement = goal_measurement(cells, table, row, model, ctx.measured)
+    seen = seen_since(cells, table, row, model.current, ctx.as_of)
     current, used = chosen_current(model.current, model.current_on, measurement)
     progress = rules.goal_progress(model.baseline, model.target, current, model.direction)
     cells.put(table, row, "progress", _round(progress))
@@ -97,6 +99,8 @@ def _flag_goal(cells: Cells, table: Table, row: Row, model: RowModel, ctx: Flagg
             deadline=model.deadline,
             as_of=ctx.as_of,
             direction=model.direction,
+            value_on=value_day(used, model.current_on or seen, measurement),
+            stale_after_days=ctx.stale_after,
         )
         cells.choice(table, row, "health", health)
     cells.choice(table, row, "value_used", used if model.data_source else None)

@@ -1,11 +1,16 @@
-"""A goal's measured-value cells: measured value, measured on, source status.
+"""A goal's measured-value cells (measured value, measured on, source status) and
+the day its typed Current value was first seen as it is.
 
 When the sync is given the run's measurements (by metric name), each goal that
 names a metric in its ``data_source`` cell gets that metric's value, its day and
 its status (OK, or why it was not updated, with the last good value kept); a goal
 naming no metric gets none. When it is given none (no metrics are configured for
 this run), these cells are left as the workbook holds them and their value and
-day still count: a sync without the sources does not undo one with them. Pure.
+day still count: a sync without the sources does not undo one with them.
+
+A typed Current with no "as of" date is dated by the sync: the hidden ``seen_value``
+and ``seen_on`` cells hold the value as the last sync found it and the day it
+first found it so; a changed value starts a new day. Pure: the date is passed in.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from sheets_sync.core.i18n import message
 from sheets_sync.core.measured import Measurement, Measurements, find_measurement
 from sheets_sync.core.models import Goal
 from sheets_sync.core.parsing import serial_to_date
+from sheets_sync.sync.diff import same_value
 from sheets_sync.sync.locate import Row, Table
 from sheets_sync.sync.sink import Cells
 
@@ -70,3 +76,32 @@ def _day(value: CellValue) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
         return serial_to_date(value)
     return None
+
+
+def seen_since(
+    cells: Cells, table: Table, row: Row, current: float | None, as_of: dt.date
+) -> dt.date | None:
+    """The day the sync first found the typed Current as it is now (``as_of`` if new).
+
+    Its ``seen_value``/``seen_on`` cells are handed to ``cells``; unchanged, they are
+    the same values again, so a sync with no edits writes nothing. In a workbook
+    without those columns every sync finds the value new: never out of date.
+    """
+    if current is None:
+        since = None
+    else:
+        since = _day(row.get("seen_on"))
+        if since is None or not same_value(row.get("seen_value"), current):
+            since = as_of
+    cells.put(table, row, "seen_value", current)
+    cells.put(table, row, "seen_on", since)
+    return since
+
+
+def value_day(
+    used: str | None, typed_on: dt.date | None, measured: Measurement | None
+) -> dt.date | None:
+    """The day the value progress uses was true: the typed one's date or the measured day."""
+    if used == "measured" and measured is not None:
+        return measured.on
+    return typed_on if used == "typed" else None

@@ -35,7 +35,7 @@ Values = dict[str, dict[str, CellValue]]  # a panel row's key → its cells by c
 
 # Each tile: the notice kinds that make it red, and those that make it amber.
 TILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "tile_goals": (("goal_off_track",), ("goal_at_risk",)),
+    "tile_goals": (("goal_off_track",), ("goal_at_risk", "goal_stale")),
     "tile_budget": (("quarter_over_budget", "budget_over"), ("quarter_near_budget", "budget_near")),
     "tile_schedule": (("initiative_overdue",), ("initiative_due_soon",)),
     "tile_reviews": (

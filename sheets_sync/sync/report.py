@@ -51,6 +51,7 @@ class SyncReport:
     cell_changes: list[CellChange] = field(default_factory=list)  # old → new, for the history
     attention: list[Notice] = field(default_factory=list)  # what needs a person
     period: Quarter | None = None  # the quarter itself, with its dates (``quarter`` names it)
+    missing_sheets: list[str] = field(default_factory=list)  # optional sheets it was made without
 
     @property
     def cells_written(self) -> int:
@@ -94,6 +95,7 @@ class SyncReport:
             ],
             "attention": [notice_json(n, self.lang, self._titles()) for n in self.attention],
             "cell_changes": [self._change_json(c) for c in self.cell_changes],
+            "missing_sheets": self.missing_sheets,
         }
 
     def _titles(self) -> dict[str, str]:
@@ -142,6 +144,7 @@ def build_report(
     write: WriteResult = NOTHING_WRITTEN,
     cell_changes: list[CellChange] | None = None,
     attention: list[Notice] | None = None,
+    missing_sheets: list[str] | None = None,
 ) -> SyncReport:
     lang = outcome.lang
     entries = []
@@ -177,6 +180,7 @@ def build_report(
         ids_assigned=outcome.ids_assigned,
         cell_changes=cell_changes or [],
         attention=attention or [],
+        missing_sheets=missing_sheets or [],
     )
 
 

@@ -44,6 +44,7 @@ def sync(
         snapshot = backend.read()
         located = locate(snapshot, layout)
         titles = {key: table.title for key, table in located.tables.items()}
+        missing = [key for key, table in located.tables.items() if not table.columns]
         outcome, differ, seen = _decide(located, layout, checklist, as_of, overrides, measured)
         changes = differ.writes(located)
         cell_changes = differ.changes(located)
@@ -63,6 +64,7 @@ def sync(
             titles=titles,
             cell_changes=cell_changes,
             attention=attention,
+            missing_sheets=missing,
         )
         del outcome
     return report

@@ -20,8 +20,9 @@ CellKey = tuple[str, int, str]  # sheet key, row number, column key
 Sink = Callable[[Table, Row, str, CellValue], None]
 
 
-# The tool cells an invalid row keeps: its ID, its Check and the name it was known by.
-KEPT = ("id", "check", "known_as")
+# The tool cells an invalid row keeps: its ID, its Check, the name it was known by and
+# the day its goal value was first seen (what a row remembers, not a flag).
+KEPT = ("id", "check", "known_as", "seen_value", "seen_on")
 
 
 class Cells:
@@ -55,8 +56,8 @@ class Cells:
         self.put(table, row, key, label)
 
     def clear_flags(self, table: Table, row: Row) -> None:
-        """An invalid row keeps its ID, its message and the name it is known by; its flags
-        would be stale."""
+        """An invalid row keeps its ID, its message and what it remembers (:data:`KEPT`);
+        its flags would be out of date."""
         for column in table.spec.columns:
             if column.computed and column.key not in KEPT and not column.formula:
                 self.put(table, row, column.key, None)

@@ -26,6 +26,7 @@ from sheets_sync.sync.attention import Notice
 from sheets_sync.sync.rollup import QuarterRollup
 
 if TYPE_CHECKING:
+    from sheets_sync.sync.rename import RenameReport
     from sheets_sync.sync.report import SyncReport
 
 NAME = 30  # columns for a name in the budget table
@@ -76,6 +77,7 @@ def next_step(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
         review=titles.get("review", ""),
         overview=titles.get("overview", ""),
         focus_areas=titles.get("focus_areas", ""),
+        goals=titles.get("goals", ""),
     )
 
 
@@ -142,6 +144,12 @@ def render_summary(report: SyncReport, layout: Layout) -> str:
     lines += ["", *_attention(report.attention, lang, titles)]
     lines += _budget(report, layout)
     lines += _problems(report)
+    if report.missing_sheets:
+        names = [layout.sheet(key).title.get(lang) for key in report.missing_sheets]
+        lines += [
+            "",
+            text("missing_sheets", lang, sheets=text("names_separator", lang).join(names)),
+        ]
     if report.dry_run and report.cell_changes:
         lines += ["", text("changes", lang), *_changes(report, layout, titles)]
     lines += ["", _written(report), *write_lines(report.write, lang)]
@@ -293,3 +301,20 @@ def write_lines(write: WriteResult, lang: Lang) -> list[str]:
     if write.dropped:
         lines.append(text("dropped", lang, count=write.dropped))
     return lines
+
+
+def render_rename(report: RenameReport, layout: Layout) -> str:
+    """What ``sheets-sync rename`` changed (or would): each cell, then what to do next."""
+    lang, source, count = report.lang, report.source, len(report.changes)
+    if not count:
+        return text("rename_none", lang, source=source)
+    keys = {title: key for key, title in report.titles.items()}
+    head = "rename_would" if report.dry_run else "rename_done"
+    lines = [text(head, lang, source=source, count=count)]
+    lines += [f"  {change_line(c, layout, keys.get(c.sheet), lang)}" for c in report.changes]
+    lines += write_lines(report.write, lang)
+    if report.backup:
+        lines.append(text("rename_backup", lang, path=report.backup))
+    if not report.dry_run:
+        lines.append(text("rename_next", lang))
+    return "\n".join(lines)

@@ -126,6 +126,25 @@ def _may_write(path: Path, mode: int = os.W_OK) -> bool:
     return bool(bits & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(path, mode)
 
 
+def keep_copy(path: Path, label: str) -> Path:
+    """A copy of ``path`` beside it, ``NAME.LABEL.xlsx``, that no later write rotates away.
+
+    Copied byte for byte (not linked, so nothing saving into the workbook in place
+    can change it) and flushed to disk; a file of that name already there is never
+    replaced.
+    """
+    copy = path.with_name(f"{path.stem}.{label}{path.suffix}")
+    try:
+        with open(path, "rb") as source, open(copy, "xb") as out:
+            shutil.copyfileobj(source, out)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(path, copy)
+    except OSError as exc:
+        raise not_written(copy, exc) from None
+    return copy
+
+
 def rotate_backups(path: Path, count: int) -> None:
     """Shift ``.bak1`` → ``.bak2`` …, then make ``.bak1`` the current file.
 

@@ -140,7 +140,9 @@ class Reminders:
                 lead=self.settings.lead,
                 addresses=self.settings.addresses,
                 overrides=Overrides(
-                    due_soon_days=workbook.due_soon_days, language=workbook.language
+                    due_soon_days=workbook.due_soon_days,
+                    stale_after_days=workbook.stale_after_days,
+                    language=workbook.language,
                 ),
             )
         except SheetsSyncError as exc:
