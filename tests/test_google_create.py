@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 
 from sheets_sync.backends.google.create import (
+    Chart,
     FlagColour,
     NamedRange,
     SheetSpec,
     Validation,
     add_sheet,
     add_to_spreadsheet,
+    chart_requests,
     create_spreadsheet,
     layout_requests,
     sheet_properties,
@@ -188,3 +190,74 @@ def test_a_request_google_would_reject_is_one_line_error(env: GoogleEnv) -> None
         f"Google rejected a request to spreadsheet {book.spreadsheet_id}: INVALID_ARGUMENT "
         'Invalid JSON payload received. Unknown name "valueRender"'
     )
+
+
+def budget_chart(**changes: Any) -> Chart:
+    values: dict[str, Any] = {
+        "title": "Budget by focus area",
+        "data_sheet": "Initiatives",
+        "category_col": 2,
+        "series_cols": (4,),
+        "first_row": 2,
+        "last_row": 5,
+        "anchor": (3, 7),
+        "category_title": "Initiative",
+    }
+    return Chart(**{**values, **changes})
+
+
+def test_a_chart_reads_its_table_and_goes_in_the_one_batch_update(env: GoogleEnv) -> None:
+    areas = focus_areas()
+    areas.charts.append(budget_chart(size=(680, 340)))  # drawn on one sheet, reading another
+    body = {"requests": chart_requests([initiatives(), areas])}
+    discovery.check_body(
+        discovery.load("sheets", "v4"), sheets_method("spreadsheets.batchUpdate"), body
+    )
+    ((kind, request),) = body["requests"][0].items()
+    assert kind == "addChart"
+    assert request["chart"]["position"]["overlayPosition"] == {
+        "anchorCell": {"sheetId": 2, "rowIndex": 2, "columnIndex": 6},
+        "widthPixels": 680,
+        "heightPixels": 340,
+    }
+    basic = request["chart"]["spec"]["basicChart"]
+    rows = {"sheetId": 1, "startRowIndex": 1, "endRowIndex": 5}
+    assert basic["domains"][0]["domain"]["sourceRange"]["sources"] == [
+        {**rows, "startColumnIndex": 1, "endColumnIndex": 2}
+    ]
+    assert basic["series"][0]["series"]["sourceRange"]["sources"] == [
+        {**rows, "startColumnIndex": 3, "endColumnIndex": 4}
+    ]
+    assert basic["axis"] == [{"position": "BOTTOM_AXIS", "title": "Initiative"}]
+
+    new_id = create_spreadsheet(env.client(), "Roadmap", [initiatives(), areas])
+
+    assert [e.name for e in env.fake.api_calls()] == [
+        "spreadsheets.create",
+        "spreadsheets.batchUpdate",
+    ]
+    book = env.fake.books[new_id]
+    (chart,) = book.sheet_by_title("Focus areas").charts
+    assert chart["spec"]["title"] == "Budget by focus area"
+    assert not book.sheet_by_title("Initiatives").charts
+
+
+def test_a_chart_added_to_an_existing_spreadsheet_reads_its_sheet_under_its_new_id(
+    env: GoogleEnv,
+) -> None:
+    book = env.fake.add_book(EMAIL, "Marketing")
+    book.sheets[0].sheet_id = 1  # collides with our sheet id
+    sheet = initiatives(sheet_id=1)
+    sheet.charts.append(budget_chart())
+
+    (placed,) = add_to_spreadsheet(env.client(), book.spreadsheet_id, [sheet])
+
+    (chart,) = book.sheet_by_title("Initiatives").charts
+    basic = chart["spec"]["basicChart"]
+    sources = [d["domain"] for d in basic["domains"]] + [s["series"] for s in basic["series"]]
+    assert {s["sourceRange"]["sources"][0]["sheetId"] for s in sources} == {placed.sheet_id}
+    assert chart["position"]["overlayPosition"]["anchorCell"]["sheetId"] == placed.sheet_id == 2
+    assert [e.name for e in env.fake.api_calls()] == [
+        "spreadsheets.get",
+        "spreadsheets.batchUpdate",
+    ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import gspread
 import pytest
@@ -125,3 +126,153 @@ def test_field_masks_are_checked_and_applied(env: GoogleEnv, book_id: str) -> No
     assert got == {"sheets": [{"properties": {"title": "Sheet1"}}]}
     with pytest.raises(GoogleRequestRejected, match=r"Invalid field selection sheets\.titel"):
         http.spreadsheets_get(book_id, params={"fields": "sheets(titel)"})
+
+
+def _column_chart(sheet_id: int, rows: tuple[int, int], cols: list[int]) -> dict[str, Any]:
+    """An addChart request as Google's reference shows one: categories in cols[0]."""
+
+    def data(col: int) -> dict[str, Any]:
+        source = {
+            "sheetId": sheet_id,
+            "startRowIndex": rows[0],
+            "endRowIndex": rows[1],
+            "startColumnIndex": col,
+            "endColumnIndex": col + 1,
+        }
+        return {"sourceRange": {"sources": [source]}}
+
+    return {
+        "addChart": {
+            "chart": {
+                "spec": {
+                    "title": "Budget",
+                    "basicChart": {
+                        "chartType": "COLUMN",
+                        "headerCount": 1,
+                        "domains": [{"domain": data(cols[0])}],
+                        "series": [{"series": data(col)} for col in cols[1:]],
+                    },
+                },
+                "position": {
+                    "overlayPosition": {"anchorCell": {"sheetId": sheet_id, "columnIndex": 5}}
+                },
+            }
+        }
+    }
+
+
+def test_a_chart_is_stored_and_read_back_under_its_field_mask(env: GoogleEnv, book_id: str) -> None:
+    http = env.client().http_client
+    reply = http.batch_update(book_id, {"requests": [_column_chart(0, (0, 9), [0, 1, 2])]})
+
+    (added,) = reply["replies"]
+    chart = added["addChart"]["chart"]
+    assert chart["position"]["overlayPosition"] == {
+        "anchorCell": {"sheetId": 0, "columnIndex": 5},
+        "widthPixels": 600,  # Google's defaults
+        "heightPixels": 371,
+    }
+    got = http.spreadsheets_get(book_id, params={"fields": "sheets(charts(chartId,spec.title))"})
+    assert got == {
+        "sheets": [{"charts": [{"chartId": chart["chartId"], "spec": {"title": "Budget"}}]}]
+    }
+    plain = http.spreadsheets_get(book_id, params={"fields": "sheets(properties(title))"})
+    assert plain == {"sheets": [{"properties": {"title": "Sheet1"}}]}
+    again = _column_chart(0, (0, 9), [0, 1])
+    again["addChart"]["chart"]["chartId"] = chart["chartId"]
+    with pytest.raises(
+        GoogleRequestRejected, match=f"An object with ID {chart['chartId']} already"
+    ):
+        http.batch_update(book_id, {"requests": [again]})
+
+
+def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    request = _column_chart(0, (0, 9), [0, 1, 2])
+    change(request["addChart"]["chart"])
+    return request
+
+
+def _basic(chart: dict[str, Any]) -> dict[str, Any]:
+    basic: dict[str, Any] = chart["spec"]["basicChart"]
+    return basic
+
+
+def _source(chart: dict[str, Any], kind: str, index: int) -> dict[str, Any]:
+    """The first source range of a chart's series ``index`` (kind "series")."""
+    source: dict[str, Any] = _basic(chart)[kind][index][kind]["sourceRange"]["sources"][0]
+    return source
+
+
+CHART = "Invalid requests[1].addChart: "
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda c: c["spec"]["basicChart"].update(chartKind="COLUMN"),
+            'Invalid JSON payload received. Unknown name "chartKind" at '
+            "'requests[1].addChart.chart.spec.basicChart': Cannot find field.",
+        ),
+        (lambda c: c.pop("spec"), CHART + "Exactly one chart type must be set in the chart spec."),
+        (
+            lambda c: c["spec"].update(pieChart={}),
+            CHART + "Exactly one chart type must be set in the chart spec.",
+        ),
+        (
+            lambda c: c["spec"]["basicChart"].pop("chartType"),
+            CHART + "BasicChartSpec.chartType is required.",
+        ),
+        (
+            lambda c: c["spec"]["basicChart"].update(series=[]),
+            CHART + "A basic chart needs at least one series.",
+        ),
+        (
+            lambda c: c["spec"]["basicChart"].update(domains=_basic(c)["domains"] * 2),
+            CHART + "Only a single domain is supported.",
+        ),
+        (
+            lambda c: _source(c, "series", 0).update(endRowIndex=1001),
+            CHART
+            + "Range ('Sheet1'!B1:B1001) exceeds grid limits. Max rows: 1000, max columns: 26",
+        ),
+        (
+            lambda c: _source(c, "series", 1).update(endColumnIndex=5),
+            CHART + "Exactly one dimension of a source range must have length 1.",
+        ),
+        (
+            lambda c: _basic(c)["domains"][0]["domain"]["sourceRange"]["sources"].append(
+                {"sheetId": 0, "startRowIndex": 20, "endRowIndex": 29, "endColumnIndex": 1}
+            ),
+            CHART + "The domain and all series must have the same number of source ranges.",
+        ),
+        (
+            lambda c: c.pop("position"),
+            CHART + "The chart's position must set exactly one location.",
+        ),
+        (
+            lambda c: c["position"]["overlayPosition"]["anchorCell"].update(columnIndex=26),
+            CHART + "Range ('Sheet1'!AA1:AA1) exceeds grid limits. Max rows: 1000, max columns: 26",
+        ),
+        (
+            lambda c: c["position"]["overlayPosition"]["anchorCell"].update(sheetId=7),
+            "No grid with id: 7",
+        ),
+    ],
+)
+def test_a_chart_google_would_refuse_is_refused_and_nothing_is_applied(
+    env: GoogleEnv, book_id: str, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    http = env.client().http_client
+    cell = {
+        "updateCells": {
+            "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+            "rows": [{"values": [{"userEnteredValue": {"stringValue": "Area"}}]}],
+            "fields": "userEnteredValue",
+        }
+    }
+    with pytest.raises(GoogleRequestRejected) as caught:
+        http.batch_update(book_id, {"requests": [cell, _broken(change)]})
+    assert str(caught.value).endswith(f": INVALID_ARGUMENT {message}")
+    book = env.fake.books[book_id]
+    assert book.value("Sheet1", 1, 1) is None and not book.sheets[0].charts

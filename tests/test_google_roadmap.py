@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from sheets_sync.api import generate_google
 from sheets_sync.backends.google import GoogleSheetsBackend
 from sheets_sync.backends.google.spreadsheet import WAIT_FOR_TAG
@@ -209,3 +211,82 @@ def test_next_quarter_from_gsheet_into_a_google_destination(tmp_path: Path) -> N
             "spreadsheets.batchUpdate",
             "permissions.create",
         ]
+
+
+def _row(book, title: str, key: str) -> int:  # type: ignore[no-untyped-def]
+    for row in range(1, len(book.sheet_by_title(title).rows) + 1):
+        if book.value(title, row, 1) == key:
+            return row
+    raise AssertionError(f"{key} not in {title}")
+
+
+def _one_column(source: dict[str, int]) -> tuple[int, int, int]:
+    """A chart's GridRange over one column: (1-based col, first row, last row)."""
+    assert source["endColumnIndex"] == source["startColumnIndex"] + 1
+    return source["endColumnIndex"], source["startRowIndex"] + 1, source["endRowIndex"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "series", "axis"),
+    [
+        ("en", ["Planned", "Spent", "Cap"], "Focus area"),
+        ("zh", ["计划", "已支出", "上限"], "重点领域"),
+        ("ru", ["План", "Потрачено", "Лимит"], "Направление"),
+    ],
+)
+def test_the_dashboard_charts_its_budget_table_and_a_sync_leaves_the_chart_be(
+    tmp_path: Path, lang: str, series: list[str], axis: str
+) -> None:
+    with google_env(tmp_path) as env:
+        client = env.client()
+        sheet_id, plan = generate_google(options(lang=lang), as_of=AS_OF, client=client)
+        book = env.fake.books[sheet_id]
+        dashboard = next(s.title for s in plan.sheets if s.key == "dashboard")
+        assert [c.name for c in env.fake.api_calls()][:2] == [
+            "spreadsheets.create",
+            "spreadsheets.batchUpdate",
+        ]
+        fields = {"fields": "sheets(properties(sheetId,title),charts)"}
+        sheets = client.http_client.spreadsheets_get(sheet_id, params=fields)["sheets"]
+        charts = {s["properties"]["title"]: s.get("charts", []) for s in sheets}
+        assert {title: len(found) for title, found in charts.items() if found} == {dashboard: 1}
+        (chart,) = charts[dashboard]
+        basic = chart["spec"]["basicChart"]
+        heading = _row(book, dashboard, "budget_heading")
+        table = (heading, _row(book, dashboard, "area.8"))
+        assert chart["spec"]["title"] == book.value(dashboard, heading, 2)
+        assert (basic["chartType"], basic["stackedType"], basic["headerCount"]) == (
+            "COLUMN",
+            "NOT_STACKED",
+            1,
+        )
+        assert basic["axis"] == [{"position": "BOTTOM_AXIS", "title": axis}]
+        ((domain,),) = [d["domain"]["sourceRange"]["sources"] for d in basic["domains"]]
+        assert _one_column(domain) == (_column(book, dashboard, "dashboard.item"), *table)
+        ranges = [s["series"]["sourceRange"]["sources"] for s in basic["series"]]
+        columns = [
+            _column(book, dashboard, f"dashboard.{key}") for key in ("planned", "spent", "cap")
+        ]
+        assert [_one_column(r) for (r,) in ranges] == [(col, *table) for col in columns]
+        assert [book.value(dashboard, heading, col) for col in columns] == series
+        dashboard_id = next(s.sheet_id for s in book.sheets if s.title == dashboard)
+        assert {r["sheetId"] for r in (domain, *(r for (r,) in ranges))} == {dashboard_id}
+        assert chart["position"]["overlayPosition"]["anchorCell"]["sheetId"] == dashboard_id
+
+        # A sync rewrites the table's cells; the chart reads them, so it is left alone.
+        title = plan.sheets[2].title  # Initiatives
+        book.set_cell(title, 3, _column(book, title, "initiatives.planned"), "123456")
+        backend = GoogleSheetsBackend(sheet_id, client)
+        env.fake.log.clear()
+        report = sync(backend, as_of=AS_OF)
+        rewritten = {(c.row, c.col) for c in report.changes if c.sheet == dashboard}
+        assert any(table[0] < row <= table[1] and col == columns[0] for row, col in rewritten)
+        assert report.cells_written == len(report.changes)
+        assert sync(backend, as_of=AS_OF).cells_written == 0
+        assert [c.name for c in env.fake.api_calls()] == [
+            "spreadsheets.get",
+            "spreadsheets.values.batchUpdateByDataFilter",
+            "spreadsheets.get",
+        ]  # values only: no request touches the chart
+        after = client.http_client.spreadsheets_get(sheet_id, params=fields)["sheets"]
+        assert {s["properties"]["title"]: s.get("charts", []) for s in after} == charts

@@ -109,12 +109,15 @@ class ChartPlan:
 
     title: str
     sheet: str  # the sheet it is drawn on
-    anchor: str
+    anchor: tuple[int, int]  # (row, col): the cell its top-left corner sits on
     data_sheet: str
     category_col: int
     series_cols: list[int]
-    first_row: int
+    first_row: int  # the heading row: the series' names
     last_row: int
+    # The categories' axis title, for a backend that would otherwise title that axis
+    # with the heading of the category column (Google does); "" for none.
+    category_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -446,7 +449,7 @@ def _chart(
     return ChartPlan(
         title=message("budget_chart_title", lang),
         sheet=titles["overview"],
-        anchor=f"{column_letter(len(overview.columns) + 2)}{FIRST_DATA_ROW}",
+        anchor=(FIRST_DATA_ROW, len(overview.columns) + 2),
         data_sheet=titles["focus_areas"],
         category_col=keys.index("name") + 1,
         series_cols=[keys.index("planned") + 1, keys.index("actual") + 1],
@@ -473,12 +476,13 @@ def _dashboard_chart(layout: Layout, lang: Lang, dashboard: SheetPlan) -> ChartP
     return ChartPlan(
         title=_label(sheet, "budget_heading", lang),
         sheet=dashboard.title,
-        anchor=f"{column_letter(width + 2)}{FIRST_DATA_ROW}",
+        anchor=(FIRST_DATA_ROW, width + 2),
         data_sheet=dashboard.title,
         category_col=keys.index("item") + 1,
         series_cols=[keys.index(c) + 1 for c in ("planned", "spent", "cap")],
         first_row=rows.index("budget_heading") + FIRST_DATA_ROW,
         last_row=areas[-1],
+        category_title=layout.sheet("focus_areas").column("name").label.get(lang),
     )
 
 

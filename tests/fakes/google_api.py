@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from requests.adapters import HTTPAdapter
 
-from . import discovery
+from . import charts, discovery
 from .discovery import BadRequest
 from .sheets_model import (
     Book,
@@ -470,6 +470,8 @@ class FakeGoogle:
             }
             if with_data:
                 entry["data"] = [_grid_data(book, sheet)]
+            if sheet.charts:
+                entry["charts"] = copy.deepcopy(sheet.charts)
             sheets.append(entry)
         return {
             "spreadsheetId": book.spreadsheet_id,
@@ -482,11 +484,15 @@ class FakeGoogle:
         saved = copy.deepcopy(book)
         replies = []
         try:
-            for request in body.get("requests", []):
+            for index, request in enumerate(body.get("requests", [])):
                 if len(request) != 1:
                     raise BadRequest("Each request must have exactly one kind of request set.")
                 ((kind, spec),) = request.items()
-                replies.append(self._apply(book, kind, spec))
+                try:
+                    replies.append(self._apply(book, kind, spec))
+                except BadRequest as err:  # Google names the request that failed
+                    text = str(err).replace("Invalid requests[0].", f"Invalid requests[{index}].")
+                    raise BadRequest(text) from None
         except BaseException:
             # All or nothing, as in Google.
             book.__dict__.update(saved.__dict__)
@@ -610,6 +616,11 @@ class FakeGoogle:
                 sheet = book.sheet_by_id(rng.get("sheetId", 0))
                 sheet.extras.setdefault(kind, []).append(spec)
             return {}
+        if kind == "addChart":
+            try:
+                return charts.add_chart(book, spec, next(self._ids))
+            except charts.NotImplementedByFake as err:
+                raise ApiError(501, str(err), "UNIMPLEMENTED") from None
         if kind == "updateSpreadsheetProperties":
             book.locale = spec.get("properties", {}).get("locale", book.locale)
             return {}

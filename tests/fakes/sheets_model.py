@@ -40,6 +40,7 @@ class Sheet:
     frozen_rows: int = 0
     rows: list[Row] = field(default_factory=list)
     extras: dict[str, list[Any]] = field(default_factory=dict)  # validations, protections...
+    charts: list[dict[str, Any]] = field(default_factory=list)  # EmbeddedChart, as stored
 
     def row(self, index: int) -> Row:
         """Row ``index`` (0-based), created on demand within the grid."""

@@ -2,8 +2,8 @@
 
 The builders turn simple inputs into ``spreadsheets.batchUpdate`` requests, so the
 whole layout (values, dropdowns, frozen and hidden header rows, warning-only
-protection of the tool's columns, flag colours, widths, named ranges, row tags) goes
-in ONE batchUpdate after the spreadsheet is created. Rows and columns are 1-based
+protection of the tool's columns, flag colours, widths, named ranges, row tags,
+charts) goes in ONE batchUpdate after the spreadsheet is created. Rows and columns are 1-based
 here, as in :mod:`sheets_sync.core.cells`; the builders convert to the API's 0-based,
 end-exclusive indexes.
 """
@@ -80,6 +80,27 @@ class NamedRange:
     last_col: int
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A clustered column chart over a table of the sheet titled ``data_sheet``.
+
+    Rows ``first_row..last_row``, the first of them a heading row that names the
+    series: the categories in ``category_col``, a series per column of
+    ``series_cols``. The chart reads those cells, so it follows whatever is written
+    into them later. Drawn with its top-left corner on the ``anchor`` cell (row, col).
+    """
+
+    title: str
+    data_sheet: str
+    category_col: int
+    series_cols: tuple[int, ...]
+    first_row: int
+    last_row: int
+    anchor: tuple[int, int]
+    category_title: str = ""  # "": Google titles the axis with the category heading
+    size: tuple[int, int] = (600, 371)  # (width, height) in pixels: Google's default
+
+
 @dataclass
 class SheetSpec:
     """One sheet of ours as the layout describes it."""
@@ -99,6 +120,7 @@ class SheetSpec:
     named_ranges: list[NamedRange] = field(default_factory=list)
     formats: list[CellFormat] = field(default_factory=list)
     notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> note
+    charts: list[Chart] = field(default_factory=list)  # drawn on this sheet
 
 
 def grid_range(
@@ -328,6 +350,56 @@ def named_range(sheet_id: int, rule: NamedRange) -> dict[str, Any]:
     }
 
 
+def _chart_data(chart: Chart, sheet_id: int, col: int) -> dict[str, Any]:
+    """One column of the chart's rows as ChartData."""
+    rows = grid_range(sheet_id, chart.first_row, chart.last_row, col, col)
+    return {"sourceRange": {"sources": [rows]}}
+
+
+def add_chart(sheet_id: int, chart: Chart, data_sheet_id: int) -> dict[str, Any]:
+    """An addChart overlaid on sheet ``sheet_id``, reading sheet ``data_sheet_id``."""
+    basic: dict[str, Any] = {
+        "chartType": "COLUMN",
+        "stackedType": "NOT_STACKED",
+        "legendPosition": "BOTTOM_LEGEND",
+        "headerCount": 1,
+        "domains": [{"domain": _chart_data(chart, data_sheet_id, chart.category_col)}],
+        "series": [
+            {"series": _chart_data(chart, data_sheet_id, col), "targetAxis": "LEFT_AXIS"}
+            for col in chart.series_cols
+        ],
+    }
+    if chart.category_title:
+        basic["axis"] = [{"position": "BOTTOM_AXIS", "title": chart.category_title}]
+    row, col = chart.anchor
+    width, height = chart.size
+    anchor = {"sheetId": sheet_id, "rowIndex": row - 1, "columnIndex": col - 1}
+    return {
+        "addChart": {
+            "chart": {
+                "spec": {"title": chart.title, "basicChart": basic},
+                "position": {
+                    "overlayPosition": {
+                        "anchorCell": anchor,
+                        "widthPixels": width,
+                        "heightPixels": height,
+                    }
+                },
+            }
+        }
+    }
+
+
+def chart_requests(sheets: Sequence[SheetSpec]) -> list[dict[str, Any]]:
+    """The charts of ``sheets``, each reading a sheet among them (found by title)."""
+    ids = {spec.title: spec.sheet_id for spec in sheets}
+    return [
+        add_chart(spec.sheet_id, chart, ids[chart.data_sheet])
+        for spec in sheets
+        for chart in spec.charts
+    ]
+
+
 def layout_requests(spec: SheetSpec) -> list[dict[str, Any]]:
     """Everything but addSheet for one sheet, in an order Google accepts."""
     sid = spec.sheet_id
@@ -400,6 +472,7 @@ def create_spreadsheet(
             )
     for spec in sheets:
         requests += layout_requests(spec)
+    requests += chart_requests(sheets)
     http.batch_update(new_id, {"requests": requests})
     for email in share:
         share_with(client, new_id, email)
@@ -439,6 +512,7 @@ def add_to_spreadsheet(
     requests = [add_sheet(spec) for spec in placed]
     for spec in placed:
         requests += layout_requests(spec)
+    requests += chart_requests(placed)
     http.batch_update(sid, {"requests": requests})
     return placed
 
@@ -454,11 +528,14 @@ def share_with(client: gspread.Client, file_id: str, email: str, role: str = "wr
 
 
 __all__ = [
+    "Chart",
     "FlagColour",
     "NamedRange",
     "SheetSpec",
     "Validation",
+    "add_chart",
     "add_to_spreadsheet",
+    "chart_requests",
     "create_spreadsheet",
     "layout_requests",
     "share_with",

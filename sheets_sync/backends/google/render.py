@@ -4,8 +4,9 @@ The same plan the .xlsx renderer draws, so both backends hold the same layout:
 values and formulas, hidden key row, frozen headers, widths, font and wrapping,
 notes on the input columns' headers, dropdowns, warning-only protection over the
 tool's columns, flag colours, number formats (money in the workbook's currency),
-the named budget cells the formulas use, and the Help sheet. Row heights and print
-setup are left to Google, which fits rows to wrapped text by itself.
+the named budget cells the formulas use, the Dashboard's budget chart, and the Help
+sheet. Row heights and print setup are left to Google, which fits rows to wrapped
+text by itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import gspread
 
 from sheets_sync.backends.google.create import (
     CellFormat,
+    Chart,
     FlagColour,
     NamedRange,
     SheetSpec,
@@ -25,9 +27,10 @@ from sheets_sync.backends.google.create import (
 )
 from sheets_sync.backends.target import GoogleSheet, google_sheet
 from sheets_sync.core.layout import FIRST_DATA_ROW, HEADER_ROW
-from sheets_sync.quarter.new_plan import VALIDATION_ROWS, SheetPlan, WorkbookPlan
+from sheets_sync.quarter.new_plan import VALIDATION_ROWS, ChartPlan, SheetPlan, WorkbookPlan
 
 PIXELS_PER_CHAR = 7
+CHART_SIZE = (680, 340)  # pixels: the .xlsx chart's 18 × 9 cm at 96 dpi
 TOOL_BACKGROUND = "#EDEDED"
 FORMAT_TYPES = {
     "money": "CURRENCY",
@@ -163,12 +166,35 @@ def help_spec(sheet: SheetPlan, plan: WorkbookPlan, sheet_id: int) -> SheetSpec:
     return spec
 
 
+def chart(plan: ChartPlan) -> Chart:
+    """The chart the .xlsx draws, as Google draws it: over the same cells."""
+    return Chart(
+        title=plan.title,
+        data_sheet=plan.data_sheet,
+        category_col=plan.category_col,
+        series_cols=tuple(plan.series_cols),
+        first_row=plan.first_row,
+        last_row=plan.last_row,
+        anchor=plan.anchor,
+        category_title=plan.category_title,
+        size=CHART_SIZE,
+    )
+
+
 def sheet_specs(plan: WorkbookPlan) -> list[SheetSpec]:
-    """One spec per sheet; ids start at 1 (0 is a new spreadsheet's default sheet)."""
-    return [
+    """One spec per sheet; ids start at 1 (0 is a new spreadsheet's default sheet).
+
+    The Dashboard carries its chart; the Overview's (over the areas the workbook
+    was made with) is drawn in the .xlsx only.
+    """
+    specs = [
         (help_spec if sheet.kind == "help" else sheet_spec)(sheet, plan, number)
         for number, sheet in enumerate(plan.sheets, start=1)
     ]
+    by_title = {spec.title: spec for spec in specs}
+    for drawn in plan.charts:
+        by_title[drawn.sheet].charts.append(chart(drawn))
+    return specs
 
 
 def render_google(

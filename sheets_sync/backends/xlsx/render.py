@@ -274,4 +274,5 @@ def _render_chart(book: Workbook, spec: ChartPlan, money: str) -> None:
             data, min_col=spec.category_col, min_row=spec.first_row + 1, max_row=spec.last_row
         )
     )
-    book[spec.sheet].add_chart(chart, spec.anchor)
+    row, col = spec.anchor
+    book[spec.sheet].add_chart(chart, f"{column_letter(col)}{row}")
