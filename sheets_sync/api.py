@@ -7,7 +7,6 @@ and the reports included, so a caller never reaches into the folders below.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from sheets_sync.backends.xlsx.workbook import XlsxBackend
 from sheets_sync.core.budget import BudgetChoice, split_annual
 from sheets_sync.core.calendar import Quarter, year_quarters
 from sheets_sync.core.layout import Business, Lang, load_layout
+from sheets_sync.core.lazy import lazy_names
 from sheets_sync.core.measured import Measurement, Measurements
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.sync.compute import Overrides
@@ -49,13 +49,7 @@ _QUARTER_NAMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The planning types, importable from here, loaded on first use."""
-    if name not in _QUARTER_NAMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_QUARTER_NAMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _QUARTER_NAMES)  # the planning types, loaded on first use
 
 
 __all__ = [

@@ -30,6 +30,19 @@ def test_initiative_schedule(status: str, start: D | None, due: D, as_of: D, exp
     )
 
 
+def _health(current: float | None, as_of: D, value_on: D | None, days: int = 14) -> str:
+    return rules.goal_health(
+        baseline=0.0075,
+        target=0.015,
+        current=current,
+        quarter_start=Q.start,
+        deadline=Q.end,
+        as_of=as_of,
+        value_on=value_on,
+        stale_after_days=days,
+    )
+
+
 @pytest.mark.parametrize(
     ("current", "as_of", "expected"),
     [
@@ -43,17 +56,7 @@ def test_initiative_schedule(status: str, start: D | None, due: D, as_of: D, exp
     ],
 )
 def test_goal_health(current: float | None, as_of: D, expected: str) -> None:
-    assert (
-        rules.goal_health(
-            baseline=0.0075,
-            target=0.015,
-            current=current,
-            quarter_start=Q.start,
-            deadline=Q.end,
-            as_of=as_of,
-        )
-        == expected
-    )
+    assert _health(current, as_of, value_on=None) == expected
 
 
 def test_goal_health_for_a_falling_target() -> None:
@@ -68,19 +71,6 @@ def test_goal_health_for_a_falling_target() -> None:
             as_of=Q.mid_review,
         )
         == "on_track"
-    )
-
-
-def _health(current: float, as_of: D, value_on: D | None, days: int = 14) -> str:
-    return rules.goal_health(
-        baseline=0.0075,
-        target=0.015,
-        current=current,
-        quarter_start=Q.start,
-        deadline=Q.end,
-        as_of=as_of,
-        value_on=value_on,
-        stale_after_days=days,
     )
 
 

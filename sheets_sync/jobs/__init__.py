@@ -8,8 +8,9 @@ are loaded on first use, so a command that needs one part of the job (a manual
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sheets_sync.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sheets_sync.errors import AlreadyRunning, ConfigProblems
@@ -60,13 +61,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)
 
 
 __all__ = [

@@ -8,8 +8,9 @@ asks whether a workbook is open elsewhere does not load the reader and the patch
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sheets_sync.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sheets_sync.backends.xlsx.patch import PatchResult, patch_xlsx
@@ -27,13 +28,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)
 
 
 __all__ = [
