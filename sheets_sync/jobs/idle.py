@@ -21,8 +21,10 @@ imports nothing heavy: a hit never loads the sync, pydantic or the layout.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,11 +51,16 @@ def cache_dir() -> Path:
     return Path(base) / "sheets-sync"
 
 
+# Libraries whose behaviour shapes a sync's words (validation messages, output).
+LIBRARIES = ("pydantic", "pydantic_core", "click")
+
+
 @cache
 def code_stamp() -> str:
-    """Every source and template file's name, size and modification time, hashed:
-    a different installed version, an edited template or layout, a new key."""
-    digest = hashlib.sha256()
+    """Every source and template file's name, size and modification time, and the
+    Python and libraries that run them, hashed: a different installed version, an
+    edited template or layout, an upgraded pydantic, a new key."""
+    digest = hashlib.sha256(sys.version.encode())
     for path in sorted(_stamped_files()):
         stat = path.stat()
         digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
@@ -65,6 +72,10 @@ def _stamped_files() -> Iterator[Path]:
 
     yield from _PACKAGE.rglob("*.py")
     yield from templates_dir().glob("*.toml")
+    for name in LIBRARIES:  # found without importing them
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            yield Path(spec.origin)
 
 
 @dataclass(frozen=True)
