@@ -358,9 +358,8 @@ def test_a_whole_year_round_trip(tmp_path: Path) -> None:
     assert (achieved["planned"], achieved["spent"]) == (5400, 4200)
 
 
-@pytest.fixture
-def decided_q1(roadmap: Path) -> Path:
-    """The example roadmap with a final decision on every focus area."""
+def decide_every_area(roadmap: Path) -> Path:
+    """The example roadmap with a final decision on every focus area, saved."""
     book = Book(roadmap)
     decide(
         book,
@@ -373,6 +372,12 @@ def decided_q1(roadmap: Path) -> Path:
     )
     book.save()
     return roadmap
+
+
+@pytest.fixture
+def decided_q1(roadmap: Path) -> Path:
+    """The example roadmap with a final decision on every focus area."""
+    return decide_every_area(roadmap)
 
 
 def test_incomplete_review_is_reported_and_nothing_is_written(roadmap: Path) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from sheets_sync.jobs.remind.chat import payload
 from sheets_sync.jobs.remind.service import Reminders, read_workbook
 
 from .conftest import generated_example
+from .metric_server import serving
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 FRIDAY_0805 = dt.datetime(2027, 2, 19, 8, 5, tzinfo=MOSCOW)
@@ -122,16 +122,9 @@ def hooks() -> Iterator[Hooks]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from sheets_sync.review.model import SHOWN, ReviewReport, build_review, default_
 from sheets_sync.review.read import read_review
 from tests.conftest import AS_OF, QUARTER, options
 from tests.fakes.google_env import google_env
-from tests.test_next_quarter import Book, decide
+from tests.test_next_quarter import decide_every_area
 
 DATES = {"mid": QUARTER.mid_review, "final": QUARTER.final_review}
 
@@ -159,17 +159,7 @@ def test_kind_defaults_from_the_date(examples: dict[tuple[str, str], Path]) -> N
 def test_final_review_lists_decisions_and_previews_the_carry_over(
     roadmap: Path,
 ) -> None:
-    book = Book(roadmap)
-    decide(
-        book,
-        {
-            "Website appeal": ("Continue", None),
-            "Conversion rate optimisation": ("Adjust", None),
-            "Lead qualification and nurturing": ("Complete", None),
-            "Events": ("Scrap", "No ROI data"),
-        },
-    )
-    book.save()
+    decide_every_area(roadmap)
     snapshot = open_backend(roadmap).read()
     review = read_review(snapshot, as_of=QUARTER.final_review, kind="final")
     assert review.undecided == ()

@@ -21,7 +21,7 @@ from sheets_sync.review.html import render_html
 from sheets_sync.review.model import AreaNotes, ReviewReport
 from sheets_sync.review.read import read_review
 from tests.conftest import AS_OF, QUARTER, options
-from tests.test_next_quarter import Book, decide
+from tests.test_next_quarter import decide_every_area
 
 DATES = {"mid": QUARTER.mid_review, "final": QUARTER.final_review}
 SECTIONS = {
@@ -124,17 +124,7 @@ def test_page_holds_every_area_goal_and_the_syncs_numbers(
 
 
 def test_final_page_names_each_decision_and_the_carry_over(roadmap: Path) -> None:
-    book = Book(roadmap)
-    decide(
-        book,
-        {
-            "Website appeal": ("Continue", None),
-            "Conversion rate optimisation": ("Adjust", None),
-            "Lead qualification and nurturing": ("Complete", None),
-            "Events": ("Scrap", "No ROI data"),
-        },
-    )
-    book.save()
+    decide_every_area(roadmap)
     review = read_review(open_backend(roadmap).read(), as_of=QUARTER.final_review)
     page = Page(render_html(review))
     assert page.row("Events", -1) == ["Events", "Scrap", "No ROI data", "53,000\u00a0USD"]

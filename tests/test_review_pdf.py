@@ -15,7 +15,7 @@ import pytest
 from sheets_sync.api import generate_xlsx, review_workbook, write_review
 from sheets_sync.core.templates import load_toml
 from tests.conftest import AS_OF, QUARTER, options
-from tests.test_next_quarter import Book, decide
+from tests.test_next_quarter import decide_every_area
 
 TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
 
@@ -84,17 +84,7 @@ def test_pdf_in_chinese_and_russian(tmp_path: Path, lang: str, business: str) ->
 
 
 def test_pdf_of_a_decided_final_review(roadmap: Path, tmp_path: Path) -> None:
-    book = Book(roadmap)
-    decide(
-        book,
-        {
-            "Website appeal": ("Continue", None),
-            "Conversion rate optimisation": ("Adjust", None),
-            "Lead qualification and nurturing": ("Complete", None),
-            "Events": ("Scrap", "No ROI data"),
-        },
-    )
-    book.save()
+    decide_every_area(roadmap)
     review = review_workbook(roadmap, as_of=QUARTER.final_review)
     pdf = write_review(review, tmp_path / "review.pdf")
     check_pdf(
