@@ -62,6 +62,9 @@ def test_an_unchanged_workbook_repeats_the_summary_without_reading_it(
     assert again.output == first.output
     assert again.output == _sync(settled, "--full").output
     assert len(counted) == 2
+    as_json = [_sync(settled, "--json").output for _ in range(2)]
+    assert len(counted) == 3  # the second from the memo, the same to the byte
+    assert as_json[1] == as_json[0] == _sync(settled, "--json", "--full").output
 
 
 def test_a_sync_that_writes_keeps_no_memo(roadmap: Path, counted: list[Path]) -> None:
