@@ -235,3 +235,17 @@ def test_the_bars_kept_are_the_most_pressing(schedules: list[tuple[str, int]], l
         for n, (schedule, day) in enumerate(schedules, start=1)
     )
     assert [bar.rank for bar in glance.bars()] == ranked[:limit]
+
+
+def test_a_notice_keeps_its_id_owner_and_due_date_on_a_chinese_dashboard(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("zh"), path)
+    report = sync_workbook(path, as_of=dt.date(2027, 2, 20))
+    titles = {key: counts["title"] for key, counts in report.sheets.items()}
+    rows = _panel(path, "仪表板")
+    for n, notice in enumerate(report.attention[:8], start=1):
+        item, line = rows[f"attention.{n}"]["item"], notice_line(notice, "zh", titles)
+        assert width(item) <= 58
+        assert item.endswith(line[line.index(f"（{notice.row_id}）") :])

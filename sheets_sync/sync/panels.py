@@ -236,12 +236,12 @@ def timeline(layout: Layout, seen: Seen) -> Values:
 def _fitted_line(notice: Notice, lang: Lang, titles: dict[str, str], columns: int) -> str:
     """The summary's line for ``notice``, its title shortened first so its ID, owner and
     due date still show in ``columns`` (the cell shortens what is still too long)."""
+    title = min(width(notice.title) + (width(notice.area) + 2 if notice.area else 0), TITLE)
     line = notice_line(notice, lang, titles)
-    over = width(line) - columns
-    if over <= 0:
-        return line
-    full = width(notice.title) + (width(notice.area) + 2 if notice.area else 0)
-    return notice_line(notice, lang, titles, title_width=max(min(full, TITLE) - over, MIN_TITLE))
+    while (over := width(line) - columns) > 0 and title > MIN_TITLE:
+        title = max(title - over, MIN_TITLE)  # a wide character may leave a column over
+        line = notice_line(notice, lang, titles, title_width=title)
+    return line
 
 
 def _named(bar: Bar, lang: Lang, columns: int) -> str:
