@@ -125,7 +125,7 @@ def test_the_b2b_example_through_the_quarter(roadmap: Path) -> None:
     ]
     assert render_text(after, load_layout()).splitlines()[2:6] == [
         "Needs attention (25):",
-        "  Final decisions overdue: the quarter ended 2027-03-31: fill the final decisions on "
+        "  Final decisions overdue: the quarter ended 2027-03-31; fill the final decisions on "
         "Review, then run `sheets-sync next-quarter`",
         "    - Website appeal (RV-001)",
         "    - Conversion rate optimisation (RV-002)",
