@@ -633,7 +633,7 @@ def _plain(message: EmailMessage) -> str:
             "The mid-quarter review report is ready",
             "The final quarter review report is ready",
         ),
-        ("zh", "季中回顾报告已生成", "季度终期回顾报告已生成"),
+        ("zh", "季中回顾报告已生成", "季度最终评估报告已生成"),
         (
             "ru",
             "Готов отчёт к промежуточной оценке квартала",
