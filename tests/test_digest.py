@@ -96,3 +96,12 @@ def test_nothing_is_due_before_the_quarter_starts(
 ) -> None:
     found = build_digests(snapshots["en"], as_of=dt.date(2026, 12, 1), lead="lead@example.com")
     assert found.digests == [] and found.unreachable == {}
+
+
+def test_a_goal_is_named_with_its_languages_colon(snapshots: dict[str, WorkbookSnapshot]) -> None:
+    day = dt.date(2027, 2, 20)  # the goals' values, read when the roadmap was made, are old
+    for lang, colon in (("en", ": "), ("zh", "："), ("ru", ": ")):
+        found = build_digests(snapshots[lang], as_of=day, lead="lead@example.com")
+        goals = [i for d in found.digests for i in d.items if i.kind.startswith("goal_")]
+        assert goals and all(colon in i.title for i in goals)
+        assert lang != "zh" or not any(": " in i.title for i in goals)

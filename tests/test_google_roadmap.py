@@ -230,7 +230,7 @@ def _one_column(source: dict[str, int]) -> tuple[int, int, int]:
     ("lang", "series", "axis"),
     [
         ("en", ["Planned", "Spent", "Cap"], "Focus area"),
-        ("zh", ["计划", "已支出", "上限"], "重点领域"),
+        ("zh", ["计划", "实际支出", "上限"], "重点领域"),
         ("ru", ["План", "Потрачено", "Лимит"], "Направление"),
     ],
 )

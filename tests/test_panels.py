@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from sheets_sync.api import sync_workbook
 from sheets_sync.core.cells import CellValue, SheetGrid
-from sheets_sync.core.display import shorten
+from sheets_sync.core.display import shorten, width
 from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
 from sheets_sync.sync.glance import URGENCY, Glance
 from sheets_sync.sync.locate import Row, Table
@@ -57,14 +57,16 @@ def test_the_dashboard_says_what_the_summary_says(
     }
     titles = {"review": "Review", "overview": "Overview", "focus_areas": "Focus areas"}
     shown = [rows[f"attention.{n}"] for n in range(1, 9)]
-    wanted = [
-        {
-            "item": shorten(notice_line(n, "en", titles), 58),
-            "state": shorten(heading(n.kind, "en"), 22),
-        }
-        for n in report.attention[:8]
+    assert [row["state"] for row in shown] == [
+        shorten(heading(n.kind, "en"), 22) for n in report.attention[:8]
     ]
-    assert shown == wanted
+    for row, notice in zip(shown, report.attention, strict=False):
+        line = notice_line(notice, "en", titles)
+        if width(line) <= 58 or not notice.row_id:
+            assert row["item"] == shorten(line, 58)
+        else:  # the title gives way: the ID, owner and due date still show
+            assert width(row["item"]) <= 58
+            assert row["item"].endswith(line[line.index(f" ({notice.row_id})") :])
     more = len(report.attention) - 8
     assert rows["attention_more"] == {
         "item": f"…and {more} more: run sheets-sync sync for the full list",
@@ -141,9 +143,9 @@ def test_a_workbook_made_before_the_panels_syncs_as_before(
     assert load_workbook(path).sheetnames[-1] != "Timeline"
     assert report.missing_sheets == ["dashboard", "timeline"]
     assert (
-        "This workbook was made before these sheets existed: Dashboard, Timeline. Next "
-        "quarter's, made by `sheets-sync next-quarter`, has them (so does a new one from "
-        "`sheets-sync generate`)."
+        "This workbook was made before these sheets were added: Dashboard, Timeline. Next "
+        "quarter's workbook from `sheets-sync next-quarter` will have them, as will any new "
+        "one from `sheets-sync generate`."
     ) in render_text(report, load_layout()).splitlines()
     assert sync_workbook(path, as_of=LATE).cells_written == 0
 
@@ -159,9 +161,9 @@ def test_the_note_names_the_sheets_missing_in_the_workbooks_language(
     report = sync_workbook(path, as_of=LATE)
     assert report.missing_sheets == ["timeline"]
     assert (
-        "Эта таблица создана до появления листов: График. В таблице следующего квартала, "
-        "созданной `sheets-sync next-quarter`, они будут (как и в новой из `sheets-sync "
-        "generate`)."
+        "В этой таблице нет листов, добавленных уже после её создания: «График». Они появятся "
+        "в таблице следующего квартала, созданной командой `sheets-sync next-quarter`, и в "
+        "любой новой таблице из `sheets-sync generate`."
     ) in render_text(report, load_layout()).splitlines()
     shutil.copy(example_template("ru"), path)
     whole = sync_workbook(path, as_of=LATE)
@@ -233,3 +235,17 @@ def test_the_bars_kept_are_the_most_pressing(schedules: list[tuple[str, int]], l
         for n, (schedule, day) in enumerate(schedules, start=1)
     )
     assert [bar.rank for bar in glance.bars()] == ranked[:limit]
+
+
+def test_a_notice_keeps_its_id_owner_and_due_date_on_a_chinese_dashboard(
+    example_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template("zh"), path)
+    report = sync_workbook(path, as_of=dt.date(2027, 2, 20))
+    titles = {key: counts["title"] for key, counts in report.sheets.items()}
+    rows = _panel(path, "仪表板")
+    for n, notice in enumerate(report.attention[:8], start=1):
+        item, line = rows[f"attention.{n}"]["item"], notice_line(notice, "zh", titles)
+        assert width(item) <= 58
+        assert item.endswith(line[line.index(f"（{notice.row_id}）") :])

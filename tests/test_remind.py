@@ -633,8 +633,12 @@ def _plain(message: EmailMessage) -> str:
             "The mid-quarter review report is ready",
             "The final quarter review report is ready",
         ),
-        ("zh", "季中回顾报告已生成", "季度终期回顾报告已生成"),
-        ("ru", "Отчёт к промежуточной оценке готов", "Отчёт к итоговой оценке квартала готов"),
+        ("zh", "季中回顾报告已生成", "季度最终评估报告已生成"),
+        (
+            "ru",
+            "Готов отчёт к промежуточной оценке квартала",
+            "Готов отчёт к итоговой оценке квартала",
+        ),
     ],
 )
 def test_the_report_lines_in_each_language(lang: Lang, mid: str, final: str) -> None:

@@ -101,7 +101,7 @@ def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
 
     listed = _run("rename", str(path), "--dry-run").splitlines()
     assert listed == [
-        f"{path}: would put the new name in 4 cell(s):",
+        f"{path}: would write the new name into 4 cell(s):",
         "  Initiatives IN-007 Focus area: Events → Events and webinars",
         "  Initiatives IN-008 Focus area: Events → Events and webinars",
         "  SMART goals GO-004 Focus area: Events → Events and webinars",
@@ -115,8 +115,8 @@ def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
     [backup] = tmp_path.glob("roadmap.before-rename-*.xlsx")
     assert backup.read_bytes() == edited
     assert done[5:] == [
-        f"The workbook as it was is kept beside it as {backup}.",
-        "Run `sheets-sync sync` on it next: their money is counted again.",
+        f"A copy of the workbook from before the change is saved next to it: {backup}",
+        "Next, run `sheets-sync sync` on it to count their money again.",
     ]
     after = _cells(path)
     changed = {place for place in after if after[place] != cells.get(place)}
@@ -126,9 +126,7 @@ def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
         assert (after[place], _style(path, place)) == (NEW, styles[place])  # its own style
 
     again = _run("rename", str(path))
-    assert again == (
-        f"{path}: no row uses a name that was changed on its own sheet; nothing to rename.\n"
-    )
+    assert again == (f"{path}: no row still uses an old name; nothing to rename.\n")
     assert len(list(tmp_path.glob("roadmap.before-rename-*.xlsx"))) == 1
 
     synced = sync_workbook(path, as_of=AS_OF)
@@ -148,10 +146,11 @@ def test_an_owner_renamed_in_a_russian_workbook(tmp_path: Path) -> None:
     }
     assert report.backup == str(tmp_path / "roadmap.before-rename-20270216-093005.xlsx")
     text = render_rename(report, load_layout()).splitlines()
-    assert text[0] == f"{path}: новое название вписано в ячейки ({len(report.changes)}):"
+    assert text[0] == f"{path}: обновлены ячейки ({len(report.changes)}):"
     assert text[1].startswith("  Инициативы IN-001 Ответственный: Anna Lee → Anna Lee-Smith")
     assert text[-1] == (
-        "Затем запустите для неё `sheets-sync sync`: суммы этих строк снова попадут в итоги."
+        "Теперь запустите `sheets-sync sync` для этой таблицы, чтобы суммы этих строк снова "
+        "попали в итоги."
     )
     synced = sync_workbook(path, as_of=AS_OF)
     assert not [n for n in synced.attention if n.kind == "renamed"]

@@ -129,18 +129,19 @@ def test_a_workbook_without_the_tool_columns_never_calls_an_undated_value_old(
     [
         (
             "en",
-            "  Goals with an out-of-date value: update Current and Current as of on SMART goals; "
-            "until then their health is not known",
+            "  Goals with an out-of-date value: enter a fresh Current value and its Current as "
+            "of date on SMART goals; until then there is no telling whether they are on track",
         ),
         (
             "zh",
-            "  当前值已过时的目标：请在“SMART 目标”中更新“当前值”和“当前值日期”；"
-            "在此之前无法判断其健康度",
+            "  当前值已过时的目标：请在“SMART 目标”中填写最新的“当前值”及其“当前值日期”；"
+            "在此之前无法判断这些目标是否按计划推进",
         ),
         (
             "ru",
-            "  Цели с устаревшим значением: обновите «Текущее значение» и «Дату текущего "
-            "значения» на листе «SMART-цели»; до тех пор неясно, как идут дела",
+            "  Цели с устаревшим значением: на листе «SMART-цели» впишите свежее значение и дату, "
+            "на которую оно получено (столбцы «Текущее значение» и «Дата текущего значения»); "
+            "до тех пор нельзя понять, идут ли цели по плану",
         ),
     ],
 )

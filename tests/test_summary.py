@@ -125,7 +125,7 @@ def test_the_b2b_example_through_the_quarter(roadmap: Path) -> None:
     ]
     assert render_text(after, load_layout()).splitlines()[2:6] == [
         "Needs attention (25):",
-        "  Final decisions overdue: the quarter ended 2027-03-31: fill the final decisions on "
+        "  Final decisions overdue: the quarter ended 2027-03-31; fill the final decisions on "
         "Review, then run `sheets-sync next-quarter`",
         "    - Website appeal (RV-001)",
         "    - Conversion rate optimisation (RV-002)",
@@ -326,6 +326,9 @@ def test_a_long_list_shows_its_first_rows_and_counts_the_rest(tmp_path: Path) ->
     start = next(n for n, line in enumerate(lines) if line.startswith("  Overdue initiatives:"))
     under = lines[start + 1 : start + SHOWN_EACH + 3]
     assert [line.startswith("    - ") for line in under] == [True] * SHOWN_EACH + [False] * 2
-    assert under[SHOWN_EACH] == f"      … and {len(overdue) - SHOWN_EACH} more (see --json)"
+    assert (
+        under[SHOWN_EACH]
+        == f"      … and {len(overdue) - SHOWN_EACH} more; run with --json for the full list"
+    )
     data = report.as_json()
     assert len([a for a in data["attention"] if a["kind"] == "initiative_overdue"]) == len(overdue)

@@ -72,6 +72,7 @@ class _Page:
 
     def __init__(self, report: ReviewReport, layout: Layout) -> None:
         self.report, self.lang, self.layout = report, report.lang, layout
+        self.colon = self.t("colon")  # between a label and its value: "：" in Chinese
 
     def t(self, key: str, **params: str) -> str:
         """A text of the review in the page's language, escaped, its placeholders filled."""
@@ -121,7 +122,8 @@ def _table(head: Sequence[tuple[str, bool]], rows: Iterable[Sequence[str]], tota
 
 def _chips(page: _Page, choices: str, counts: dict[str, int]) -> str:
     items = "".join(
-        f"<li>{page.label(choices, key)}: <b>{count}</b></li>" for key, count in counts.items()
+        f"<li>{page.label(choices, key)}{page.colon}<b>{count}</b></li>"
+        for key, count in counts.items()
     )
     return f'<ul class="chips">{items}</ul>'
 
@@ -132,9 +134,9 @@ def _header(page: _Page) -> str:
     return (
         f"<header><h1>{title} · {escape(r.quarter)}</h1>"
         f'<p class="meta">{page.t("as_of", date=format_date(r.as_of, r.lang))} · '
-        f"{page.t('theme')}: {escape(r.theme)} · {page.t('business')}: "
+        f"{page.t('theme')}{page.colon}{escape(r.theme)} · {page.t('business')}{page.colon}"
         f"{page.label('business', r.business)}</p>"
-        f'<p class="meta">{page.t("source")}: {escape(r.location)}</p></header>'
+        f'<p class="meta">{page.t("source")}{page.colon}{escape(r.location)}</p></header>'
     )
 
 
@@ -217,7 +219,7 @@ def _initiatives(page: _Page) -> str:
             ]
             for o in overdue.shown
         ]
-        late = f"<h3>{page.t('overdue')}: {overdue.total}</h3>{_table(head, rows)}"
+        late = f"<h3>{page.t('overdue')}{page.colon}{overdue.total}</h3>{_table(head, rows)}"
         late += page.more(overdue)
     else:
         late = f"<p>{page.t('none_overdue')}</p>"

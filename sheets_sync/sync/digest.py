@@ -23,6 +23,7 @@ from sheets_sync.core.models import ChecklistRow, Goal, Initiative, Owner, Revie
 from sheets_sync.core.parsing import match_key
 from sheets_sync.sync.compute import Outcome, Overrides, compute
 from sheets_sync.sync.locate import locate
+from sheets_sync.sync.summary import text
 
 # The kinds of notice, in the order a digest lists them.
 KINDS = (
@@ -160,7 +161,7 @@ def _goals(outcome: Outcome, flags: _Flags, out: dict[str, list[Item]]) -> None:
         assert isinstance(model, Goal)
         flag = flags.of("goals", row.number, "health")
         if flag in ("at_risk", "off_track", "stale"):
-            title = f"{model.focus_area}: {model.metric}"
+            title = model.focus_area + text("colon", outcome.lang) + model.metric
             item = Item(f"goal_{flag}", _row_id(model, row.number), title, model.deadline)
             for owner in sorted(owners.get(match_key(model.focus_area)) or {LEAD}):
                 out[owner].append(item)

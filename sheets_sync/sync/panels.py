@@ -29,9 +29,10 @@ from sheets_sync.sync.glance import Bar, Glance, GoalLine
 from sheets_sync.sync.locate import Located
 from sheets_sync.sync.rollup import FocusRollup
 from sheets_sync.sync.sink import Sink
-from sheets_sync.sync.summary import heading, notice_line
+from sheets_sync.sync.summary import TITLE, heading, notice_line, text
 
 Values = dict[str, dict[str, CellValue]]  # a panel row's key → its cells by column key
+MIN_TITLE = 12  # columns a notice's title keeps on the Dashboard, whatever follows it
 
 # Each tile: the notice kinds that make it red, and those that make it amber.
 TILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -143,10 +144,11 @@ def dashboard(layout: Layout, seen: Seen) -> Values:
     for key, (red, amber) in TILES.items():
         values[key].update(_tile(layout, lang, seen.attention, red, amber))
     shown = _slots(sheet, "attention")
+    item = sheet.column("item").width - 2
     values |= _numbered(
         "attention",
         (
-            {"item": notice_line(n, lang, seen.titles), "state": heading(n.kind, lang)}
+            {"item": _fitted_line(n, lang, seen.titles, item), "state": heading(n.kind, lang)}
             for n in seen.attention[:shown]
         ),
     )
@@ -231,11 +233,22 @@ def timeline(layout: Layout, seen: Seen) -> Values:
     return _fitted(sheet, values)
 
 
-def _named(bar: Bar, columns: int) -> str:
+def _fitted_line(notice: Notice, lang: Lang, titles: dict[str, str], columns: int) -> str:
+    """The summary's line for ``notice``, its title shortened first so its ID, owner and
+    due date still show in ``columns`` (the cell shortens what is still too long)."""
+    title = min(width(notice.title) + (width(notice.area) + 2 if notice.area else 0), TITLE)
+    line = notice_line(notice, lang, titles)
+    while (over := width(line) - columns) > 0 and title > MIN_TITLE:
+        title = max(title - over, MIN_TITLE)  # a wide character may leave a column over
+        line = notice_line(notice, lang, titles, title_width=title)
+    return line
+
+
+def _named(bar: Bar, lang: Lang, columns: int) -> str:
     """A bar's title, shortened so its ID after it always shows, as the summary names rows."""
     if not bar.row_id:
         return bar.title
-    tail = f" ({bar.row_id})"
+    tail = text("item_id", lang, id=bar.row_id)
     return shorten(bar.title, max(columns - width(tail), 1)) + tail
 
 
@@ -245,7 +258,7 @@ def _bar(
     due = _parsed(bar.due, lang)
     start = _parsed(bar.start, lang)
     cells: dict[str, CellValue] = {
-        "item": _named(bar, columns - 2),
+        "item": _named(bar, lang, columns - 2),
         "state": bar.state,
         "due": format_date(due, lang) if due is not None else None,
     }

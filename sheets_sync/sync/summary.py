@@ -81,15 +81,17 @@ def next_step(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
     )
 
 
-def notice_line(notice: Notice, lang: Lang, titles: dict[str, str]) -> str:
-    """The notice as one line: what, which row, whose, by when."""
+def notice_line(
+    notice: Notice, lang: Lang, titles: dict[str, str], *, title_width: int = TITLE
+) -> str:
+    """The notice as one line: what, which row, whose, by when; its title in ``title_width``."""
     kind = notice.kind
     if kind.startswith(("quarter_", "budget_")):
         return _cap_line(notice, lang)
     title = notice.title
     if notice.area:
         title = notice.area + text("colon", lang) + title
-    title = shorten(title, TITLE)
+    title = shorten(title, title_width)
     if kind == "renamed":
         sheet = titles.get(notice.sheet, notice.sheet)
         return text(
@@ -243,7 +245,7 @@ def _problems(report: SyncReport) -> list[str]:
     lines = ["", "  " + text("problems", lang, count=len(report.problems))]
     for p in report.problems[:SHOWN]:
         where = text("problem_where", lang, sheet=p.sheet_title, id=p.row_id or "", row=p.row)
-        lines.append(f"  - {' '.join(where.split())}: {p.message}")
+        lines.append(f"  - {' '.join(where.split())}{text('colon', lang)}{p.message}")
     if len(report.problems) > SHOWN:
         lines.append("  " + text("more", lang, count=len(report.problems) - SHOWN))
     return lines
