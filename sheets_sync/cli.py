@@ -668,6 +668,7 @@ def report_command(
 ) -> None:
     """Write the quarter's review (FILE.xlsx, gsheet:ID or the sheet's URL) as a document."""
     from sheets_sync.api import review_workbook, write_review
+    from sheets_sync.review.html import written_line
 
     review = review_workbook(
         roadmap,
@@ -676,7 +677,7 @@ def report_command(
         credentials=credentials,
     )
     path = write_review(review, out)
-    click.echo(f"Wrote {path}: the {review.kind} review of {review.quarter} as of {review.as_of}.")
+    click.echo(written_line(review, str(path)))
 
 
 @main.command()

@@ -61,7 +61,7 @@ def test_a_renamed_focus_area_is_recognised_and_its_money_not_lost(roadmap: Path
     assert {p.code for p in report.problems} == {"renamed_ref"}
     assert next(p.message for p in report.problems) == (
         "Focus area: “Events” was renamed “Events and webinars” on the sheet “Focus areas”; "
-        "type the new name here"
+        "type “Events and webinars” here, or run `sheets-sync rename` to update every row at once"
     )
     # the row keeps the old name while rows use it; an idle sync writes nothing
     assert _cells(roadmap, "Focus areas", "focus_areas.known_as")[3] == (6, "Events")

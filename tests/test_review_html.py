@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,7 +187,7 @@ def test_cli_writes_the_page(roadmap: Path, tmp_path: Path) -> None:
         main, ["report", str(roadmap), "--as-of", "2027-02-14", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {out}: the mid review of 2027-Q1 as of 2027-02-14.\n"
+    assert result.output == f"Wrote {out}: Mid-quarter review, 2027-Q1, as of 2027-02-14.\n"
     page = Page(out.read_text(encoding="utf-8"))
     assert page.sections == SECTIONS["mid"]
     final = CliRunner().invoke(
@@ -221,3 +223,26 @@ def test_without_weasyprint_a_pdf_names_the_extra(
         "Install the pdf extra: pip install 'sheets-sync[pdf]', or write --out review.html.",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "已写入 {out}：2027-Q1 季中回顾，截至 2027年2月14日。"),
+        (
+            "ru",
+            "Записан файл {out}: Промежуточная оценка квартала, 2027-Q1, "
+            "по состоянию на 14.02.2027.",
+        ),
+    ],
+)
+def test_cli_says_what_it_wrote_in_the_workbooks_language(
+    example_template: Callable[[str], Path], tmp_path: Path, lang: str, line: str
+) -> None:
+    roadmap = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template(lang), roadmap)
+    out = tmp_path / "review.html"
+    args = ["report", str(roadmap), "--as-of", "2027-02-14", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == line.format(out=out) + "\n"

@@ -165,4 +165,7 @@ def test_the_dashboard_and_the_review_show_them(roadmap: Path) -> None:
     review = review_workbook(roadmap, as_of=D(2027, 3, 10))
     assert [g.health for g in review.goals] == ["stale"] * 4
     assert all(g.measured_on == MADE for g in review.goals)
-    assert f'<span class="badge stale">{STALE}</span>' in render_html(review)
+    colour = load_layout().colour_of("stale")  # the workbook's amber, dark text on it
+    assert f'<span class="badge stale" style="background: {colour}">{STALE}</span>' in render_html(
+        review
+    )

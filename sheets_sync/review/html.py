@@ -52,10 +52,8 @@ tr.total td { font-weight: 600; border-top: 2px solid #9fb3c8; }
 .chips { display: flex; flex-wrap: wrap; gap: .35em; margin: .3em 0; padding: 0;
   list-style: none; }
 .chips li { background: #f0f4f8; border-radius: 1em; padding: .1em .7em; }
-.badge { border-radius: .3em; padding: 0 .4em; color: #fff; white-space: nowrap; }
-.achieved { background: #1e8449; } .on_track { background: #27ae60; }
-.at_risk { background: #e67e22; } .off_track { background: #c0392b; }
-.stale { background: #b7950b; } .no_data { background: #7b8794; }
+.badge { border-radius: .3em; padding: 0 .4em; color: #1f2933; white-space: nowrap;
+  background: #e4e7eb; border: 1px solid rgba(0, 0, 0, .12); }
 .over_cap { color: #c0392b; font-weight: 600; } .near_cap { color: #b9770e; }
 .note { white-space: pre-line; }
 @media print { body { padding: 0; max-width: none; } .chart svg { max-height: 5.5cm; } }
@@ -80,6 +78,14 @@ class _Page:
 
     def label(self, choices: str, key: str | None) -> str:
         return escape(self.layout.choice_label(choices, key, self.lang)) if key else ""
+
+    def badge(self, choices: str, key: str | None) -> str:
+        """A flag as the workbook shows it: its label on the flag's own colour."""
+        if not key:
+            return ""
+        colour = self.layout.colour_of(key)
+        style = f' style="background: {colour}"' if colour else ""
+        return f'<span class="badge {key}"{style}>{self.label(choices, key)}</span>'
 
     def money(self, amount: float | None) -> str:
         if amount is None:
@@ -184,7 +190,7 @@ def _goal_row(page: _Page, g: GoalLine) -> list[str]:
         page.value(g.current, g.unit),
         page.value(g.target, g.unit),
         progress,
-        f'<span class="badge {g.health}">{page.label("health", g.health)}</span>',
+        page.badge("health", g.health),
         page.date(g.measured_on),
     ]
 
@@ -322,6 +328,17 @@ def _plain_money(amount: float, report: ReviewReport) -> str:
     """An amount for a sentence (escaped with it), its currency after it."""
     text = format_amount(round(amount), report.lang)
     return f"{text}\u00a0{report.currency}" if report.currency else text
+
+
+def written_line(report: ReviewReport, path: str) -> str:
+    """What ``sheets-sync report`` says once it has written ``path``, in the report's language."""
+    texts = _texts()
+    return texts["written"][report.lang].format(
+        path=path,
+        title=texts[f"title_{report.kind}"][report.lang],
+        quarter=report.quarter,
+        date=format_date(report.as_of, report.lang),
+    )
 
 
 def render_html(report: ReviewReport, layout: Layout | None = None) -> str:
