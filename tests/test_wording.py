@@ -48,6 +48,7 @@ KEPT = {
     "OK",
     "sheets",
     "sync",
+    "rename",  # a command name, `sheets-sync rename`
     "Lucky",
     "Orange",
     "Google",
