@@ -69,6 +69,18 @@ def generated_example(out: Path, *, lang: str = "en", as_of: str = "2026-12-01")
     return out
 
 
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """The B2B and B2C examples in every language, made once per session; read them only."""
+    made = {}
+    for business in ("b2b", "b2c"):
+        for lang in ("en", "zh", "ru"):
+            path = tmp_path_factory.mktemp(f"{business}-{lang}") / "roadmap.xlsx"
+            generate_xlsx(path, options(business=business, lang=lang), as_of=AS_OF)
+            made[business, lang] = path
+    return made
+
+
 @pytest.fixture
 def roadmap(example_template: Callable[[str], Path], tmp_path: Path) -> Path:
     """A private copy of the English example roadmap."""

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from sheets_sync.api import (
     GoogleDestination,
     generate,
-    generate_xlsx,
     open_backend,
     review_workbook,
     sync_workbook,
@@ -31,18 +30,6 @@ from tests.fakes.google_env import google_env
 from tests.test_next_quarter import decide_every_area
 
 DATES = {"mid": QUARTER.mid_review, "final": QUARTER.final_review}
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    """The B2B and B2C examples in every language, made once."""
-    made = {}
-    for business in ("b2b", "b2c"):
-        for lang in ("en", "zh", "ru"):
-            path = tmp_path_factory.mktemp(f"{business}-{lang}") / "roadmap.xlsx"
-            generate_xlsx(path, options(business=business, lang=lang), as_of=AS_OF)
-            made[business, lang] = path
-    return made
 
 
 def synced_rows(path: Path, key: str) -> list[dict[str, Any]]:

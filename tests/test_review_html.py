@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_sync.api import generate_xlsx, open_backend, sync_workbook, write_review
+from sheets_sync.api import open_backend, sync_workbook, write_review
 from sheets_sync.cli import main
 from sheets_sync.core.i18n import format_amount
 from sheets_sync.core.layout import Lang, load_layout
@@ -22,7 +22,7 @@ from sheets_sync.errors import SheetsSyncError
 from sheets_sync.review.html import render_html
 from sheets_sync.review.model import AreaNotes, ReviewReport
 from sheets_sync.review.read import read_review
-from tests.conftest import AS_OF, QUARTER, options
+from tests.conftest import QUARTER
 from tests.test_next_quarter import decide_every_area
 
 DATES = {"mid": QUARTER.mid_review, "final": QUARTER.final_review}
@@ -67,17 +67,6 @@ class Page(HTMLParser):
     def row(self, first: str, table: int = 0) -> list[str]:
         """The row whose first cell is ``first`` in the ``table``-th table that has one."""
         return [r for r in self.rows if r and r[0] == first][table]
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    made = {}
-    for business in ("b2b", "b2c"):
-        for lang in ("en", "zh", "ru"):
-            path = tmp_path_factory.mktemp(f"{business}-{lang}") / "roadmap.xlsx"
-            generate_xlsx(path, options(business=business, lang=lang), as_of=AS_OF)
-            made[business, lang] = path
-    return made
 
 
 def money(amount: float | None, lang: Lang, currency: str | None) -> str:
