@@ -10,7 +10,6 @@ returns.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Protocol
 
 from sheets_sync.errors import SheetsSyncError, WorkbookNotFound
 from sheets_sync.jobs.config import WorkbookConfig
+from sheets_sync.jobs.idle import content_digest
 
 DriveVersionFn = Callable[[WorkbookConfig], str | None]
 """Return the Drive file ``version`` of a workbook's spreadsheet (None: Drive did not say)."""
@@ -43,14 +43,11 @@ def local_fingerprint(path: Path, previous: str | None = None) -> str:
     head = f"{stat.st_size}:{stat.st_mtime_ns}:"
     if previous is not None and previous.startswith(head):
         return previous
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        digest = content_digest(path)
     except OSError as exc:
         raise SheetsSyncError(f"cannot read workbook file {path}: {exc.strerror}.") from None
-    return head + digest.hexdigest()
+    return head + digest
 
 
 _LOCAL = re.compile(r"(\d+):\d+:(.*)", re.DOTALL)
