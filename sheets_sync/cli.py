@@ -355,10 +355,12 @@ def sync_command(
     """Validate a roadmap (FILE.xlsx, gsheet:ID or the sheet's URL), roll up budgets and
     write back flags and due dates."""
     day = _day(as_of)
-    idle = None
+    idle = digest = None
     if not (full or config_path or state_dir):  # a run to record or measure is a full one
         idle = _idle_key(workbook, day, "json" if as_json else "text", dry_run)
-        if idle is not None and (kept := _idle_output(idle)) is not None:
+        digest = _idle_digest(idle)  # hashed once: the lookup's key, and a new memo's
+        kept = _idle_output(idle, digest) if idle and digest else None
+        if kept is not None:
             click.echo(kept)
             return
     from sheets_sync.api import sync_workbook
@@ -368,7 +370,6 @@ def sync_command(
     measured = _measured(config_path, day) if config_path else None
     record = None if dry_run else _record(workbook, config_path, state_dir)
     started = dt.datetime.now(dt.UTC)
-    digest = _idle_digest(idle)
     try:
         report = sync_workbook(
             workbook, as_of=day, dry_run=dry_run, credentials=credentials, measured=measured
@@ -402,12 +403,12 @@ def _idle_key(workbook: str, day: dt.date, mode: str, dry_run: bool) -> IdleKey 
     return IdleKey(target.path, workbook, day.isoformat(), mode, dry_run)
 
 
-def _idle_output(key: IdleKey) -> str | None:
+def _idle_output(key: IdleKey, digest: str) -> str | None:
     """The kept output, when the file is unchanged and nobody holds it open."""
     from sheets_sync.backends.xlsx.safety import lock_file_of
     from sheets_sync.jobs.idle import idle_output
 
-    return None if lock_file_of(key.path) else idle_output(key)
+    return None if lock_file_of(key.path) else idle_output(key, digest)
 
 
 def _idle_digest(key: IdleKey | None) -> str | None:

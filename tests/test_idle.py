@@ -186,5 +186,6 @@ def test_an_edit_while_the_sync_ran_keeps_no_memo(settled: Path) -> None:
 
     settled.write_bytes(settled.read_bytes() + b"\x00")  # changed after it was read
     _remember_idle(key, before, "output", wrote=False)
-    assert idle.idle_output(key) is None
+    assert idle.idle_output(key, before) is None
+    assert idle.idle_output(key, idle.content_digest(settled)) is None
     assert not key.entry().exists()

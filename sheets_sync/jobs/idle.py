@@ -100,9 +100,9 @@ class IdleKey:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def idle_output(key: IdleKey) -> str | None:
-    """What the last idle sync with these inputs printed, or None: a full sync is due."""
-    digest = content_digest(key.path) if key.path.is_file() else ""
+def idle_output(key: IdleKey, digest: str) -> str | None:
+    """What the last idle sync with these inputs printed, the file's bytes hashing to
+    ``digest``, or None: a full sync is due."""
     output = _kept(key, digest).get(key.inputs(digest))
     return output if isinstance(output, str) else None
 
