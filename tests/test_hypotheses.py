@@ -9,7 +9,7 @@ from pathlib import Path
 from sheets_sync.api import next_quarter, sync_workbook
 from sheets_sync.core.budget import BudgetChoice
 
-from .test_next_quarter import Book, decide
+from .test_next_quarter import EVERY_AREA, Book, decide
 
 
 def test_a_goal_link_must_name_a_goal(roadmap: Path) -> None:
@@ -25,15 +25,7 @@ def test_carried_hypotheses_keep_their_plan_and_drop_links_to_goals_left_behind(
     roadmap: Path,
 ) -> None:
     book = Book(roadmap)
-    decide(
-        book,
-        {
-            "Website appeal": ("Continue", None),
-            "Conversion rate optimisation": ("Adjust", None),
-            "Lead qualification and nurturing": ("Complete", None),
-            "Events": ("Scrap", "No ROI data"),
-        },
-    )
+    decide(book, EVERY_AREA)
     book.set("hypotheses", ("id", "HY-002"), goal="GO-004")  # an Events goal
     book.save()
     out = roadmap.with_name("q2.xlsx")

@@ -358,18 +358,19 @@ def test_a_whole_year_round_trip(tmp_path: Path) -> None:
     assert (achieved["planned"], achieved["spent"]) == (5400, 4200)
 
 
+# A final decision on every focus area of the example: one of each kind.
+EVERY_AREA: dict[str, tuple[str, str | None]] = {
+    "Website appeal": ("Continue", None),
+    "Conversion rate optimisation": ("Adjust", None),
+    "Lead qualification and nurturing": ("Complete", None),
+    "Events": ("Scrap", "No ROI data"),
+}
+
+
 def decide_every_area(roadmap: Path) -> Path:
     """The example roadmap with a final decision on every focus area, saved."""
     book = Book(roadmap)
-    decide(
-        book,
-        {
-            "Website appeal": ("Continue", None),
-            "Conversion rate optimisation": ("Adjust", None),
-            "Lead qualification and nurturing": ("Complete", None),
-            "Events": ("Scrap", "No ROI data"),
-        },
-    )
+    decide(book, EVERY_AREA)
     book.save()
     return roadmap
 
