@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,24 @@ def test_chosen_columns_past_the_first_piece_match_a_full_read(tmp_path: Path) -
         None,
         dt.date(2027, 1, 1) + dt.timedelta(days=7001 % 90),
     ]
+
+
+def test_a_libreoffice_saved_workbook_reads_as_its_cells_decode_one_by_one() -> None:
+    """LibreOffice (like Excel) saves text as shared strings, which the whole-sheet read
+    takes a short way for; every cell must still read as the write check decodes it."""
+    from .reference.make_references import LIBREOFFICE_INPUT
+
+    snapshot = read_xlsx(LIBREOFFICE_INPUT)
+    wanted = {
+        grid.title: [(r, c) for r in range(1, len(grid.rows) + 2) for c in range(1, 40)]
+        for grid in snapshot.sheets
+    }
+    one_by_one = read_cells(LIBREOFFICE_INPUT, wanted)
+    whole = {
+        (grid.title, r, c): grid.cell(r, c)
+        for grid in snapshot.sheets
+        for r, c in wanted[grid.title]
+    }
+    with zipfile.ZipFile(LIBREOFFICE_INPUT) as package:
+        assert b't="s"' in package.read("xl/worksheets/sheet2.xml")  # shared strings
+    assert whole == one_by_one

@@ -197,9 +197,10 @@ class SheetReader:
     """Turns one sheet's XML, fed piece by piece, into rows of plain values.
 
     :meth:`_feed_fast` is the hottest loop of a sync. Per cell it does only what the
-    commonest cells need (plain inline text, numbers and dates seen before, placing
-    the value) and calls out once per row and for what is rare: a new number or
-    column, shared strings, booleans and other types, cells of another shape. A call
+    commonest cells need (plain inline text as we write it, shared text as Excel and
+    LibreOffice save it, numbers and dates seen before, placing the value) and calls
+    out once per row and for what is rare: a new number or column, booleans and other
+    types, cells of another shape. A call
     per cell for the common cases would cost more than the split is worth.
     """
 
@@ -235,6 +236,7 @@ class SheetReader:
         self._dates: dict[bytes, CellValue] = {}
         self._numbers: dict[bytes, CellValue] = {}
         self._texts: dict[str, str] = {}
+        self._shared: list[str] = []  # the shared string table, once a cell uses it
         self._columns: dict[bytes, int] = {}
         p = pats.prefix
         self._cell_marks = (b"<" + p + b"c ", b"<" + p + b"c>")
@@ -289,6 +291,7 @@ class SheetReader:
         dates = self._dates
         numbers = self._numbers
         texts = self._texts
+        shared = self._shared
         current: bytes | None = None
         line: list[CellValue] = []
         number = 0
@@ -325,6 +328,12 @@ class SheetReader:
                     value = numbers.get(v)
                     if value is None:
                         value = numbers[v] = _number(v)
+            elif kind == b"s" and v:  # shared text, as Excel and LibreOffice save it
+                if not shared:
+                    shared = self._shared_items()
+                value = shared[int(v)]
+                if not value:
+                    continue
             elif v:
                 value = self._typed((letters, row_text, style, kind, rest, v, text, f, fv, other))
                 if value is None:
@@ -367,6 +376,11 @@ class SheetReader:
             line = self._pending = []
             self._pending_row = number
         return number, line, None if restricted else self._keep_for(number)
+
+    def _shared_items(self) -> list[str]:
+        """The shared string table, decoded when the first cell of the sheet uses it."""
+        self._shared = self.strings.items
+        return self._shared
 
     def _build_pending(self) -> None:
         """The last row of a piece, if a value has landed in it (see :meth:`_start_row`)."""
