@@ -40,6 +40,59 @@ book.save(path)
 """
 
 
+# The least any process pays that does a sync's job under this design, in three steps
+# (each a whole process, like the runs it is set beside):
+#   stack   -- Python with click and pydantic loaded and one row model defined: what
+#              validating rows into pydantic models behind a click command costs
+#              before a byte of the workbook is touched;
+#   rewrite -- stack, then the biggest sheet inflated and deflated again (zlib-ng,
+#              level 5, as ours) and the file copied: what writing one cell of that
+#              sheet costs any tool, since a ZIP member is compressed whole;
+#   scan    -- rewrite, and each cell's reference found by one regular expression
+#              as the sheet streams by: less than any reader of the cells does, as
+#              no value is read or made.
+FLOOR = """
+import re, shutil, struct, sys, zipfile
+import click
+from pydantic import BaseModel
+from zlib_ng import zlib_ng as zlib
+
+
+class Row(BaseModel):
+    title: str
+    budget: float | None = None
+
+
+step, src, dst = sys.argv[1:4]
+cells = 0
+if step != "stack":
+    CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
+    with zipfile.ZipFile(src) as package:
+        sheets = [i for i in package.infolist() if i.filename.startswith("xl/worksheets/")]
+        info = max(sheets, key=lambda i: i.file_size)
+    with open(src, "rb") as raw:
+        raw.seek(info.header_offset + 26)
+        name, extra = struct.unpack("<HH", raw.read(4))
+        raw.seek(name + extra, 1)
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        deflate = zlib.compressobj(5, zlib.DEFLATED, -zlib.MAX_WBITS)
+        left, tail = info.compress_size, b""
+        while left:
+            chunk = inflate.decompress(raw.read(min(left, 1 << 15)))
+            left -= min(left, 1 << 15)
+            deflate.compress(chunk)
+            if step == "scan":
+                piece = tail + chunk
+                cut = piece.rfind(b"</row>") + 6
+                cells += len(CELL.findall(piece, 0, cut))
+                tail = piece[cut:]
+        deflate.flush()
+    shutil.copyfile(src, dst)
+print(cells)
+"""
+FLOOR_STEPS = ("stack", "rewrite", "scan")
+
+
 class Run:
     """One finished process: wall seconds, CPU seconds (user + system), peak MB."""
 
@@ -76,7 +129,8 @@ def median(runs: list[Run]) -> tuple[float, float, float]:
 def compare(rows: int, shape: str, folder: Path, repeat: int) -> dict[str, tuple[float, ...]]:
     """Full sync vs openpyxl, alternating, each on a fresh copy; then a sync with
     nothing to change, read in full (``--full``, as the first sync of a day) and
-    answered from the idle memo (a repeated sync of the same bytes on the same day)."""
+    answered from the idle memo (a repeated sync of the same bytes on the same day).
+    Last, the floor (see FLOOR) on the same file."""
     source = folder / shape / "roadmap.xlsx"
     writes = folder / shape / "writes.json"
     work = folder / shape / "work.xlsx"
@@ -93,13 +147,20 @@ def compare(rows: int, shape: str, folder: Path, repeat: int) -> dict[str, tuple
     shutil.copyfile(source, work)
     sync(work, "--as-of", SYNC_ON)
     full = [sync(work, "--as-of", SYNC_ON, "--full") for _ in range(repeat)]
+    sync(work, "--as-of", SYNC_ON)  # a sync that writes nothing keeps the idle memo
     idle = [sync(work, "--as-of", SYNC_ON) for _ in range(repeat)]
     assert "Wrote 0 cell" in idle[0].out and all(r.out == idle[0].out for r in [*full, *idle])
+    copy = folder / shape / "floor.xlsx"
+    floors = {}
+    for step in FLOOR_STEPS:
+        argv = [sys.executable, "-c", FLOOR, step, str(source), str(copy)]
+        floors[step] = median([run(argv) for _ in range(repeat)])
     return {
         "sync": median(ours),
         "openpyxl": median(theirs),
         "no-change": median(full),
         "idle": median(idle),
+        **floors,
     }
 
 
