@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from sheets_sync.cli import main
+from sheets_sync.cli import _Day, main
 
 from .conftest import generated_example
 
@@ -169,3 +171,21 @@ def test_a_mistyped_spreadsheet_fails_before_any_credentials(
         f"sheets-sync: {given!r} is not a Google spreadsheet ID or URL."
         " Use the ID from the address bar: docs.google.com/spreadsheets/d/<ID>/edit.\n",
     )
+
+
+def _read_as(kind: click.ParamType, text: str) -> object:
+    try:
+        return kind.convert(text, None, None)
+    except click.BadParameter as error:
+        return error.format_message()
+
+
+@given(st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True) | st.text(max_size=12))
+@example("2027-02-20")
+@example("2028-02-29")
+@example("2027-02-29")
+@example("0000-01-01")
+@example("2027-2-20")
+@example(" 2027-02-20")
+def test_as_of_is_read_as_click_reads_a_date(text: str) -> None:
+    assert _read_as(_Day(), text) == _read_as(click.DateTime(["%Y-%m-%d"]), text)

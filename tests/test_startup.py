@@ -31,6 +31,7 @@ NEVER = (
     "sheets_sync.jobs.remind",
     "sheets_sync.jobs.history",
     "sheets_sync.jobs.metrics",
+    "_strptime",  # --as-of is read without strptime's locale tables
 )
 # Not even the core's models, nor the xlsx backend, for --help.
 NOT_FOR_HELP = ("pydantic", "sheets_sync.api", "sheets_sync.core.layout", "sheets_sync.backends")
