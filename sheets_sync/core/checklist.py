@@ -5,7 +5,9 @@ the fiscal year), so a fiscal quarter uses the items of the calendar quarter in
 which it starts.
 """
 
-from __future__ import annotations
+# Annotations are evaluated as the classes are made (no ``from __future__ import
+# annotations``): pydantic would otherwise evaluate each field's from its string, at
+# every start-up.
 
 from functools import cache
 from typing import Literal

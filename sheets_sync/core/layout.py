@@ -4,10 +4,12 @@ Nothing about sheets or columns is hard-coded in Python: code asks the layout fo
 a sheet or column by key and gets its labels, type, role and allowed values.
 """
 
-from __future__ import annotations
+# Annotations are evaluated as the classes are made (no ``from __future__ import
+# annotations``): pydantic would otherwise evaluate each field's from its string, at
+# every start-up.
 
 from functools import cache, cached_property
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -86,7 +88,7 @@ class Column(BaseModel):
         return self.role == "computed"
 
     @model_validator(mode="after")
-    def _type_needs(self) -> Column:
+    def _type_needs(self) -> Self:
         if self.type == "choice" and not self.choices:
             raise ValueError(f"column {self.key}: a choice column names its choices")
         if self.type == "ref" and not self.ref:
@@ -116,7 +118,7 @@ class Presentation(BaseModel):
         return code if code in self.currencies else self.default_currency[lang]
 
     @model_validator(mode="after")
-    def _defaults_are_known(self) -> Presentation:
+    def _defaults_are_known(self) -> Self:
         for lang, code in self.default_currency.items():
             if code not in self.currencies:
                 raise ValueError(f"default currency for {lang}: no format for {code!r}")
@@ -246,7 +248,7 @@ class Layout(BaseModel):
         }
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> Layout:
+    def _references_resolve(self) -> Self:
         keys = {sheet.key for sheet in self.sheets}
         for sheet in self.sheets:
             for column in (*sheet.columns, *sheet.fields):

@@ -7,7 +7,9 @@ context={"lang": "ru"})``. A parse failure is a pydantic error whose ``type`` is
 the message code, so a bad cell becomes a message on its own row.
 """
 
-from __future__ import annotations
+# Annotations are evaluated as the classes are made (no ``from __future__ import
+# annotations``): pydantic would otherwise evaluate each field's from its string, at
+# every start-up.
 
 import datetime as dt
 from collections.abc import Callable
