@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.layout import Labels
-from sheets_sync.core.templates import load_toml
+from sheets_sync.core.templates import read_toml
 
 
 class QuarterTheme(BaseModel):
@@ -57,4 +57,4 @@ class Checklist(BaseModel):
 
 @cache
 def load_checklist() -> Checklist:
-    return Checklist.model_validate(load_toml("checklist.toml"))
+    return Checklist.model_validate(read_toml("checklist.toml"))

@@ -14,7 +14,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sheets_sync.core.parsing import match_key
-from sheets_sync.core.templates import load_toml
+from sheets_sync.core.templates import read_toml
 
 Lang = Literal["en", "zh", "ru"]
 LANGS: tuple[Lang, ...] = ("en", "zh", "ru")
@@ -267,4 +267,4 @@ class Layout(BaseModel):
 @cache
 def load_layout() -> Layout:
     """The layout shipped with this version of sheets-sync."""
-    return Layout.model_validate(load_toml("layout.toml"))
+    return Layout.model_validate(read_toml("layout.toml"))

@@ -28,5 +28,12 @@ def templates_dir() -> Path:
 @cache
 def load_toml(name: str) -> dict[str, Any]:
     """Parse one template file by name, once per process."""
+    return read_toml(name)
+
+
+def read_toml(name: str) -> dict[str, Any]:
+    """Parse one template file by name, not kept: for a file made into models once
+    (the layout, the checklist), whose parsed text would otherwise stay in memory
+    beside them for the whole run."""
     with (templates_dir() / name).open("rb") as handle:
         return tomllib.load(handle)
