@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 import click
 
 from sheets_sync import __version__
-from sheets_sync.core.budget import BudgetChoice, parse_weights
-from sheets_sync.core.calendar import Quarter
-from sheets_sync.core.parsing import parse_money
 from sheets_sync.errors import ParseError, SheetsSyncError
 from sheets_sync.jobs import STATE_DIR_ENV
 
 if TYPE_CHECKING:  # each command loads what it uses: start-up stays small
     from sheets_sync.api import Measurement
+    from sheets_sync.core.calendar import Quarter
     from sheets_sync.jobs.history.record import ManualRun
     from sheets_sync.jobs.idle import IdleKey
 
@@ -89,6 +87,8 @@ class _Amount(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
+        from sheets_sync.core.parsing import parse_money
+
         try:
             return parse_money(value) if isinstance(value, str) else float(value)
         except (ParseError, ValueError):
@@ -101,6 +101,8 @@ class _Quarter(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Quarter:
+        from sheets_sync.core.calendar import Quarter
+
         try:
             return value if isinstance(value, Quarter) else Quarter.parse(value)
         except ValueError as exc:
@@ -113,6 +115,8 @@ class _Weights(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> tuple[float, ...]:
+        from sheets_sync.core.budget import parse_weights
+
         if isinstance(value, tuple):
             return value
         try:
@@ -306,6 +310,7 @@ def generate_command(
 ) -> None:
     """Create this quarter's roadmap workbook (.xlsx, or a Google spreadsheet)."""
     from sheets_sync.api import GoogleDestination, generate
+    from sheets_sync.core.calendar import Quarter
     from sheets_sync.core.i18n import as_lang
     from sheets_sync.core.layout import Business
     from sheets_sync.jobs.config import load_config
@@ -585,6 +590,7 @@ def next_quarter_command(
 
     SOURCE is this quarter's FILE.xlsx, gsheet:ID or the spreadsheet's URL."""
     from sheets_sync.api import GoogleDestination, next_quarter
+    from sheets_sync.core.budget import BudgetChoice
     from sheets_sync.quarter.carry_report import render_carry_text
 
     if google and out is not None:

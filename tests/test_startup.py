@@ -35,6 +35,20 @@ NEVER = (
 )
 # Not even the core's models, nor the xlsx backend, for --help.
 NOT_FOR_HELP = ("pydantic", "sheets_sync.api", "sheets_sync.core.layout", "sheets_sync.backends")
+# A sync the idle memo answers hashes the file and prints: none of what reads,
+# decides or writes, nor what parses the options of other commands.
+NOT_FOR_AN_IDLE_SYNC = (
+    "pydantic",
+    "sheets_sync.api",
+    "sheets_sync.sync",
+    "sheets_sync.core.layout",
+    "sheets_sync.core.parsing",
+    "sheets_sync.core.budget",
+    "sheets_sync.core.calendar",
+    "decimal",
+    "tomllib",
+    "tempfile",
+)
 
 
 def _modules_after(args: list[str], tmp_path: Path) -> list[str]:
@@ -66,6 +80,15 @@ def test_a_local_sync_loads_only_the_sync(roadmap: Path, tmp_path: Path) -> None
     modules = _modules_after(["sync", str(roadmap), "--as-of", "2027-02-20"], tmp_path)
     assert _loaded(modules, NEVER) == []
     assert "sheets_sync.sync.run" in modules  # it did sync
+
+
+def test_a_sync_the_memo_answers_loads_only_the_memo(roadmap: Path, tmp_path: Path) -> None:
+    sync = ["sync", str(roadmap), "--as-of", "2027-02-20"]
+    _modules_after(sync, tmp_path)  # writes the flags
+    _modules_after(sync, tmp_path)  # writes nothing: what it printed is kept
+    modules = _modules_after(sync, tmp_path)
+    assert _loaded(modules, NEVER + NOT_FOR_AN_IDLE_SYNC) == []
+    assert "sheets_sync.jobs.idle" in modules  # it was answered by the memo
 
 
 def test_the_listed_help_is_each_loaded_command_s_own() -> None:

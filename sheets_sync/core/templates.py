@@ -6,7 +6,6 @@ project; an installed wheel carries the same files as ``sheets_sync/_templates``
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,5 +34,7 @@ def read_toml(name: str) -> dict[str, Any]:
     """Parse one template file by name, not kept: for a file made into models once
     (the layout, the checklist), whose parsed text would otherwise stay in memory
     beside them for the whole run."""
+    import tomllib  # not for templates_dir alone: the idle memo's stamp needs only that
+
     with (templates_dir() / name).open("rb") as handle:
         return tomllib.load(handle)

@@ -25,7 +25,6 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -118,6 +117,8 @@ def remember_idle(key: IdleKey, digest: str, output: str) -> None:
     Outputs for the same bytes (text and JSON, other days) are kept side by side,
     the latest few; bytes that differ start afresh.
     """
+    import tempfile  # only to keep a memo: a hit never needs it
+
     outputs = _kept(key, digest)
     outputs.pop(key.inputs(digest), None)
     outputs[key.inputs(digest)] = output
