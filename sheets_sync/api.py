@@ -22,7 +22,6 @@ from sheets_sync.backends.target import (
 )
 from sheets_sync.backends.target import is_google as is_google
 from sheets_sync.backends.xlsx.workbook import XlsxBackend
-from sheets_sync.core.budget import BudgetChoice, split_annual
 from sheets_sync.core.calendar import Quarter, year_quarters
 from sheets_sync.core.layout import Business, Lang, load_layout
 from sheets_sync.core.lazy import lazy_names
@@ -37,12 +36,14 @@ if TYPE_CHECKING:  # a sync of a local file needs neither gspread nor openpyxl l
     import gspread
 
     # Nor the code that plans a quarter: loaded by the functions that plan one.
+    from sheets_sync.core.budget import BudgetChoice
     from sheets_sync.quarter.carry_report import CarryReport
     from sheets_sync.quarter.new_plan import Options, WorkbookPlan
     from sheets_sync.review.model import Kind, ReviewReport
     from sheets_sync.sync.rename import RenameReport
 
 _QUARTER_NAMES = {
+    "BudgetChoice": "sheets_sync.core.budget",
     "CarryReport": "sheets_sync.quarter.carry_report",
     "Options": "sheets_sync.quarter.new_plan",
     "WorkbookPlan": "sheets_sync.quarter.new_plan",
@@ -359,6 +360,7 @@ def year_options(
     scope_threshold: float = 0.25,
 ) -> list[Options]:
     """The four quarters of fiscal ``year``, the annual budget split by ``weights``."""
+    from sheets_sync.core.budget import split_annual
     from sheets_sync.quarter.new_plan import Options
 
     budgets = split_annual(annual_budget, weights)

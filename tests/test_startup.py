@@ -32,6 +32,7 @@ NEVER = (
     "sheets_sync.jobs.history",
     "sheets_sync.jobs.metrics",
     "_strptime",  # --as-of is read without strptime's locale tables
+    "sheets_sync.core.budget",  # the budget of a quarter to plan
 )
 # Not even the core's models, nor the xlsx backend, for --help.
 NOT_FOR_HELP = ("pydantic", "sheets_sync.api", "sheets_sync.core.layout", "sheets_sync.backends")
