@@ -47,7 +47,7 @@ NOT_FOR_AN_IDLE_SYNC = (
     "sheets_sync.core.budget",
     "sheets_sync.core.calendar",
     "decimal",
-    "tomllib",
+    "tomli",
     "tempfile",
 )
 

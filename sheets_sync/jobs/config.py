@@ -13,12 +13,12 @@ import difflib
 import hashlib
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import tomli
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -420,9 +420,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> WatchConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {source}: {exc}.") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already ends with "(at line L, column C)".
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        # tomli's message already ends with "(at line L, column C)".
         raise ConfigProblems(str(source), [f"not valid TOML: {exc}"]) from None
     problems = _duplicate_names(data.get("workbooks"), text)
     problems += _missing_folders(data.get("workbooks"), source, text)
@@ -705,7 +705,7 @@ _HEADER = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_.-]+)\s*\]")
 def _locate(loc: tuple[int | str, ...], text: str) -> int | None:
     """Best-effort line number of ``loc`` in the TOML text (tables written the usual way).
 
-    tomllib keeps no positions, so this scans for ``[table]`` / ``[[workbooks]]``
+    tomli keeps no positions, so this scans for ``[table]`` / ``[[workbooks]]``
     headers and ``key =`` lines. Inline tables just get no line number.
     """
     lines = text.splitlines()
