@@ -71,6 +71,9 @@ class Glance:
         self.goal_count = 0
         self._bars: list[Bar] = []
         self.bar_count = 0
+        # once a trim leaves a full set, the rank of its last bar: a bar ranked after
+        # it can never be kept (the set only gets more pressing), so none is built
+        self._cutoff: tuple[int, dt.date, int] | None = None
         self._keys = layout.choice_labels
         self._due: dict[int, CellValue] = {}  # a checklist row's due date, decided just before
 
@@ -107,6 +110,8 @@ class Glance:
         due = self._due.get(row.number) if sheet == "checklist" else row.get("due")
         self.bar_count += 1
         rank = (URGENCY[mark], _day(due) or dt.date.max, self.bar_count)
+        if self._cutoff is not None and rank > self._cutoff:
+            return
         title = clean_text(row.get(_TITLE[sheet])) or ""
         start = row.get("start") if sheet == "initiatives" else None
         row_id = clean_text(row.get("id")) or ""
@@ -116,6 +121,8 @@ class Glance:
 
     def _trim(self) -> None:
         self._bars = sorted(self._bars, key=lambda bar: bar.rank)[: self.bar_limit]
+        if self._bars and len(self._bars) == self.bar_limit:
+            self._cutoff = self._bars[-1].rank
 
     def bars(self) -> list[Bar]:
         """The most pressing bars, most pressing first, at most the limit."""
