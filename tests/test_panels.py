@@ -20,6 +20,7 @@ from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
 from sheets_sync.sync.glance import URGENCY, Glance
 from sheets_sync.sync.locate import Row, Table
 from sheets_sync.sync.report import render_text
+from sheets_sync.sync.sink import Noting, Sink
 from sheets_sync.sync.summary import heading, notice_line
 
 LAYOUT = load_layout()
@@ -192,9 +193,10 @@ SCHEDULE = LAYOUT.sheet("initiatives")
 LABELS = {key: LAYOUT.choice_label("schedule", key, "en") for key in LAYOUT.choice_keys("schedule")}
 
 
-def _feed(glance: Glance, schedules: list[tuple[str, int]]) -> int:
-    """Hand ``glance`` one initiative per (schedule, due day), as compute would; the most
-    it held at once."""
+def _feed(glance: Glance, schedules: list[tuple[str, int]], sink: Sink | None = None) -> int:
+    """Hand ``glance`` one initiative per (schedule, due day), as compute would (through
+    ``sink`` in front of it); the most it held at once."""
+    sink = Noting(sink or (lambda *cell: None), glance.watched())
     columns = {key: n for n, key in enumerate(SCHEDULE.column_keys(), start=1)}
     table = Table(SCHEDULE, SheetGrid("Initiatives", []), columns)
     most = 0
@@ -204,15 +206,16 @@ def _feed(glance: Glance, schedules: list[tuple[str, int]]) -> int:
         line[columns["id"] - 1] = f"IN-{number}"
         line[columns["title"] - 1] = f"Initiative {number}"
         line[columns["due"] - 1] = start + dt.timedelta(days=day)
-        glance(table, Row(number, line, columns), "schedule", LABELS[schedule])
+        sink(table, Row(number, line, columns), "schedule", LABELS[schedule])
         most = max(most, len(glance._bars))
     return most
 
 
 def test_ten_thousand_initiatives_keep_thirty_bars_and_hold_at_most_sixty() -> None:
     written: list[object] = []
-    glance = Glance(lambda *cell: written.append(cell), LAYOUT, goals=8, bars=30)
-    most = _feed(glance, [(("on_track", "overdue")[n % 2], n % 90) for n in range(10_000)])
+    glance = Glance(LAYOUT, goals=8, bars=30)
+    schedules = [(("on_track", "overdue")[n % 2], n % 90) for n in range(10_000)]
+    most = _feed(glance, schedules, lambda *cell: written.append(cell))
     assert len(written) == 10_000  # every value passed on
     assert most < 60
     bars = glance.bars()
@@ -227,7 +230,7 @@ def test_ten_thousand_initiatives_keep_thirty_bars_and_hold_at_most_sixty() -> N
     st.integers(1, 12),
 )
 def test_the_bars_kept_are_the_most_pressing(schedules: list[tuple[str, int]], limit: int) -> None:
-    glance = Glance(lambda *cell: None, LAYOUT, goals=8, bars=limit)
+    glance = Glance(LAYOUT, goals=8, bars=limit)
     _feed(glance, schedules)
     start = dt.date(2027, 1, 1)
     ranked = sorted(

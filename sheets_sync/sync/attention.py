@@ -4,7 +4,7 @@ The overdue and the due soon (initiatives, checklist items), goals off track, at
 risk or with an out-of-date value, budgets over or near their cap, reviews to hold
 and rows to fix: the same flags the sync writes into the workbook, read back as
 they are decided, so the summary never disagrees with the workbook's cells.
-:class:`Watch` sits in front of compute's sink and notes, for the few rows whose
+:class:`Watch` is told the flags as compute decides them and notes, for the few rows whose
 flag asks for a person, the row's ID, title, owner and date; :func:`notices` adds
 the budget, the reviews' dates and the rows with problems. The kinds a reminder
 digest knows (:data:`.digest.KINDS`) keep its names. Pure: the date is passed in.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sheets_sync.core.calendar import Quarter
@@ -24,9 +25,9 @@ from sheets_sync.core.parsing import clean_text, parse_date
 from sheets_sync.core.rules import unplanned
 from sheets_sync.errors import ParseError
 from sheets_sync.sync.checks import Problem, Renamed
-from sheets_sync.sync.locate import Row, Table
+from sheets_sync.sync.locate import Row
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
-from sheets_sync.sync.sink import Sink
+from sheets_sync.sync.sink import Note, Watched
 
 # The kinds of notice, most pressing first: what is late, then what is coming.
 KINDS = (
@@ -110,28 +111,31 @@ class _Noted:
 
 
 class Watch:
-    """A sink in front of another: passes every value on, notes the rows needing a person.
+    """Notes the rows needing a person, told the watched flags by a :class:`.sink.Noting`.
 
     Keeps a few cells of those rows only, so a sync of a big sheet still holds no
     row's model.
     """
 
-    def __init__(self, inner: Sink, layout: Layout) -> None:
-        self.inner = inner
+    def __init__(self, layout: Layout) -> None:
         self.noted: list[_Noted] = []
         self._keys = layout.choice_labels
         self._due: dict[int, CellValue] = {}  # a checklist row's due date, decided just before
 
-    def __call__(self, table: Table, row: Row, key: str, value: CellValue) -> None:
-        self.inner(table, row, key, value)
-        sheet = table.spec.key
-        if sheet == "checklist" and key == "due":
-            self._due = {row.number: value}
+    def watched(self) -> Watched:
+        """The notes to tell: each flag in :data:`WATCHED`, and a checklist task's due date."""
+        notes: dict[tuple[str, str], Note] = {("checklist", "due"): self._due_date}
+        for (sheet, key), name in WATCHED.items():
+            notes[(sheet, key)] = partial(self._flag, sheet, self._keys[name])
+        return notes
+
+    def _due_date(self, row: Row, value: CellValue) -> None:
+        self._due = {row.number: value}
+
+    def _flag(self, sheet: str, labels: dict[str, str], row: Row, value: CellValue) -> None:
+        if not isinstance(value, str):
             return
-        name = WATCHED.get((sheet, key))
-        if name is None or not isinstance(value, str):
-            return
-        kind = _KIND.get((sheet, self._keys[name].get(value, "")))
+        kind = _KIND.get((sheet, labels.get(value, "")))
         if kind is not None:
             self.noted.append(self._note(sheet, kind, row))
 

@@ -1,7 +1,7 @@
 """What the Dashboard and the Timeline show, noted as compute decides the flags.
 
-:class:`Glance` sits in front of compute's sink, like :class:`.attention.Watch`: it
-passes every value on and keeps, of the goals, the first few with their decided
+:class:`Glance` is told compute's values, like :class:`.attention.Watch` (through a
+:class:`.sink.Noting`), and keeps, of the goals, the first few with their decided
 health, and of the initiatives and checklist items, the most pressing few with
 their decided schedule. What it keeps is bounded (the slots the panels have, and
 never more than twice that between trims), so a sheet of ten thousand
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.layout import Layout
 from sheets_sync.core.parsing import clean_text, serial_to_date
-from sheets_sync.sync.locate import Row, Table
-from sheets_sync.sync.sink import Sink
+from sheets_sync.sync.locate import Row
+from sheets_sync.sync.sink import Note, Watched
 
 # The flag that places a row on the Timeline: (sheet, column) → its choice list.
 SCHEDULED = {("initiatives", "schedule"): "schedule", ("checklist", "due_status"): "due_status"}
@@ -62,10 +63,9 @@ class GoalLine:
 
 
 class Glance:
-    """A sink in front of another, noting the goals and the bars the panels show."""
+    """Notes the goals and the bars the panels show, told the values by a :class:`.sink.Noting`."""
 
-    def __init__(self, inner: Sink, layout: Layout, *, goals: int, bars: int) -> None:
-        self.inner = inner
+    def __init__(self, layout: Layout, *, goals: int, bars: int) -> None:
         self.goal_limit, self.bar_limit = goals, bars
         self.goals: list[GoalLine] = []
         self.goal_count = 0
@@ -77,15 +77,23 @@ class Glance:
         self._keys = layout.choice_labels
         self._due: dict[int, CellValue] = {}  # a checklist row's due date, decided just before
 
-    def __call__(self, table: Table, row: Row, key: str, value: CellValue) -> None:
-        self.inner(table, row, key, value)
-        sheet = table.spec.key
-        if sheet == "checklist" and key == "due":
-            self._due = {row.number: value}
-        elif sheet == "goals" and key == "health":
-            self._goal(row, value)
-        elif (sheet, key) in SCHEDULED and isinstance(value, str) and value:
-            self._bar(sheet, row, self._keys[SCHEDULED[(sheet, key)]].get(value, ""), value)
+    def watched(self) -> Watched:
+        """The notes to tell: a goal's health, the flags in :data:`SCHEDULED`, and a
+        checklist task's due date."""
+        notes: dict[tuple[str, str], Note] = {
+            ("checklist", "due"): self._due_date,
+            ("goals", "health"): self._goal,
+        }
+        for (sheet, key), name in SCHEDULED.items():
+            notes[(sheet, key)] = partial(self._scheduled, sheet, self._keys[name])
+        return notes
+
+    def _due_date(self, row: Row, value: CellValue) -> None:
+        self._due = {row.number: value}
+
+    def _scheduled(self, sheet: str, labels: dict[str, str], row: Row, value: CellValue) -> None:
+        if isinstance(value, str) and value:
+            self._bar(sheet, row, labels.get(value, ""), value)
 
     def _goal(self, row: Row, health: CellValue) -> None:
         metric = clean_text(row.get("metric"))

@@ -68,7 +68,7 @@ class Seen:
 def seen_by(
     outcome: Outcome, watch: Watch, noted: Glance, titles: dict[str, str], as_of: dt.date
 ) -> Seen:
-    """What the panels show after ``compute`` handed its values through ``watch`` and ``noted``."""
+    """What the panels show after ``compute`` told its values to ``watch`` and ``noted``."""
     found = Found(
         watch.noted,
         outcome.rollups,
@@ -98,10 +98,10 @@ def fill_panels(located: Located, layout: Layout, seen: Seen, sink: Sink) -> Non
                 sink(table, row, column, cells.get(column))
 
 
-def glance(inner: Sink, layout: Layout) -> Glance:
+def glance(layout: Layout) -> Glance:
     """A :class:`Glance` keeping as many goals and bars as the panels have rows for."""
     goals = _slots(layout.sheet("dashboard"), "goal")
-    return Glance(inner, layout, goals=goals, bars=_slots(layout.sheet("timeline"), "bar"))
+    return Glance(layout, goals=goals, bars=_slots(layout.sheet("timeline"), "bar"))
 
 
 def _fitted(sheet: Sheet, values: Values) -> Values:

@@ -16,6 +16,7 @@ from sheets_sync.sync.diff import Differ
 from sheets_sync.sync.locate import Located, locate
 from sheets_sync.sync.panels import Seen, fill_panels, glance, seen_by
 from sheets_sync.sync.report import SyncReport, build_report
+from sheets_sync.sync.sink import Noting
 
 
 def sync(
@@ -81,15 +82,15 @@ def _decide(
     """Every tool cell's value, handed as decided to the differ (which keeps those that
     changed), through what notes the rows that need a person and fills the panels."""
     differ = Differ()
-    noted = glance(differ, layout)
-    watch = Watch(noted, layout)
+    noted = glance(layout)
+    watch = Watch(layout)
     outcome = compute(
         located,
         layout,
         checklist,
         as_of,
         overrides,
-        sink=watch,
+        sink=Noting(differ, noted.watched(), watch.watched()),
         keep_models=False,
         measured=measured,
     )

@@ -9,7 +9,7 @@ emptied row gives up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.layout import Lang, Layout
@@ -18,11 +18,37 @@ from sheets_sync.sync.locate import Row, Table
 CellKey = tuple[str, int, str]  # sheet key, row number, column key
 # Where compute hands each decided value: the sheet, the row, the column key.
 Sink = Callable[[Table, Row, str, CellValue], None]
+# Told each value decided in a (sheet key, column key) it watches: the row and the value.
+Note = Callable[[Row, CellValue], None]
+Watched = Mapping[tuple[str, str], Note]
 
 
 # The tool cells an invalid row keeps: its ID, its Check, the name it was known by and
 # the day its goal value was first seen (what a row remembers, not a flag).
 KEPT = ("id", "check", "known_as", "seen_value", "seen_on")
+
+
+class Noting:
+    """A sink that hands every value on to ``inner``, and to the notes watching its
+    sheet and column (:class:`.attention.Watch`, :class:`.glance.Glance`).
+
+    One lookup a cell: a sink per watcher, chained in front of ``inner``, cost every
+    cell a call and its lookups per watcher, though few columns are watched.
+    """
+
+    def __init__(self, inner: Sink, *watchers: Watched) -> None:
+        self.inner = inner
+        self._notes: dict[tuple[str, str], list[Note]] = {}
+        for watched in watchers:
+            for pair, note in watched.items():
+                self._notes.setdefault(pair, []).append(note)
+
+    def __call__(self, table: Table, row: Row, key: str, value: CellValue) -> None:
+        self.inner(table, row, key, value)
+        notes = self._notes.get((table.spec.key, key))
+        if notes is not None:
+            for note in notes:
+                note(row, value)
 
 
 class Cells:
