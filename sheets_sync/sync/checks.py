@@ -19,7 +19,7 @@ import datetime as dt
 import difflib
 import math
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,8 +338,9 @@ def count_repeats(row: Row, rid: str | None, seen: dict[str, Counter[str]], foun
         text = rid if key == "id" else clean_text(row.get(key))
         value = match_key(text) if text else ""
         if value:
-            counts[value] += 1
-            if counts[value] > 1:
+            # get, not +=: a Counter's missing key costs a Python call, once per new ID
+            count = counts[value] = counts.get(value, 0) + 1
+            if count > 1:
                 code = "duplicate_id" if key == "id" else "duplicate_value"
                 found.append((key, code, False, {"value": clean_text(row.get(key))}))
 
@@ -418,8 +419,9 @@ class SheetChecks:
         """The row's model (None when a cell does not parse); its problems go to ``problems``."""
         model: RowModel | None
         found = self._found  # this row's findings beyond its model
-        typed: set[str | None] = set()
-        if any(type(v) is Formula for v in values.values()):
+        typed: Collection[str | None] = ()  # the columns holding a formula a person typed
+        # the types compared in C: a generator would cost a call per cell of every row
+        if Formula in map(type, values.values()):
             values = formula_inputs(values, row, found)
             typed = {column for column, *_ in found}
         try:
