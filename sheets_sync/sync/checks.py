@@ -153,52 +153,48 @@ Found = list[tuple[str | None, str, bool, dict[str, object]]]
 Values = dict[str, CellValue]  # a row's filled cells, by column key
 
 
-def _check_initiative(values: Values, model: RowModel) -> Found:
+def _check_initiative(values: Values, model: RowModel, found: Found) -> None:
     assert isinstance(model, Initiative)
-    out: Found = []
     if model.start and model.start > model.due:
-        out.append(("start", "start_after_due", False, {"start": model.start, "due": model.due}))
-    return out + text_amounts(values, model)
+        found.append(("start", "start_after_due", False, {"start": model.start, "due": model.due}))
+    text_amounts(values, model, found)
 
 
-def text_amounts(values: Values, model: RowModel) -> Found:
-    """An initiative's amounts below zero, or parsed but typed as text (a warning)."""
-    out: Found = []
+def text_amounts(values: Values, model: RowModel, found: Found) -> None:
+    """Add to ``found`` an initiative's amounts below zero, or parsed but typed as text
+    (a warning)."""
     for key in ("planned", "actual"):
         amount = getattr(model, key, None)
         if amount is not None and amount < 0:
-            out.append((key, "negative_amount", False, {"value": amount}))
+            found.append((key, "negative_amount", False, {"value": amount}))
         elif amount is not None and isinstance(values.get(key), str):
-            out.append((key, "text_amount", True, {"value": clean_text(values.get(key))}))
-    return out
+            found.append((key, "text_amount", True, {"value": clean_text(values.get(key))}))
 
 
-def _check_focus_area(values: Values, model: RowModel) -> Found:
+def _check_focus_area(values: Values, model: RowModel, found: Found) -> None:
     assert isinstance(model, FocusArea)
     if model.budget_cap is not None and model.budget_cap < 0:
-        return [("budget_cap", "negative_amount", False, {"value": model.budget_cap})]
-    return []
+        found.append(("budget_cap", "negative_amount", False, {"value": model.budget_cap}))
 
 
-def _check_goal(values: Values, model: RowModel) -> Found:
+def _check_goal(values: Values, model: RowModel, found: Found) -> None:
     assert isinstance(model, Goal)
     if model.target == model.baseline:
-        return [("target", "target_not_measurable", False, {})]
-    if rules.direction_conflict(model.baseline, model.target, model.direction):
-        return [("direction", "target_against_direction", False, {})]
-    if model.previous_target is not None and math.isclose(model.target, model.previous_target):
-        return [("target", "reset_target", True, {})]
-    return []
+        found.append(("target", "target_not_measurable", False, {}))
+    elif rules.direction_conflict(model.baseline, model.target, model.direction):
+        found.append(("direction", "target_against_direction", False, {}))
+    elif model.previous_target is not None and math.isclose(model.target, model.previous_target):
+        found.append(("target", "reset_target", True, {}))
 
 
-def _check_checklist(values: Values, model: RowModel) -> Found:
+def _check_checklist(values: Values, model: RowModel, found: Found) -> None:
     assert isinstance(model, ChecklistRow)
     if not 1 <= model.due_week <= 13:
-        return [("due_week", "week_range", False, {"value": model.due_week})]
-    return []
+        found.append(("due_week", "week_range", False, {"value": model.due_week}))
 
 
-ROW_CHECKS: dict[str, Callable[[Values, RowModel], Found]] = {
+# Each adds what it finds to the row's list: no list of its own per row.
+ROW_CHECKS: dict[str, Callable[[Values, RowModel, Found], None]] = {
     "initiatives": _check_initiative,
     "focus_areas": _check_focus_area,
     "goals": _check_goal,
@@ -440,9 +436,9 @@ class SheetChecks:
         if quarter is not None and self._dates:
             outside_quarter(checked, self._dates, quarter, found)
         if model is not None and self._row_check is not None:
-            found.extend(self._row_check(values, model))
+            self._row_check(values, model, found)
         elif self.sheet.key == "initiatives":
-            found.extend(text_amounts(values, checked))
+            text_amounts(values, checked, found)
         if found:
             key, number = self.sheet.key, row.number
             problems.extend(
