@@ -115,14 +115,17 @@ Found = tuple[Sheet, dict[str, int], int]  # sheet, columns, first data row
 KEY_SEARCH_ROWS = 10
 
 
-def _keyed_columns(grid: SheetGrid, layout: Layout) -> Found | None:
+def _keyed_columns(grid: SheetGrid, layout: Layout, keys: frozenset[str]) -> Found | None:
     """The sheet whose keys fill a key row of ``grid`` the most, with the columns found.
 
     The key row is row 1 as generated, or one of the first :data:`KEY_SEARCH_ROWS`
     rows when rows were inserted above it; its header row and data follow it.
+    ``keys``: every column key of the layout (:func:`_layout_keys`).
     """
     best: Found | None = None
     for number, key_row in enumerate(grid.rows[:KEY_SEARCH_ROWS], start=KEY_ROW):
+        if keys.isdisjoint(v.strip() for v in key_row if isinstance(v, str)):
+            continue  # a header or data row: no sheet's keys to count in it
         for sheet in layout.sheets:
             columns = _keys_in(key_row, sheet)[0]
             if columns and (best is None or len(columns) > len(best[1])):
@@ -150,7 +153,7 @@ def our_columns(layout: Layout) -> ColumnChooser:
     A backend may read only these below the header rows: :func:`locate` never looks
     at the data of any other column of a sheet it finds by its keys.
     """
-    keys = frozenset(sheet.key_cell(key) for sheet in layout.sheets for key in sheet.column_keys())
+    keys = _layout_keys(layout)
 
     def choose(key_row: list[CellValue]) -> set[int] | None:
         found = {
@@ -161,6 +164,11 @@ def our_columns(layout: Layout) -> ColumnChooser:
         return found or None
 
     return choose
+
+
+def _layout_keys(layout: Layout) -> frozenset[str]:
+    """Every column key of ``layout`` as row 1 holds it ("initiatives.due")."""
+    return frozenset(sheet.key_cell(key) for sheet in layout.sheets for key in sheet.column_keys())
 
 
 def _labelled_columns(grid: SheetGrid, layout: Layout) -> Found | None:
@@ -243,8 +251,9 @@ def _refuse_copied_keys(source: str, tables: dict[str, Table]) -> None:
 def _our_tables(snapshot: WorkbookSnapshot, layout: Layout) -> dict[str, Table]:
     """Each of our sheets found in ``snapshot`` (by its keys, else by its labels), by key."""
     tables: dict[str, Table] = {}
+    keys = _layout_keys(layout)
     for grid in snapshot.sheets:
-        found = _keyed_columns(grid, layout)
+        found = _keyed_columns(grid, layout, keys)
         if found is None:
             found = _labelled_columns(grid, layout)
         if found is None:
