@@ -20,7 +20,7 @@ from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
 from sheets_sync.sync.glance import URGENCY, Glance
 from sheets_sync.sync.locate import Row, Table
 from sheets_sync.sync.report import render_text
-from sheets_sync.sync.sink import Noting, Sink
+from sheets_sync.sync.sink import Cells, Sink
 from sheets_sync.sync.summary import heading, notice_line
 
 LAYOUT = load_layout()
@@ -196,7 +196,7 @@ LABELS = {key: LAYOUT.choice_label("schedule", key, "en") for key in LAYOUT.choi
 def _feed(glance: Glance, schedules: list[tuple[str, int]], sink: Sink | None = None) -> int:
     """Hand ``glance`` one initiative per (schedule, due day), as compute would (through
     ``sink`` in front of it); the most it held at once."""
-    sink = Noting(sink or (lambda *cell: None), glance.watched())
+    cells = Cells(LAYOUT, "en", sink or (lambda *cell: None), [glance.watched()])
     columns = {key: n for n, key in enumerate(SCHEDULE.column_keys(), start=1)}
     table = Table(SCHEDULE, SheetGrid("Initiatives", []), columns)
     most = 0
@@ -206,7 +206,7 @@ def _feed(glance: Glance, schedules: list[tuple[str, int]], sink: Sink | None = 
         line[columns["id"] - 1] = f"IN-{number}"
         line[columns["title"] - 1] = f"Initiative {number}"
         line[columns["due"] - 1] = start + dt.timedelta(days=day)
-        sink(table, Row(number, line, columns), "schedule", LABELS[schedule])
+        cells.put(table, Row(number, line, columns), "schedule", LABELS[schedule])
         most = max(most, len(glance._bars))
     return most
 

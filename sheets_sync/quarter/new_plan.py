@@ -45,7 +45,6 @@ from sheets_sync.sync.attention import Watch
 from sheets_sync.sync.compute import compute
 from sheets_sync.sync.locate import Row, Table, locate
 from sheets_sync.sync.panels import fill_panels, glance, seen_by
-from sheets_sync.sync.sink import Noting
 
 VALIDATION_ROWS = 500  # how far down dropdowns reach on rows sheets
 CHART_ROWS = 8  # focus-area rows the budget chart shows
@@ -263,9 +262,8 @@ def _write_computed(
 
     noted = glance(layout)
     watch = Watch(layout)
-    outcome = compute(
-        located, layout, checklist, as_of, sink=Noting(put, noted.watched(), watch.watched())
-    )
+    watchers = (noted.watched(), watch.watched())
+    outcome = compute(located, layout, checklist, as_of, sink=put, watchers=watchers)
     titles = {key: table.title for key, table in located.tables.items()}
     fill_panels(located, layout, seen_by(outcome, watch, noted, titles, as_of), put)
     for (sheet_key, row, column_key), value in desired.items():

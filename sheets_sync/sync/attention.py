@@ -111,7 +111,7 @@ class _Noted:
 
 
 class Watch:
-    """Notes the rows needing a person, told the watched flags by a :class:`.sink.Noting`.
+    """Notes the rows needing a person, told the watched flags by :class:`.sink.Cells`.
 
     Keeps a few cells of those rows only, so a sync of a big sheet still holds no
     row's model.

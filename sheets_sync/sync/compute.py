@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sheets_sync.core.calendar import Quarter
@@ -43,7 +44,7 @@ from sheets_sync.sync.flags import DEFERRED, FLAGS, Flagging, flag_totals
 from sheets_sync.sync.locate import Located, Table
 from sheets_sync.sync.overview import OverviewParsed, overview_language, parse_overview
 from sheets_sync.sync.rollup import FocusRollup, QuarterRollup
-from sheets_sync.sync.sink import CellKey, Cells, Sink
+from sheets_sync.sync.sink import CellKey, Cells, Sink, Watched
 from sheets_sync.sync.uncounted import UncountedTally
 
 _ID = re.compile(r"^([A-Za-z]+)-(\d+)$")
@@ -128,16 +129,19 @@ def compute(
     overrides: Overrides | None = None,
     *,
     sink: Sink | None = None,
+    watchers: Iterable[Watched] = (),
     keep_models: bool = True,
     measured: Measurements | None = None,
 ) -> Outcome:
     """Everything a sync decides, without touching the workbook.
 
     Each tool cell's value is decided once and handed to ``sink`` (collected in
-    ``Outcome.desired`` without one). ``keep_models=False`` drops each row's model
-    once its row is flagged, and keeps no rows in ``Outcome.parsed``, for a sync
-    that needs only the cells and the report. ``measured`` holds the run's metric
-    values by name (see :mod:`.measured`); None when no metrics are configured.
+    ``Outcome.desired`` without one), and told to the notes of ``watchers`` that
+    watch its sheet and column (see :class:`.sink.Cells`). ``keep_models=False``
+    drops each row's model once its row is flagged, and keeps no rows in
+    ``Outcome.parsed``, for a sync that needs only the cells and the report.
+    ``measured`` holds the run's metric values by name (see :mod:`.measured`); None
+    when no metrics are configured.
     """
     overrides = overrides or Overrides()
     overview_table = located.table("overview")
@@ -145,7 +149,7 @@ def compute(
     overview = parse_overview(overview_table, lang)
     flagging = _flagging(overview, overrides, as_of)
     flagging.measured = measured
-    cells = Cells(layout, lang, sink)
+    cells = Cells(layout, lang, sink, watchers)
     ids = sum(len(assign_ids(located.table(key))) for key in located.tables if key != "overview")
     where = Where(
         located.table("focus_areas").columns,

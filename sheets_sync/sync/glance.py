@@ -1,7 +1,7 @@
 """What the Dashboard and the Timeline show, noted as compute decides the flags.
 
-:class:`Glance` is told compute's values, like :class:`.attention.Watch` (through a
-:class:`.sink.Noting`), and keeps, of the goals, the first few with their decided
+:class:`Glance` is told compute's values, like :class:`.attention.Watch` (by
+:class:`.sink.Cells`), and keeps, of the goals, the first few with their decided
 health, and of the initiatives and checklist items, the most pressing few with
 their decided schedule. What it keeps is bounded (the slots the panels have, and
 never more than twice that between trims), so a sheet of ten thousand
@@ -63,7 +63,7 @@ class GoalLine:
 
 
 class Glance:
-    """Notes the goals and the bars the panels show, told the values by a :class:`.sink.Noting`."""
+    """Notes the goals and the bars the panels show, told the values by :class:`.sink.Cells`."""
 
     def __init__(self, layout: Layout, *, goals: int, bars: int) -> None:
         self.goal_limit, self.bar_limit = goals, bars

@@ -16,7 +16,6 @@ from sheets_sync.sync.diff import Differ
 from sheets_sync.sync.locate import Located, locate
 from sheets_sync.sync.panels import Seen, fill_panels, glance, seen_by
 from sheets_sync.sync.report import SyncReport, build_report
-from sheets_sync.sync.sink import Noting
 
 
 def sync(
@@ -90,7 +89,8 @@ def _decide(
         checklist,
         as_of,
         overrides,
-        sink=Noting(differ, noted.watched(), watch.watched()),
+        sink=differ,
+        watchers=(noted.watched(), watch.watched()),
         keep_models=False,
         measured=measured,
     )
