@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from typing import Any
 
@@ -75,7 +75,7 @@ _TITLE = {"initiatives": "title", "checklist": "item", "goals": "metric", "revie
 _DATE = {"initiatives": "due", "checklist": "due", "goals": "deadline"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row needing a person: thousands on a big sheet
 class Notice:
     """One thing a person should do. ``due`` is its date; ``owner`` empty for the lead."""
 
@@ -92,12 +92,12 @@ class Notice:
     old_name: str = ""  # renamed: the name rows still use
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)  # flat fields: no deep copy needed
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # flat: no deep copy
         data["due"] = self.due.isoformat() if self.due else None
         return data
 
 
-@dataclass
+@dataclass(slots=True)  # one per row needing a person: thousands on a big sheet
 class _Noted:
     """A watched row whose flag asks for a person: its sheet, kind and raw cells."""
 
