@@ -126,16 +126,22 @@ class Watch:
         """The notes to tell: each flag in :data:`WATCHED`, and a checklist task's due date."""
         notes: dict[tuple[str, str], Note] = {("checklist", "due"): self._due_date}
         for (sheet, key), name in WATCHED.items():
-            notes[(sheet, key)] = partial(self._flag, sheet, self._keys[name])
+            # each label of the flag that asks for a person → its kind, found in one lookup
+            kinds = {
+                label: _KIND[(sheet, choice)]
+                for label, choice in self._keys[name].items()
+                if (sheet, choice) in _KIND
+            }
+            notes[(sheet, key)] = partial(self._flag, sheet, kinds)
         return notes
 
     def _due_date(self, row: Row, value: CellValue) -> None:
         self._due = {row.number: value}
 
-    def _flag(self, sheet: str, labels: dict[str, str], row: Row, value: CellValue) -> None:
+    def _flag(self, sheet: str, kinds: dict[str, str], row: Row, value: CellValue) -> None:
         if not isinstance(value, str):
             return
-        kind = _KIND.get((sheet, labels.get(value, "")))
+        kind = kinds.get(value)
         if kind is not None:
             self.noted.append(self._note(sheet, kind, row))
 

@@ -85,15 +85,17 @@ class Glance:
             ("goals", "health"): self._goal,
         }
         for (sheet, key), name in SCHEDULED.items():
-            notes[(sheet, key)] = partial(self._scheduled, sheet, self._keys[name])
+            # each label of the flag → its bar's mark, found in one lookup
+            marks = {
+                label: MARKS[choice]
+                for label, choice in self._keys[name].items()
+                if choice in MARKS
+            }
+            notes[(sheet, key)] = partial(self._bar, sheet, marks)
         return notes
 
     def _due_date(self, row: Row, value: CellValue) -> None:
         self._due = {row.number: value}
-
-    def _scheduled(self, sheet: str, labels: dict[str, str], row: Row, value: CellValue) -> None:
-        if isinstance(value, str) and value:
-            self._bar(sheet, row, labels.get(value, ""), value)
 
     def _goal(self, row: Row, health: CellValue) -> None:
         metric = clean_text(row.get("metric"))
@@ -111,8 +113,10 @@ class Glance:
             )
             self.goals.append(line)
 
-    def _bar(self, sheet: str, row: Row, choice: str, label: str) -> None:
-        mark = MARKS.get(choice)
+    def _bar(self, sheet: str, marks: dict[str, str], row: Row, label: CellValue) -> None:
+        if not isinstance(label, str) or not label:
+            return
+        mark = marks.get(label)
         if mark is None:
             return
         due = self._due.get(row.number) if sheet == "checklist" else row.get("due")
