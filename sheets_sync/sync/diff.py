@@ -61,7 +61,9 @@ class Differ:
 
     def __init__(self) -> None:
         self._writes: list[CellWrite] = []
-        self._changes: list[tuple[int, CellChange]] = []  # with the column number
+        self._changes: list[CellChange] = []  # each write's old → new, at the write's index
+        # the sheet order both lists were last sorted in; None: a write came since
+        self._sorted_by: dict[str, int] | None = None
 
     def __call__(self, table: Table, row: Row, key: str, wanted: CellValue) -> None:
         col = table.columns.get(key)
@@ -86,19 +88,29 @@ class Differ:
         self._writes.append(CellWrite(table.title, row.number, col, wanted))
         rid = row.get("id")
         row_id = str(rid) if rid is not None and rid != "" else None
-        self._changes.append(
-            (col, CellChange(table.title, row.number, row_id, key, current, wanted))
-        )
+        self._changes.append(CellChange(table.title, row.number, row_id, key, current, wanted))
+        self._sorted_by = None
 
     def writes(self, located: Located) -> list[CellWrite]:
         """The writes in sheet (workbook order), row, column order."""
-        order = {table.title: i for i, table in enumerate(located.tables.values())}
-        return sorted(self._writes, key=lambda w: (order[w.sheet], w.row, w.col))
+        self._sort(located)
+        return list(self._writes)
 
     def changes(self, located: Located) -> list[CellChange]:
         """Each write's old → new, in the order of :meth:`writes`."""
+        self._sort(located)
+        return list(self._changes)
+
+    def _sort(self, located: Located) -> None:
+        """Both lists in the writes' order, together: a change keeps no column number
+        of its own beside it to be sorted by."""
         order = {table.title: i for i, table in enumerate(located.tables.values())}
-        ranked = sorted(
-            self._changes, key=lambda pair: (order[pair[1].sheet], pair[1].row, pair[0])
+        if order == self._sorted_by:
+            return  # changes() after writes(): sorted already
+        pairs = sorted(
+            zip(self._writes, self._changes, strict=True),
+            key=lambda pair: (order[pair[0].sheet], pair[0].row, pair[0].col),
         )
-        return [change for _, change in ranked]
+        self._writes = [write for write, _ in pairs]
+        self._changes = [change for _, change in pairs]
+        self._sorted_by = order
