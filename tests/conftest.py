@@ -56,16 +56,22 @@ def example_template(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str]
     return get
 
 
-def generated_example(out: Path, *, lang: str = "en", as_of: str = "2026-12-01") -> Path:
-    """The 2027-Q1 B2B example roadmap at ``out``, made by ``sheets-sync generate``."""
+def cli_output(*args: str) -> str:
+    """What ``sheets-sync ARGS`` prints, run in-process; it must succeed."""
     from click.testing import CliRunner
 
     from sheets_sync.cli import main
 
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def generated_example(out: Path, *, lang: str = "en", as_of: str = "2026-12-01") -> Path:
+    """The 2027-Q1 B2B example roadmap at ``out``, made by ``sheets-sync generate``."""
     args = ["generate", "--quarter", "2027-Q1", "--business", "b2b", "--budget", "60000"]
     args += ["--example", "--lang", lang, "--out", str(out), "--as-of", as_of]
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    cli_output(*args)
     return out
 
 

@@ -21,7 +21,7 @@ from sheets_sync.jobs import ManualClock, RunOutcome, WorkbookConfig, load_confi
 from sheets_sync.jobs.history import HistoryStore, RunRecord, history_path
 from sheets_sync.jobs.history.record import RunHistory
 from sheets_sync.jobs.watcher import Watcher
-from tests.conftest import generated_example
+from tests.conftest import cli_output, generated_example
 from tests.watch_support import START, FakeSync, make_xlsx, no_jitter, raising, write_config
 
 T0 = dt.datetime(2027, 2, 1, 8, 0, tzinfo=dt.UTC)
@@ -295,39 +295,36 @@ def test_a_locked_workbook_is_recorded_as_locked(tmp_path: Path) -> None:
         ]
 
 
-def _cli(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_a_manual_sync_records_into_the_state_folder_and_history_shows_old_to_new(
     tmp_path: Path,
 ) -> None:
     book = tmp_path / "q.xlsx"
     generated_example(book)
     state = tmp_path / "state"
-    _cli("sync", str(book), "--as-of", "2027-02-20", "--state-dir", str(state))
-    _cli("sync", str(book), "--as-of", "2027-02-20", "--dry-run", "--state-dir", str(state))
-    text = _cli("history", "--state-dir", str(state)).splitlines()
+    cli_output("sync", str(book), "--as-of", "2027-02-20", "--state-dir", str(state))
+    cli_output("sync", str(book), "--as-of", "2027-02-20", "--dry-run", "--state-dir", str(state))
+    text = cli_output("history", "--state-dir", str(state)).splitlines()
     assert len([line for line in text if not line.startswith("    ")]) == 1  # no dry run
     assert f"  {book}  ok, 54 rows, 151 cell(s) written  [" in text[0]  # 134 of them on the panels
     assert '    Initiatives IN-004 schedule: "Not started" → "Overdue"' in text
     assert '    Checklist CL-001 due_status: "Open" → "Overdue"' in text
-    [run] = json.loads(_cli("history", str(book), "--state-dir", str(state), "--json"))
+    [run] = json.loads(cli_output("history", str(book), "--state-dir", str(state), "--json"))
     assert run["target"] == str(book) and run["cells_written"] == 151 == len(run["cells"])
-    lines = _cli("history", "--state-dir", str(state), "--format", "jsonl").splitlines()
+    lines = cli_output("history", "--state-dir", str(state), "--format", "jsonl").splitlines()
     assert [json.loads(line)["id"] for line in lines] == [1]
-    assert _cli("history", "other", "--state-dir", str(state)) == "No runs recorded.\n"
-    assert _cli("history", "--state-dir", str(state), "--since", "2999-01-01", "--json") == "[]\n"
+    assert cli_output("history", "other", "--state-dir", str(state)) == "No runs recorded.\n"
+    assert (
+        cli_output("history", "--state-dir", str(state), "--since", "2999-01-01", "--json")
+        == "[]\n"
+    )
 
 
 def test_a_manual_sync_with_a_config_records_under_the_configured_name(tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
     generated_example(book)
     config = write_config(tmp_path, [{"name": "roadmap", "path": book}])
-    _cli("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
-    [run] = json.loads(_cli("history", "roadmap", "--config", str(config), "--json"))
+    cli_output("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
+    [run] = json.loads(cli_output("history", "roadmap", "--config", str(config), "--json"))
     assert (run["workbook"], run["target"], run["cells_written"]) == ("roadmap", str(book), 151)
 
 
@@ -337,7 +334,7 @@ def test_a_manual_sync_that_fails_is_recorded_with_its_error(tmp_path: Path) -> 
         main, ["sync", str(tmp_path / "none.xlsx"), "--state-dir", str(state)]
     )
     assert result.exit_code != 0
-    [run] = json.loads(_cli("history", "--state-dir", str(state), "--json"))
+    [run] = json.loads(cli_output("history", "--state-dir", str(state), "--json"))
     assert run["result"] == "failed" and run["cells"] == []
     assert "does not exist" in run["error"]
 
@@ -345,7 +342,7 @@ def test_a_manual_sync_that_fails_is_recorded_with_its_error(tmp_path: Path) -> 
 def test_without_a_state_folder_a_manual_sync_records_nothing(tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
     generated_example(book)
-    _cli("sync", str(book), "--as-of", "2027-02-20")
+    cli_output("sync", str(book), "--as-of", "2027-02-20")
     assert not list(tmp_path.rglob("*.sqlite3"))
 
 
@@ -360,11 +357,11 @@ def test_status_shows_a_run_recorded_by_a_manual_sync(tmp_path: Path) -> None:
     book = tmp_path / "q.xlsx"
     generated_example(book)
     config = write_config(tmp_path, [{"name": "roadmap", "path": book}])
-    before = _cli("status", "--config", str(config)).splitlines()
+    before = cli_output("status", "--config", str(config)).splitlines()
     assert before[-1].split() == ["roadmap", "never", "run"]
-    _cli("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
-    row = _cli("status", "--config", str(config)).splitlines()[-1].split()
+    cli_output("sync", str(book), "--as-of", "2027-02-20", "--config", str(config))
+    row = cli_output("status", "--config", str(config)).splitlines()[-1].split()
     assert row[:2] == ["roadmap", "ok"] and row[-2:] == ["0", "151"]  # invalid, cells
-    data = json.loads(_cli("status", "--config", str(config), "--json"))
+    data = json.loads(cli_output("status", "--config", str(config), "--json"))
     assert data["history"]["last_runs"]["roadmap"]["cells_written"] == 151
     assert data["history"]["reminders_pending"] == []

@@ -21,7 +21,7 @@ from sheets_sync.api import (
 from sheets_sync.cli import main
 from sheets_sync.core.layout import load_layout
 from sheets_sync.sync.summary import render_rename
-from tests.conftest import AS_OF, generated_example, options
+from tests.conftest import AS_OF, cli_output, generated_example, options
 from tests.fakes.google_env import google_env
 
 NEW = "Events and webinars"
@@ -78,12 +78,6 @@ def _where(path: Path) -> dict[tuple[str, str, str], tuple[str, int, int]]:
     return places
 
 
-def _run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
     tmp_path: Path,
 ) -> None:
@@ -99,7 +93,7 @@ def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
     cells = _cells(path)
     styles = {place: _style(path, place) for place in _where(path).values()}
 
-    listed = _run("rename", str(path), "--dry-run").splitlines()
+    listed = cli_output("rename", str(path), "--dry-run").splitlines()
     assert listed == [
         f"{path}: would write the new name into 4 cell(s):",
         "  Initiatives IN-007 Focus area: Events → Events and webinars",
@@ -110,7 +104,7 @@ def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
     assert path.read_bytes() == edited
     assert not list(tmp_path.glob("*before-rename*"))
 
-    done = _run("rename", str(path)).splitlines()
+    done = cli_output("rename", str(path)).splitlines()
     assert done[1:5] == listed[1:]
     [backup] = tmp_path.glob("roadmap.before-rename-*.xlsx")
     assert backup.read_bytes() == edited
@@ -125,7 +119,7 @@ def test_rename_puts_the_new_name_in_the_rows_then_a_sync_counts_their_money(
     for place in places.values():
         assert (after[place], _style(path, place)) == (NEW, styles[place])  # its own style
 
-    again = _run("rename", str(path))
+    again = cli_output("rename", str(path))
     assert again == (f"{path}: no row still uses an old name; nothing to rename.\n")
     assert len(list(tmp_path.glob("roadmap.before-rename-*.xlsx"))) == 1
 
