@@ -126,14 +126,21 @@ def test_the_timeline_marks_the_reviews_today_and_each_bar(
     assert states == sorted(states, key=order.__getitem__)  # the most pressing first
 
 
+def _example_without(example: Path, titles: list[str], tmp_path: Path) -> Path:
+    """A copy of ``example`` without the sheets ``titles``: a workbook made before them."""
+    path = tmp_path / "older.xlsx"
+    shutil.copy(example, path)
+    book = load_workbook(path)
+    for title in titles:
+        del book[title]
+    book.save(path)
+    return path
+
+
 def test_a_workbook_made_before_the_panels_syncs_as_before(
     example_template: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    path = tmp_path / "older.xlsx"
-    shutil.copy(example_template("en"), path)
-    book = load_workbook(path)
-    del book["Dashboard"], book["Timeline"]
-    book.save(path)
+    path = _example_without(example_template("en"), ["Dashboard", "Timeline"], tmp_path)
     report = sync_workbook(path, as_of=LATE)
     assert {change.sheet for change in report.changes} <= {
         "Initiatives",
@@ -154,11 +161,7 @@ def test_a_workbook_made_before_the_panels_syncs_as_before(
 def test_the_note_names_the_sheets_missing_in_the_workbooks_language(
     example_template: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    path = tmp_path / "roadmap.xlsx"
-    shutil.copy(example_template("ru"), path)
-    book = load_workbook(path)
-    del book["График"]  # the Timeline
-    book.save(path)
+    path = _example_without(example_template("ru"), ["График"], tmp_path)  # the Timeline
     report = sync_workbook(path, as_of=LATE)
     assert report.missing_sheets == ["timeline"]
     assert (
