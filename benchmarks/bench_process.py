@@ -102,15 +102,23 @@ class Run:
 
 def run(argv: list[str], cwd: Path | None = None) -> Run:
     env = dict(os.environ, PYTHONPATH=str(ROOT), SHEETS_SYNC_CACHE_DIR=CACHE)
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, env=env, cwd=cwd, text=True)
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0,):
-        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{out[-2000:]}")
+    # What the child logs (``watch`` logs every run) is kept aside, shown if it fails.
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=err, env=env, cwd=cwd, text=True
+        )
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0,):
+            err.seek(0)
+            logged = err.read().decode(errors="replace")
+            raise SystemExit(
+                f"{' '.join(argv)} exited {proc.returncode}:\n{out[-2000:]}{logged[-2000:]}"
+            )
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
 
 
