@@ -19,6 +19,7 @@ from sheets_sync.core.display import shorten, width
 from sheets_sync.core.layout import FIRST_DATA_ROW, load_layout
 from sheets_sync.sync.glance import URGENCY, Glance
 from sheets_sync.sync.locate import Row, Table
+from sheets_sync.sync.panels import _fitted_row
 from sheets_sync.sync.report import render_text
 from sheets_sync.sync.sink import Cells, Sink
 from sheets_sync.sync.summary import heading, notice_line
@@ -58,9 +59,11 @@ def test_the_dashboard_says_what_the_summary_says(
     }
     titles = {"review": "Review", "overview": "Overview", "focus_areas": "Focus areas"}
     shown = [rows[f"attention.{n}"] for n in range(1, 9)]
-    assert [row["state"] for row in shown] == [
-        shorten(heading(n.kind, "en"), 22) for n in report.attention[:8]
-    ]
+    # A heading runs on over the row's empty budget and goal columns, whole (the column
+    # alone shows 22 of its characters).
+    headings = [heading(n.kind, "en") for n in report.attention[:8]]
+    assert [row["state"] for row in shown] == headings
+    assert max(map(width, headings)) > LAYOUT.sheet("dashboard").column("state").width - 2
     for row, notice in zip(shown, report.attention, strict=False):
         line = notice_line(notice, "en", titles)
         if width(line) <= 58 or not notice.row_id:
@@ -255,3 +258,17 @@ def test_a_notice_keeps_its_id_owner_and_due_date_on_a_chinese_dashboard(
         item, line = rows[f"attention.{n}"]["item"], notice_line(notice, "zh", titles)
         assert width(item) <= 58
         assert item.endswith(line[line.index(f"（{notice.row_id}）") :])
+
+
+def test_a_panel_text_runs_on_over_empty_cells_and_is_cut_before_a_filled_one() -> None:
+    sheet = LAYOUT.sheet("dashboard")
+    shown = [c for c in sheet.columns if not c.hidden]
+    after = shown[[c.key for c in shown].index("state") + 1 :]
+    room = sheet.column("state").width + sum(c.width for c in after)  # all of them empty
+    long = "Переименовано, но строки используют старое название"  # the longest heading
+    assert _fitted_row(shown, {"state": long}) == {"state": long}
+    cut = _fitted_row(shown, {"state": long, "planned": 100})["state"]
+    assert cut == shorten(long, sheet.column("state").width - 2) and cut.endswith("…")
+    wide = "重" * room  # two columns a character
+    assert width(_fitted_row(shown, {"state": wide})["state"]) <= room - 2
+    assert _fitted_row(shown, {"state": None, "count": 3}) == {"state": None, "count": 3}

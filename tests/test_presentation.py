@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheets_sync.api import generate_xlsx, next_quarter
-from sheets_sync.backends.google.create import CellFormat
+from sheets_sync.backends.google.create import CellFormat, add_sheet, layout_requests
 from sheets_sync.backends.google.render import sheet_specs
 from sheets_sync.core.budget import BudgetChoice
 from sheets_sync.core.calendar import Quarter
@@ -21,6 +21,8 @@ from sheets_sync.core.display import width as display_width
 from sheets_sync.core.layout import LANGS, Lang, load_layout
 from sheets_sync.quarter.new_plan import Options, build_plan
 from sheets_sync.quarter.sizing import shown, wrapped_lines
+
+from .fakes import discovery
 
 AS_OF = dt.date(2027, 2, 20)
 
@@ -157,3 +159,35 @@ def test_the_checklist_is_in_order_of_due_week(quarter: int) -> None:
         weeks = [row[col] for row in checklist.grid.rows[2:]]
         assert weeks == sorted(weeks) and len(weeks) >= 6  # type: ignore[type-var]
         assert "owner" in [c.key for c in checklist.columns]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_panels_figures_line_up_on_the_right_in_both_backends(lang: Lang, tmp_path: Path) -> None:
+    """Goal values written as "0.75%" are text: left alone they would sit left of the
+    numbers under them. Every figure column of a panel, its header too, is right-aligned."""
+    plan = build_plan(_options(lang), AS_OF)
+    sheet = next(s for s in plan.sheets if s.key == "dashboard")
+    right = {c.key for c in sheet.columns if c.right}
+    assert right == {"count", "planned", "spent", "cap", "baseline", "current", "target"}
+    assert not any(c.right for s in plan.sheets if s.kind != "panel" for c in s.columns)
+    out = tmp_path / "roadmap.xlsx"
+    generate_xlsx(out, _options(lang), as_of=AS_OF)
+    ws = openpyxl.load_workbook(out)[sheet.title]
+    for col, column in enumerate(sheet.columns, start=1):
+        expected = "right" if column.key in right else None
+        assert {ws.cell(r, col).alignment.horizontal for r in (2, 3, 20)} == {expected}
+    spec = sheet_specs(plan)[plan.sheets.index(sheet)]
+    body = {"requests": [add_sheet(spec), *layout_requests(spec)]}
+    api = discovery.load("sheets", "v4")
+    batch = next(m for m in api.methods if m.name == "spreadsheets.batchUpdate")
+    discovery.check_body(api, batch, body)  # what Google accepts
+    aligned = {
+        r["repeatCell"]["range"]["startColumnIndex"] + 1
+        for r in body["requests"]
+        if r.get("repeatCell", {})
+        .get("cell", {})
+        .get("userEnteredFormat", {})
+        .get("horizontalAlignment")
+        == "RIGHT"
+    }
+    assert aligned == {n for n, c in enumerate(sheet.columns, start=1) if c.key in right}

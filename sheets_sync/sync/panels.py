@@ -20,7 +20,7 @@ from sheets_sync.core.calendar import WEEKS_PER_QUARTER, Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.display import shorten, width
 from sheets_sync.core.i18n import format_date
-from sheets_sync.core.layout import Lang, Layout, Sheet
+from sheets_sync.core.layout import Column, Lang, Layout, Sheet
 from sheets_sync.core.parsing import parse_date
 from sheets_sync.errors import ParseError
 from sheets_sync.sync.attention import Found, Notice, Watch, notices
@@ -105,15 +105,24 @@ def glance(layout: Layout) -> Glance:
 
 
 def _fitted(sheet: Sheet, values: Values) -> Values:
-    """Panel cells never wrap: a text longer than its column ends in an ellipsis."""
-    widths = {c.key: c.width - 2 for c in sheet.columns}
-    return {
-        row: {
-            key: shorten(value, widths[key]) if isinstance(value, str) else value
-            for key, value in cells.items()
-        }
-        for row, cells in values.items()
-    }
+    """Panel cells never wrap. A text runs on over the columns its row leaves empty to
+    its right, as a spreadsheet shows it; longer than that, it ends in an ellipsis."""
+    shown = [c for c in sheet.columns if not c.hidden]
+    return {row: _fitted_row(shown, cells) for row, cells in values.items()}
+
+
+def _fitted_row(shown: list[Column], cells: dict[str, CellValue]) -> dict[str, CellValue]:
+    fitted = dict(cells)
+    room = 0  # the columns free from here to the next filled cell, right to left
+    for column in reversed(shown):
+        value = cells.get(column.key)
+        room += column.width
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            fitted[column.key] = shorten(value, room - 2)
+        room = 0
+    return fitted
 
 
 def _labels(sheet: Sheet, lang: Lang) -> dict[str, str]:

@@ -69,6 +69,7 @@ class CellFormat:
     font: tuple[str, int] | None = None  # (family, size in points)
     bold: bool | None = None
     wrap: bool | None = None  # wrap text (and align it to the top) or not
+    right: bool | None = None  # aligned right, text too
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,9 @@ def _text_format(fmt: dict[str, Any], rule: CellFormat) -> list[str]:
         fmt["wrapStrategy"] = "WRAP" if rule.wrap else "OVERFLOW_CELL"
         fmt["verticalAlignment"] = "TOP"
         fields += ["userEnteredFormat.wrapStrategy", "userEnteredFormat.verticalAlignment"]
+    if rule.right:
+        fmt["horizontalAlignment"] = "RIGHT"
+        fields.append("userEnteredFormat.horizontalAlignment")
     return fields
 
 

@@ -64,12 +64,12 @@ def _text_formats(sheet: SheetPlan, plan: WorkbookPlan, last: int) -> list[CellF
     """The plan's font on every column, bold headers, wrapping where the plan wraps."""
     font = (plan.look.font, plan.look.font_size)
     formats = [
-        CellFormat(col, HEADER_ROW, last, font=font, wrap=column.wrap)
+        CellFormat(col, HEADER_ROW, last, font=font, wrap=column.wrap, right=column.right or None)
         for col, column in enumerate(sheet.columns, start=1)
     ]
     formats += [
-        CellFormat(col, HEADER_ROW, HEADER_ROW, bold=True, wrap=True)
-        for col in range(1, len(sheet.columns) + 1)
+        CellFormat(col, HEADER_ROW, HEADER_ROW, bold=True, wrap=True, right=column.right or None)
+        for col, column in enumerate(sheet.columns, start=1)
     ]
     return formats
 

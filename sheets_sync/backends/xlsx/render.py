@@ -135,7 +135,9 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         header.font = Font(
             name=plan.look.font, size=plan.look.font_size, bold=True, italic=column.computed
         )
-        header.alignment = Alignment(wrap_text=True, vertical="top")
+        header.alignment = Alignment(
+            horizontal="right" if column.right else None, wrap_text=True, vertical="top"
+        )
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
         if column.note:
             header.comment = Comment(column.note, "sheets-sync", width=260, height=60)
@@ -187,7 +189,7 @@ def _render_help(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
 def _wrap_and_heights(ws: Worksheet, sheet: SheetPlan) -> None:
     """Cells sit at the top of their row, long text wraps; rows take the planned heights."""
     for col, column in enumerate(sheet.columns, start=1):
-        alignment = Alignment(wrap_text=column.wrap, vertical="top")
+        alignment = _alignment(column)
         for row in range(FIRST_DATA_ROW, len(sheet.grid.rows) + 1):
             ws.cell(row, col).alignment = alignment
     for row, height in sheet.row_heights.items():
@@ -199,9 +201,16 @@ def _column_style(ws: Worksheet, letter: str, column: ColumnPlan, look: Look) ->
     dimension = ws.column_dimensions[letter]
     if column.type in look.number_formats:
         dimension.number_format = look.number_formats[column.type]
-    dimension.alignment = Alignment(wrap_text=column.wrap, vertical="top")
+    dimension.alignment = _alignment(column)
     if column.computed:
         dimension.fill = TOOL_FILL
+
+
+def _alignment(column: ColumnPlan) -> Alignment:
+    """At the top of the row; long text wrapped, figures to the right, where planned."""
+    return Alignment(
+        horizontal="right" if column.right else None, wrap_text=column.wrap, vertical="top"
+    )
 
 
 def _print_setup(ws: Worksheet, sheet: SheetPlan, look: Look) -> None:
