@@ -197,6 +197,18 @@ def help_time(repeat: int) -> tuple[float, float, float]:
     return median([run([sys.executable, "-m", "sheets_sync", "--help"]) for _ in range(repeat)])
 
 
+def blank_sync(folder: Path, repeat: int) -> tuple[float, float, float]:
+    """A sync of the benchmark's roadmap without its initiatives, each on a fresh copy:
+    what every sync pays before its rows (start-up, the templates, the other sheets)."""
+    source, work = folder / "blank.xlsx", folder / "blank-work.xlsx"
+    run([sys.executable, str(SCRIPT), "--blank", str(source)])
+    runs = []
+    for _ in range(repeat):
+        shutil.copyfile(source, work)
+        runs.append(sync(work, "--as-of", SYNC_ON))
+    return median(runs)
+
+
 def compile_package() -> None:
     """Byte-compile sheets_sync, as pip does when it installs a package (openpyxl's
     own modules were compiled so): an editable checkout run with
@@ -216,6 +228,8 @@ def process_main(sizes: list[int], repeat: int) -> None:
     wall, cpu, peak = help_time(repeat)
     print(f"{'':>6} {'':<11} {'--help':<9} | {wall:7.3f} {cpu:7.3f} {peak:7.1f} |")
     with tempfile.TemporaryDirectory(prefix="bench-process-") as tmp:
+        wall, cpu, peak = blank_sync(Path(tmp), repeat)
+        print(f"{0:>6} {'':<11} {'sync':<9} | {wall:7.3f} {cpu:7.3f} {peak:7.1f} |", flush=True)
         for rows in sizes:
             folder = Path(tmp) / str(rows)
             folder.mkdir()

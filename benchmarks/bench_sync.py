@@ -180,12 +180,15 @@ def main() -> None:
     parser.add_argument("--process", action="store_true", help="whole processes, medians")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--blank", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         side, path, writes_file = args.child
         child(side, Path(path), Path(writes_file))
     elif args.prepare:
         prepare(Path(args.prepare[0]), int(args.prepare[1]))
+    elif args.blank:
+        build(Path(args.blank), 0)  # the same roadmap without one initiative
     elif args.process:
         from bench_process import process_main
 
