@@ -25,11 +25,12 @@ text summary. Then a sync with nothing to change (the same date again on a synce
 copy): read in full (``--full``, as the first sync of a day does), and answered from
 the idle memo (the same bytes synced again that day); and ``watch --once`` over 20
 copies whose modification time was touched since the last run, content unchanged.
-Last, the floor on the same file, three whole processes: ``stack`` (Python, click,
-pydantic and one row model defined), ``rewrite`` (that, plus the biggest sheet
-inflated and deflated again and the file copied) and ``scan`` (that, plus every
-cell's reference found as the sheet streams by) -- less than any sync under this
-design can cost.
+First of all, a sync of the same roadmap without its initiatives (the row counted
+0): what every sync pays before its rows. Last, the floor on the same file, three
+whole processes: ``stack`` (Python, click, pydantic and one row model defined),
+``rewrite`` (that, plus the biggest sheet inflated and deflated again and the file
+copied) and ``scan`` (that, plus every cell's reference found as the sheet streams
+by) -- less than any sync under this design can cost.
 
     python benchmarks/bench_sync.py --process [--sizes 10000 50000] [--repeat 5]
 """
