@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -266,9 +267,37 @@ def test_a_panel_text_runs_on_over_empty_cells_and_is_cut_before_a_filled_one() 
     after = shown[[c.key for c in shown].index("state") + 1 :]
     room = sheet.column("state").width + sum(c.width for c in after)  # all of them empty
     long = "Переименовано, но строки используют старое название"  # the longest heading
-    assert _fitted_row(shown, {"state": long}) == {"state": long}
-    cut = _fitted_row(shown, {"state": long, "planned": 100})["state"]
-    assert cut == shorten(long, sheet.column("state").width - 2) and cut.endswith("…")
+    assert _fitted_row(sheet, {"state": long}) == {"state": long}
+    cut = _fitted_row(sheet, {"state": long, "planned": 100})["state"]
+    # the State column starts an indent in, right of the Count figures
+    assert sheet.alignments["state"] == "indent" and sheet.alignments["count"] == "right"
+    assert cut == shorten(long, sheet.column("state").width - 4) and cut.endswith("…")
     wide = "重" * room  # two columns a character
-    assert width(_fitted_row(shown, {"state": wide})["state"]) <= room - 2
-    assert _fitted_row(shown, {"state": None, "count": 3}) == {"state": None, "count": 3}
+    assert width(_fitted_row(sheet, {"state": wide})["state"]) <= room - 4
+    assert _fitted_row(sheet, {"state": None, "count": 3}) == {"state": None, "count": 3}
+    item = "x" * 80  # a column with no indent keeps two columns' margin
+    assert _fitted_row(sheet, {"item": item, "count": 1})["item"] == shorten(item, 58)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "expected"),
+    [
+        ("en", "Dashboard", [("0.75%", "0.9%", "1.5%"), ("2,000", "2,090", "2,300")]),
+        ("ru", "Панель", [("0,75%", "0,9%", "1,5%"), ("2\u00a0000", "2\u00a0090", "2\u00a0300")]),
+    ],
+)
+def test_goal_values_read_as_the_review_report_writes_them(
+    example_template: Callable[[str], Path],
+    tmp_path: Path,
+    lang: str,
+    title: str,
+    expected: list[tuple[str, str, str]],
+) -> None:
+    """A Russian reader gets a decimal comma and grouped thousands, on the Dashboard as in
+    the review report and next quarter's workbook (one formatter for all three)."""
+    path = tmp_path / "roadmap.xlsx"
+    shutil.copy(example_template(lang), path)
+    sync_workbook(path, as_of=dt.date(2027, 2, 20))
+    rows = _panel(path, title)
+    goals = [rows[f"goal.{n}"] for n in (1, 3)]
+    assert [(g["baseline"], g["current"], g["target"]) for g in goals] == expected

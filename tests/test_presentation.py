@@ -164,18 +164,23 @@ def test_the_checklist_is_in_order_of_due_week(quarter: int) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_panels_figures_line_up_on_the_right_in_both_backends(lang: Lang, tmp_path: Path) -> None:
     """Goal values written as "0.75%" are text: left alone they would sit left of the
-    numbers under them. Every figure column of a panel, its header too, is right-aligned."""
+    numbers under them. Every figure column of a panel, its header too, is right-aligned,
+    and the text column after one is indented."""
     plan = build_plan(_options(lang), AS_OF)
     sheet = next(s for s in plan.sheets if s.key == "dashboard")
-    right = {c.key for c in sheet.columns if c.right}
+    right = {c.key for c in sheet.columns if c.align == "right"}
     assert right == {"count", "planned", "spent", "cap", "baseline", "current", "target"}
-    assert not any(c.right for s in plan.sheets if s.kind != "panel" for c in s.columns)
+    # the text right of the Count figures starts an indent in: the two never touch
+    assert [c.key for c in sheet.columns if c.align == "indent"] == ["state"]
+    assert not any(c.align for s in plan.sheets if s.kind != "panel" for c in s.columns)
     out = tmp_path / "roadmap.xlsx"
     generate_xlsx(out, _options(lang), as_of=AS_OF)
     ws = openpyxl.load_workbook(out)[sheet.title]
     for col, column in enumerate(sheet.columns, start=1):
-        expected = "right" if column.key in right else None
-        assert {ws.cell(r, col).alignment.horizontal for r in (2, 3, 20)} == {expected}
+        aligned = "right" if column.key in right else "left" if column.key == "state" else None
+        expected = (aligned, int(column.key == "state"))
+        cells = [ws.cell(r, col).alignment for r in (2, 3, 20)]
+        assert {(a.horizontal, a.indent) for a in cells} == {expected}
     spec = sheet_specs(plan)[plan.sheets.index(sheet)]
     body = {"requests": [add_sheet(spec), *layout_requests(spec)]}
     api = discovery.load("sheets", "v4")

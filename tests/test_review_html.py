@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from sheets_sync.api import open_backend, sync_workbook, write_review
 from sheets_sync.cli import main
-from sheets_sync.core.i18n import format_amount
+from sheets_sync.core.i18n import format_amount, format_goal_value
 from sheets_sync.core.layout import Lang, load_layout
 from sheets_sync.errors import SheetsSyncError
 from sheets_sync.review.html import render_html
@@ -235,3 +235,24 @@ def test_cli_says_what_it_wrote_in_the_workbooks_language(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert result.output == line.format(out=out) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "lang", "written"),
+    [
+        (0.009, "percent", "en", "0.9%"),
+        (0.125, "percent", "ru", "12,5%"),
+        (0.0075, "percent", "zh", "0.75%"),
+        (0.0, "percent", "en", "0%"),
+        (2150, "count", "ru", "2\u00a0150"),
+        (3.5, "count", "en", "3.5"),
+        (2000.0, "currency", "zh", "2,000"),
+        (-1234.5, "count", "en", "-1,234.5"),
+    ],
+)
+def test_a_goal_value_is_written_as_people_write_it(
+    amount: float, unit: str, lang: Lang, written: str
+) -> None:
+    """One formatter for the review report, the Dashboard and next quarter's workbook:
+    the language's decimal mark and grouping, no trailing zeros."""
+    assert format_goal_value(amount, unit, lang) == written

@@ -39,6 +39,17 @@ def format_amount(amount: float, lang: Lang) -> str:
     return text
 
 
+def format_goal_value(amount: float, unit: str, lang: Lang) -> str:
+    """A goal's value as people write it, without trailing zeros: ``unit`` "percent"
+    holds a share (0.009 is "0.9%"; Russian "0,9%"), any other a number ("2,150";
+    Russian "2 150")."""
+    text = format_amount(amount * 100 if unit == "percent" else amount, lang)
+    point = "," if lang == "ru" else "."
+    if point in text:
+        text = text.rstrip("0").rstrip(point)
+    return text + ("%" if unit == "percent" else "")
+
+
 # A message quotes at most this many characters of what someone typed: a cell holds
 # 32,767 characters at most, and a check quoting a long text whole would not fit.
 QUOTE_LIMIT = 100

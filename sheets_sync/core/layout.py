@@ -35,6 +35,7 @@ ColumnType = Literal[
     "ref",
 ]
 Role = Literal["input", "computed"]
+FIGURES = frozenset({"integer", "money", "quantity"})  # column types a panel aligns right
 
 KEY_ROW = 1
 HEADER_ROW = 2
@@ -182,6 +183,23 @@ class Sheet(BaseModel):
 
     def column_keys(self) -> list[str]:
         return [column.key for column in self.columns]
+
+    @cached_property
+    def alignments(self) -> dict[str, Literal["right", "indent"]]:
+        """A panel's columns set apart from the rest: its figures aligned "right", and a
+        text column just right of one an "indent" in, so the two never touch. None on
+        other sheets, whose cells take the spreadsheet's own alignment."""
+        found: dict[str, Literal["right", "indent"]] = {}
+        if self.kind != "panel":
+            return found
+        before = None
+        for column in (c for c in self.columns if not c.hidden):
+            if column.type in FIGURES:
+                found[column.key] = "right"
+            elif before == "right":
+                found[column.key] = "indent"
+            before = found.get(column.key)
+        return found
 
     def key_cell(self, column_key: str) -> str:
         """What row 1 holds above ``column_key``: how the sync finds the column."""

@@ -41,7 +41,7 @@ from typing import TypeVar, cast
 from sheets_sync.core.budget import BudgetChoice, QuarterBudget, resolve_budget
 from sheets_sync.core.calendar import Quarter
 from sheets_sync.core.cells import CellValue
-from sheets_sync.core.i18n import format_amount, message
+from sheets_sync.core.i18n import format_goal_value, message
 from sheets_sync.core.layout import Business, Lang, Layout, load_layout
 from sheets_sync.core.models import (
     FocusArea,
@@ -121,26 +121,17 @@ def _decisions(roadmap: Roadmap, default: str | None, layout: Layout) -> Decisio
     return found
 
 
-def _value(amount: float, unit: str, lang: Lang) -> str:
-    """A goal's value as people write it: 0.9%, 2,150 (no trailing zeros)."""
-    text = format_amount(amount * 100 if unit == "percent" else amount, lang)
-    point = "," if lang == "ru" else "."
-    if point in text:
-        text = text.rstrip("0").rstrip(point)
-    return text + ("%" if unit == "percent" else "")
-
-
 def _goal_summary(goals: list[Goal], lang: Lang) -> str | None:
     texts = [
         message(
             "goal_summary",
             lang,
             metric=g.metric,
-            baseline=_value(g.baseline, g.unit, lang),
-            current=_value(g.current, g.unit, lang)
+            baseline=format_goal_value(g.baseline, g.unit, lang),
+            current=format_goal_value(g.current, g.unit, lang)
             if g.current is not None
             else message("no_value", lang),
-            target=_value(g.target, g.unit, lang),
+            target=format_goal_value(g.target, g.unit, lang),
         )
         for g in goals
     ]

@@ -51,7 +51,6 @@ CHART_ROWS = 8  # focus-area rows the budget chart shows
 WIDEST_DATE = dt.date(2027, 12, 28)  # a date column fits any date typed later
 HELP_WIDTH = 90  # characters: the Help sheet's one column, a portrait page wide
 CHART_COLUMNS = 13  # columns the budget chart covers, right of the Overview's fields
-FIGURES = ("integer", "money", "quantity")  # column types a panel aligns right
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class ColumnPlan:
     dropdown: list[str] | str | None  # a list of labels, or a range like 'Owners'!$B$3:$B$500
     wrap: bool = False  # long text: wrapped at the column's width
     note: str | None = None  # on the header: what to type in an input column
-    right: bool = False  # aligned right, text too: a panel's figures, some written as "12.5%"
+    align: str | None = None  # on a panel: "right" (figures) or "indent" (see Sheet.alignments)
 
 
 @dataclass
@@ -410,7 +409,7 @@ def _sheet_plan(
             c.hidden,
             _dropdown(layout, titles, c, lang, metrics),
             note=c.note.get(lang) if c.note else None,
-            right=sheet.kind == "panel" and c.type in FIGURES,
+            align=sheet.alignments.get(c.key),
         )
         for c in sheet.columns
     ]

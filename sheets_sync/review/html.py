@@ -15,7 +15,7 @@ from functools import cache
 from html import escape
 from typing import Any
 
-from sheets_sync.core.i18n import format_amount, format_date
+from sheets_sync.core.i18n import format_amount, format_date, format_goal_value
 from sheets_sync.core.layout import Layout, load_layout
 from sheets_sync.core.templates import load_toml
 from sheets_sync.review import charts
@@ -100,9 +100,7 @@ class _Page:
     def value(self, amount: float | None, unit: str) -> str:
         if amount is None:
             return "—"
-        if unit == "percent":
-            return escape(f"{format_amount(round(amount * 100, 2), self.lang)}%")
-        return escape(format_amount(round(amount, 2), self.lang))
+        return escape(format_goal_value(amount, unit, self.lang))
 
     def more(self, listed: Listed[Any]) -> str:
         return f"<p>{self.t('more', count=str(listed.more))}</p>" if listed.more else ""

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sheets_sync.core.calendar import WEEKS_PER_QUARTER, Quarter
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.display import shorten, width
-from sheets_sync.core.i18n import format_date
-from sheets_sync.core.layout import Column, Lang, Layout, Sheet
+from sheets_sync.core.i18n import format_date, format_goal_value
+from sheets_sync.core.layout import Lang, Layout, Sheet
 from sheets_sync.core.parsing import parse_date
 from sheets_sync.errors import ParseError
 from sheets_sync.sync.attention import Found, Notice, Watch, notices
@@ -107,20 +107,22 @@ def glance(layout: Layout) -> Glance:
 def _fitted(sheet: Sheet, values: Values) -> Values:
     """Panel cells never wrap. A text runs on over the columns its row leaves empty to
     its right, as a spreadsheet shows it; longer than that, it ends in an ellipsis."""
-    shown = [c for c in sheet.columns if not c.hidden]
-    return {row: _fitted_row(shown, cells) for row, cells in values.items()}
+    return {row: _fitted_row(sheet, cells) for row, cells in values.items()}
 
 
-def _fitted_row(shown: list[Column], cells: dict[str, CellValue]) -> dict[str, CellValue]:
+def _fitted_row(sheet: Sheet, cells: dict[str, CellValue]) -> dict[str, CellValue]:
     fitted = dict(cells)
     room = 0  # the columns free from here to the next filled cell, right to left
-    for column in reversed(shown):
+    for column in reversed(sheet.columns):
+        if column.hidden:
+            continue
         value = cells.get(column.key)
         room += column.width
         if value is None or value == "":
             continue
         if isinstance(value, str):
-            fitted[column.key] = shorten(value, room - 2)
+            margin = 4 if sheet.alignments.get(column.key) == "indent" else 2
+            fitted[column.key] = shorten(value, room - margin)
         room = 0
     return fitted
 
@@ -166,7 +168,7 @@ def dashboard(layout: Layout, seen: Seen) -> Values:
     values |= _numbered("area", (_area(layout, lang, r) for r in seen.rollups[:shown]))
     values |= _more(sheet, "area_more", labels["area_more"], len(seen.rollups) - shown)
     goals = seen.glance.goals
-    values |= _numbered("goal", (_goal(layout, goal) for goal in goals))
+    values |= _numbered("goal", (_goal(layout, lang, goal) for goal in goals))
     values |= _more(sheet, "goal_more", labels["goal_more"], seen.glance.goal_count - len(goals))
     return _fitted(sheet, values)
 
@@ -194,23 +196,24 @@ def _area(layout: Layout, lang: Lang, rollup: FocusRollup) -> dict[str, CellValu
     }
 
 
-def _goal(layout: Layout, goal: GoalLine) -> dict[str, CellValue]:
-    percent = isinstance(goal.unit, str) and layout.parse_choice("unit", goal.unit) == "percent"
+def _goal(layout: Layout, lang: Lang, goal: GoalLine) -> dict[str, CellValue]:
+    unit = layout.parse_choice("unit", goal.unit) if isinstance(goal.unit, str) else None
     return {
         "item": goal.metric,
         "state": goal.health,
-        "baseline": _quantity(goal.baseline, percent),
-        "current": _quantity(goal.current, percent),
-        "target": _quantity(goal.target, percent),
+        "baseline": _quantity(goal.baseline, unit or "", lang),
+        "current": _quantity(goal.current, unit or "", lang),
+        "target": _quantity(goal.target, unit or "", lang),
     }
 
 
-def _quantity(value: CellValue, percent: bool) -> CellValue:
-    """A goal's value as its sheet shows it: a share in % as "12.5%", the rest as typed."""
-    # a share; not infinity, nor a number past what a float holds
-    share = isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e12
-    if percent and share:
-        return f"{round(float(value) * 100, 2):g}%"  # type: ignore[arg-type]
+def _quantity(value: CellValue, unit: str, lang: Lang) -> CellValue:
+    """A goal's number as the review report and next quarter's workbook write it ("0.9%",
+    "2,150"; Russian "0,9%", "2 150"); anything else as typed."""
+    # a number; not infinity, nor one past what a float holds
+    number = isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e12
+    if number:
+        return format_goal_value(float(value), unit, lang)  # type: ignore[arg-type]
     return value
 
 

@@ -64,11 +64,20 @@ def _text_formats(sheet: SheetPlan, plan: WorkbookPlan, last: int) -> list[CellF
     """The plan's font on every column, bold headers, wrapping where the plan wraps."""
     font = (plan.look.font, plan.look.font_size)
     formats = [
-        CellFormat(col, HEADER_ROW, last, font=font, wrap=column.wrap, right=column.right or None)
+        CellFormat(
+            col,
+            HEADER_ROW,
+            last,
+            font=font,
+            wrap=column.wrap,
+            right=column.align == "right" or None,
+        )
         for col, column in enumerate(sheet.columns, start=1)
     ]
     formats += [
-        CellFormat(col, HEADER_ROW, HEADER_ROW, bold=True, wrap=True, right=column.right or None)
+        CellFormat(
+            col, HEADER_ROW, HEADER_ROW, bold=True, wrap=True, right=column.align == "right" or None
+        )
         for col, column in enumerate(sheet.columns, start=1)
     ]
     return formats

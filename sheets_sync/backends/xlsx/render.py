@@ -135,9 +135,7 @@ def _render_sheet(ws: Worksheet, sheet: SheetPlan, plan: WorkbookPlan) -> None:
         header.font = Font(
             name=plan.look.font, size=plan.look.font_size, bold=True, italic=column.computed
         )
-        header.alignment = Alignment(
-            horizontal="right" if column.right else None, wrap_text=True, vertical="top"
-        )
+        header.alignment = _alignment(column, wrap=True)
         header.fill = TOOL_HEADER_FILL if column.computed else INPUT_HEADER_FILL
         if column.note:
             header.comment = Comment(column.note, "sheets-sync", width=260, height=60)
@@ -206,10 +204,16 @@ def _column_style(ws: Worksheet, letter: str, column: ColumnPlan, look: Look) ->
         dimension.fill = TOOL_FILL
 
 
-def _alignment(column: ColumnPlan) -> Alignment:
-    """At the top of the row; long text wrapped, figures to the right, where planned."""
+def _alignment(column: ColumnPlan, wrap: bool | None = None) -> Alignment:
+    """At the top of the row; long text wrapped, and on a panel figures to the right and
+    the text beside them an indent in, where planned."""
+    # an indent counts only on a cell aligned left, not on the default ("general")
+    horizontal = {"right": "right", "indent": "left"}.get(column.align or "")
     return Alignment(
-        horizontal="right" if column.right else None, wrap_text=column.wrap, vertical="top"
+        horizontal=horizontal,
+        indent=1 if column.align == "indent" else 0,
+        wrap_text=column.wrap if wrap is None else wrap,
+        vertical="top",
     )
 
 
