@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheets_sync.backends.xlsx import read_xlsx
 from sheets_sync.backends.xlsx.ooxml import is_date_format
+from sheets_sync.backends.xlsx.sheetxml import patterns
 from sheets_sync.core.cells import Formula
 
 from .xlsx_workbooks import read_cells, rewrite_zip
@@ -259,3 +262,30 @@ def test_a_libreoffice_saved_workbook_reads_as_its_cells_decode_one_by_one() -> 
     with zipfile.ZipFile(LIBREOFFICE_INPUT) as package:
         assert b't="s"' in package.read("xl/worksheets/sheet2.xml")  # shared strings
     assert whole == one_by_one
+
+
+# Pieces of sheet XML, well formed or not: the row and cell patterns must cut any of them
+# as the plain lazy patterns they replace do (those step through a tag a character at a
+# time; LibreOffice writes seven attributes on every row).
+_XML_BITS = st.sampled_from(
+    [b"<", b">", b"/", b"/>", b" ", b"\n", b'"', b"'", b"c", b"row", b"<c", b"</c>", b"<row",
+     b"</row>", b' r="A1"', b' r="B12"', b' s="3"', b' t="s"', b"<v>7</v>", b"<f>A1</f>",
+     b"x", b"<is><t>a</t></is>"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000)
+@given(st.lists(_XML_BITS, max_size=16).map(b"".join), st.sampled_from([b"", b"x:"]))
+def test_the_row_and_cell_patterns_cut_as_the_lazy_ones_did(xml: bytes, prefix: bytes) -> None:
+    pats = patterns(prefix)
+    p = re.escape(prefix)
+    lazy_row = re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>")
+    lazy_cell = re.compile(
+        rb"<" + p + rb'c\b(?:(?= r="([A-Z]{1,3})[0-9]))?([^>]*?)(?:/>|>(.*?)</' + p + rb"c>)",
+        re.S,
+    )
+    xml = xml.replace(b"<c", b"<" + prefix + b"c").replace(b"row", prefix + b"row")
+    for ours, lazy in ((pats.row_start, lazy_row), (pats.cell, lazy_cell)):
+        for start in range(len(xml)):
+            a, b = ours.match(xml, start), lazy.match(xml, start)
+            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))

@@ -53,6 +53,9 @@ class SheetPatterns:
 
 
 _PATTERNS: dict[bytes, SheetPatterns] = {}
+# Everything up to a start tag's ">" or "/>", in a group: what a lazy ``([^>]*?)``
+# followed by ``/?>`` captures, without backtracking.
+_INSIDE = rb"((?:[^>/]++|/(?!>))*+)"
 
 
 def patterns(prefix: bytes = b"") -> SheetPatterns:
@@ -61,16 +64,22 @@ def patterns(prefix: bytes = b"") -> SheetPatterns:
         p = re.escape(prefix)
         found = SheetPatterns(
             prefix=prefix,
-            row_start=re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>"),
+            # A start tag's inside, then "/" if it closes itself. Possessive runs, not a
+            # lazy one: LibreOffice writes seven attributes on every row, and a lazy
+            # match steps through them a character at a time.
+            row_start=re.compile(rb"<" + p + rb"row\b" + _INSIDE + rb"(/?)>"),
             row_end=b"</" + prefix + b"row>",
             row_mark=b"<" + prefix + b'row r="',
             cell=re.compile(
                 rb"<"
                 + p
-                + rb'c\b(?:(?= r="([A-Z]{1,3})[0-9]))?([^>]*?)(?:/>|>(.*?)</'
+                + rb'c\b(?:(?= r="([A-Z]{1,3})[0-9]))?'
+                + _INSIDE
+                + rb"(?:/>|>((?:[^<]++|<(?!/"
+                + p
+                + rb"c>))*+)</"
                 + p
                 + rb"c>)",
-                re.S,
             ),
             row_number=re.compile(rb"<" + p + rb'row(?: r="([0-9]+)")?[\s/>]'),
             cell_start=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]'),
