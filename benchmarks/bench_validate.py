@@ -28,6 +28,7 @@ from sheets_sync.api import open_backend
 from sheets_sync.core.cells import CellValue
 from sheets_sync.core.layout import load_layout
 from sheets_sync.core.models import ROW_MODELS
+from sheets_sync.sync.compute import _positions
 from sheets_sync.sync.locate import locate
 
 PASSES = 5
@@ -44,8 +45,7 @@ def batches(path: Path) -> list[Batch]:
             continue
         model = ROW_MODELS[key]
         inputs = {c.key for c in table.spec.columns if not c.computed}
-        keys = dict.fromkeys([*model.model_fields, *inputs])
-        positions = [(k, table.columns[k] - 1) for k in keys if k in table.columns]
+        positions = _positions(table, model, inputs)  # the cells the sync's walk reads
         rows = [row.filled_at(positions) for row in table.rows]
         rows = [values for values in rows if not inputs.isdisjoint(values)]
         out.append((model.__pydantic_validator__.validate_python, rows))

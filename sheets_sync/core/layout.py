@@ -187,7 +187,7 @@ class Sheet(BaseModel):
     @cached_property
     def alignments(self) -> dict[str, Literal["right", "indent"]]:
         """A panel's columns set apart from the rest: its figures aligned "right", and a
-        text column just right of one an "indent" in, so the two never touch. None on
+        text column just right of one an "indent" in, so the two never touch. Empty on
         other sheets, whose cells take the spreadsheet's own alignment."""
         found: dict[str, Literal["right", "indent"]] = {}
         if self.kind != "panel":

@@ -197,13 +197,13 @@ def _area(layout: Layout, lang: Lang, rollup: FocusRollup) -> dict[str, CellValu
 
 
 def _goal(layout: Layout, lang: Lang, goal: GoalLine) -> dict[str, CellValue]:
-    unit = layout.parse_choice("unit", goal.unit) if isinstance(goal.unit, str) else None
+    unit = (layout.parse_choice("unit", goal.unit) if isinstance(goal.unit, str) else None) or ""
     return {
         "item": goal.metric,
         "state": goal.health,
-        "baseline": _quantity(goal.baseline, unit or "", lang),
-        "current": _quantity(goal.current, unit or "", lang),
-        "target": _quantity(goal.target, unit or "", lang),
+        "baseline": _quantity(goal.baseline, unit, lang),
+        "current": _quantity(goal.current, unit, lang),
+        "target": _quantity(goal.target, unit, lang),
     }
 
 
